@@ -1,0 +1,186 @@
+"""One exchange: store what the user said, then stream and store the companion's answer.
+
+The user's words are committed before any model call. A reply is stored only when the stream
+finished; a failed or cut-off stream stores nothing (the partial text is kept on the `Reply`
+for display only) and the user's message stays, ready for a retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from companion.prompt import history_turns, system_prompt
+from companion.provider import Image, ProviderError, Turn
+from memory import messages, personas, photos, recall
+from memory import settings as settings_store
+
+HISTORY_LIMIT = 30
+
+
+@dataclass
+class PromptContext:
+    """What a provider may know beyond the turns (the offline voice uses it)."""
+
+    persona: personas.PersonaVersion
+    user_text: str
+    recalled: list = field(default_factory=list)
+    has_photos: bool = False
+    previous_reply: str | None = None
+
+
+@dataclass
+class Upload:
+    """A file the user attached."""
+
+    name: str
+    data: bytes
+
+
+def send(
+    store,
+    persona_id: int,
+    text: str | None,
+    uploads: Sequence[Upload] = (),
+    *,
+    source: str = "chat",
+) -> tuple[messages.Message | None, list[str]]:
+    """Store the user's message (and attached photos) before anything else happens.
+
+    Returns the stored message — None when there was nothing to send — and one plain
+    sentence per attachment that could not be kept.
+    """
+    problems: list[str] = []
+    photo_ids: list[int] = []
+    for upload in uploads:
+        try:
+            photo_ids.append(photos.add(store, upload.data, original_name=upload.name).id)
+        except photos.PhotoRejected as exc:
+            problems.append(f"{upload.name}: {exc}")
+    cleaned = messages.clean_user_text(text)
+    if cleaned is None and not photo_ids:
+        return None, problems
+    message = messages.add(
+        store, persona_id, "user", cleaned or "", source=source, photo_ids=photo_ids
+    )
+    return message, problems
+
+
+class Reply:
+    """The companion's answer to one user message, streamed and then stored.
+
+    Iterate it (e.g. with `st.write_stream`) to receive text chunks. Iteration never raises
+    for provider failures: afterwards `message` holds the stored reply, or `error` holds a
+    `ProviderError` whose `message` is one plain sentence.
+    """
+
+    def __init__(
+        self,
+        store,
+        provider,
+        user_message: messages.Message,
+        *,
+        temperature: float | None = None,
+        now: datetime | None = None,
+    ):
+        self.store = store
+        self.provider = provider
+        self.user_message = user_message
+        self.temperature = temperature
+        self.now = now
+        self.message: messages.Message | None = None
+        self.error: ProviderError | None = None
+        self.partial = ""
+        self.recalled: list = []
+        self.persona = personas.current(store, user_message.persona_id)
+
+    def turns(self) -> tuple[list[Turn], PromptContext]:
+        """The turns sent to the provider, and the context beside them."""
+        tz = settings_store.timezone(self.store)
+        today = (self.now or datetime.now(tz)).astimezone(tz).date()
+        self.recalled = recall.for_prompt(
+            self.store, self.user_message.persona_id, self.user_message.content
+        )
+        history = [
+            m
+            for m in messages.recent(
+                self.store,
+                self.user_message.persona_id,
+                HISTORY_LIMIT,
+                sources=("chat", "album", "journal"),
+                before_id=self.user_message.id,
+            )
+        ]
+        turns = [Turn("system", system_prompt(self.persona, today=today, recalled=self.recalled))]
+        turns.extend(history_turns(history))
+        images: tuple[Image, ...] = ()
+        if self.user_message.photo_ids and self.provider.supports_images:
+            images = tuple(
+                Image(photos.for_model(self.store, pid)) for pid in self.user_message.photo_ids
+            )
+        text = self.user_message.content or "(a photo)"
+        turns.append(Turn("user", text, images))
+        previous = next((m.content for m in reversed(history) if m.role == "companion"), None)
+        context = PromptContext(
+            persona=self.persona,
+            user_text=self.user_message.content,
+            recalled=self.recalled,
+            has_photos=bool(self.user_message.photo_ids),
+            previous_reply=previous,
+        )
+        return turns, context
+
+    def __iter__(self) -> Iterator[str]:
+        received: list[str] = []
+        try:
+            turns, context = self.turns()
+            for chunk in self.provider.stream(turns, temperature=self.temperature, context=context):
+                received.append(chunk)
+                yield chunk
+        except ProviderError as exc:
+            self.error = exc
+            self.partial = exc.partial or "".join(received)
+            return
+        text = "".join(received)
+        if not text.strip():
+            self.error = ProviderError(
+                "server", "The model answered with an empty reply. Nothing was saved; try again."
+            )
+            return
+        self.message = messages.add(
+            self.store,
+            self.user_message.persona_id,
+            "companion",
+            text,
+            source=self.user_message.source,
+            provider=self.provider.name,
+            model=self.provider.model,
+            persona_version_id=self.persona.id,
+            reply_to=self.user_message.id,
+            meta={"recalled": [r.as_dict() for r in self.recalled]},
+        )
+
+    def text(self) -> str:
+        """Run the whole reply (for non-streaming callers) and return its text."""
+        return "".join(self)
+
+
+def pending_user_message(store, persona_id: int) -> messages.Message | None:
+    """The last chat message if it is the user's and still has no reply (a retry is due)."""
+    last = messages.last(store, persona_id)
+    if last is not None and last.role == "user":
+        return last
+    return None
+
+
+def regenerate_target(store, persona_id: int) -> messages.Message | None:
+    """For 'regenerate': delete the last companion reply and return the message it answered."""
+    last = messages.last(store, persona_id)
+    if last is None or last.role != "companion" or last.reply_to is None:
+        return None
+    target = messages.get(store, last.reply_to)
+    if target is None:
+        return None
+    messages.delete(store, last.id)
+    return target

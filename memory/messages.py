@@ -1,0 +1,228 @@
+"""Messages between the user and a companion, wherever they happened.
+
+Chat, album and journal replies are all messages (see `source`), so statistics count every
+exchange in one place. Times are stored as instants (TIMESTAMPTZ) and shown in the user's zone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+ROLES = ("user", "companion")
+
+#: Longest message kept; anything longer is refused with a plain sentence.
+MAX_CHARS = 100_000
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    persona_id: int
+    role: str
+    content: str
+    created_at: datetime
+    source: str = "chat"
+    status: str = "ok"
+    provider: str | None = None
+    model: str | None = None
+    persona_version_id: int | None = None
+    reply_to: int | None = None
+    outing_id: int | None = None
+    photo_id: int | None = None
+    journal_entry_id: int | None = None
+    meta: dict | None = None
+    photo_ids: tuple[int, ...] = ()
+
+
+_COLUMNS = (
+    "id, persona_id, role, content, created_at, source, status, provider, model, "
+    "persona_version_id, reply_to, outing_id, photo_id, journal_entry_id, meta"
+)
+
+
+def _from_row(row, photo_ids: tuple[int, ...] = ()) -> Message:
+    values = list(row)
+    values[14] = json.loads(values[14]) if values[14] else None
+    return Message(*values, photo_ids=photo_ids)
+
+
+def clean_user_text(text: str | None) -> str | None:
+    """The text to store for what the user typed, or None when there is nothing to send.
+
+    Whitespace-only input is nothing; anything else is kept exactly as typed.
+    """
+    if text is None or not text.strip():
+        return None
+    if len(text) > MAX_CHARS:
+        raise ValueError(
+            f"That message is {len(text):,} characters long; Kizuna keeps messages up to "
+            f"{MAX_CHARS:,} characters. Split it into parts, or put it in the journal."
+        )
+    return text
+
+
+def add(
+    store,
+    persona_id: int,
+    role: str,
+    content: str,
+    *,
+    source: str = "chat",
+    created_at: datetime | None = None,
+    status: str = "ok",
+    provider: str | None = None,
+    model: str | None = None,
+    persona_version_id: int | None = None,
+    reply_to: int | None = None,
+    outing_id: int | None = None,
+    photo_id: int | None = None,
+    journal_entry_id: int | None = None,
+    meta: dict | None = None,
+    photo_ids: Sequence[int] = (),
+    cur=None,
+) -> Message:
+    """Store one message (and its attached photos) and return it as stored.
+
+    Pass `cur` to take part in a caller's transaction; otherwise the message and its photo
+    links are committed together in a transaction of their own.
+    """
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}, not {role!r}")
+    params = [
+        persona_id,
+        role,
+        content,
+        created_at,
+        source,
+        status,
+        provider,
+        model,
+        persona_version_id,
+        reply_to,
+        outing_id,
+        photo_id,
+        journal_entry_id,
+        json.dumps(meta, ensure_ascii=False) if meta is not None else None,
+    ]
+    sql = f"""
+        INSERT INTO messages (persona_id, role, content, created_at, source, status, provider,
+            model, persona_version_id, reply_to, outing_id, photo_id, journal_entry_id, meta)
+        VALUES (?, ?, ?, coalesce(?, current_timestamp), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        RETURNING {_COLUMNS}
+    """
+
+    def _write(c):
+        row = c.execute(sql, params).fetchone()
+        for position, pid in enumerate(photo_ids):
+            c.execute(
+                "INSERT INTO message_photos (message_id, photo_id, position) VALUES (?, ?, ?)",
+                [row[0], pid, position],
+            )
+        return row
+
+    if cur is not None:
+        row = _write(cur)
+    elif photo_ids:
+        with store.transaction() as c:
+            row = _write(c)
+    else:
+        row = _write(store.cursor())
+    return _from_row(row, tuple(photo_ids))
+
+
+def _attach_photos(store, rows) -> list[Message]:
+    if not rows:
+        return []
+    ids = [r[0] for r in rows]
+    links: dict[int, tuple[int, ...]] = {}
+    for message_id, photo_ids in store.execute(
+        "SELECT message_id, list(photo_id ORDER BY position) FROM message_photos "
+        "WHERE message_id IN (SELECT unnest(?::BIGINT[])) GROUP BY message_id",
+        [ids],
+    ).fetchall():
+        links[message_id] = tuple(photo_ids)
+    return [_from_row(r, links.get(r[0], ())) for r in rows]
+
+
+def get(store, message_id: int) -> Message | None:
+    """One message by id."""
+    rows = store.execute(f"SELECT {_COLUMNS} FROM messages WHERE id = ?", [message_id]).fetchall()
+    found = _attach_photos(store, rows)
+    return found[0] if found else None
+
+
+def recent(
+    store,
+    persona_id: int,
+    limit: int = 40,
+    *,
+    sources: Sequence[str] | None = None,
+    before_id: int | None = None,
+) -> list[Message]:
+    """The latest `limit` messages with a companion, oldest first (ready to display)."""
+    where = ["persona_id = ?"]
+    params: list = [persona_id]
+    if sources:
+        where.append("source IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(sources))
+    if before_id is not None:
+        where.append("id < ?")
+        params.append(before_id)
+    params.append(limit)
+    rows = store.execute(
+        f"SELECT {_COLUMNS} FROM messages WHERE {' AND '.join(where)} "
+        "ORDER BY created_at DESC, id DESC LIMIT ?",
+        params,
+    ).fetchall()
+    rows.reverse()
+    return _attach_photos(store, rows)
+
+
+def count(store, persona_id: int | None = None) -> int:
+    """How many messages there are (with one companion, or all)."""
+    if persona_id is None:
+        return store.execute("SELECT count(*) FROM messages").fetchone()[0]
+    return store.execute(
+        "SELECT count(*) FROM messages WHERE persona_id = ?", [persona_id]
+    ).fetchone()[0]
+
+
+def count_today(store, persona_id: int, tz: ZoneInfo, now: datetime | None = None) -> int:
+    """Messages either way since the start of the user's local day."""
+    now = (now or datetime.now(tz)).astimezone(tz)
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    end = start + timedelta(days=1)
+    return store.execute(
+        "SELECT count(*) FROM messages WHERE persona_id = ? AND created_at >= ? AND created_at < ?",
+        [persona_id, start, end],
+    ).fetchone()[0]
+
+
+def last(store, persona_id: int, *, sources: Sequence[str] = ("chat",)) -> Message | None:
+    """The most recent message with a companion among the given sources."""
+    found = recent(store, persona_id, 1, sources=sources)
+    return found[0] if found else None
+
+
+def delete(store, message_id: int) -> None:
+    """Delete one message and its photo links (the photos themselves stay in the album)."""
+    with store.transaction() as cur:
+        cur.execute("DELETE FROM message_photos WHERE message_id = ?", [message_id])
+        cur.execute("DELETE FROM messages WHERE id = ?", [message_id])
+
+
+def update_meta(store, message_id: int, **values) -> None:
+    """Merge `values` into a message's `meta` JSON."""
+    row = store.execute("SELECT meta FROM messages WHERE id = ?", [message_id]).fetchone()
+    if row is None:
+        return
+    meta = json.loads(row[0]) if row[0] else {}
+    meta.update(values)
+    store.execute(
+        "UPDATE messages SET meta = ? WHERE id = ?",
+        [json.dumps(meta, ensure_ascii=False), message_id],
+    )

@@ -1,0 +1,95 @@
+"""Settings chosen in the app (model, temperature, time zone, …), kept in DuckDB.
+
+Secrets are not settings: an API key is refused here so that it can never reach the
+database, and therefore never a backup or an export.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULTS: dict[str, Any] = {
+    "timezone": None,  # None: the machine's own zone (see `timezone_name`)
+    "provider": None,  # None: decided from the environment (see companion.config)
+    "base_url": None,
+    "model": None,
+    "temperature": 0.8,
+    "current_persona_id": None,
+}
+
+_FORBIDDEN = ("key", "secret", "token", "password")
+
+
+def get(store, key: str, default: Any = None) -> Any:
+    """The stored value of `key`, else `default`, else the built-in default."""
+    row = store.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    if row is None:
+        return default if default is not None else DEFAULTS.get(key)
+    return json.loads(row[0])
+
+
+def set(store, key: str, value: Any) -> None:
+    """Store `value` (anything JSON can hold) under `key`; `None` removes it."""
+    lowered = key.lower()
+    if any(word in lowered for word in _FORBIDDEN) and not lowered.startswith("passcode"):
+        raise ValueError(f"{key!r} looks like a secret; secrets are never stored in the database")
+    if value is None:
+        store.execute("DELETE FROM settings WHERE key = ?", [key])
+        return
+    store.execute(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+        [key, json.dumps(value, ensure_ascii=False)],
+    )
+
+
+def all_settings(store) -> dict[str, Any]:
+    """Every stored setting (defaults not included)."""
+    rows = store.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
+    return {k: json.loads(v) for k, v in rows}
+
+
+def machine_timezone() -> str:
+    """The IANA name of this machine's zone, or 'UTC' when it cannot be told."""
+    tz = os.environ.get("TZ")
+    if tz and _valid_zone(tz.lstrip(":")):
+        return tz.lstrip(":")
+    localtime = Path("/etc/localtime")
+    try:
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            name = target.split("zoneinfo/", 1)[1]
+            if _valid_zone(name):
+                return name
+    except OSError:
+        pass
+    tzfile = Path("/etc/timezone")
+    if tzfile.is_file():
+        name = tzfile.read_text().strip()
+        if _valid_zone(name):
+            return name
+    return "UTC"
+
+
+def _valid_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def timezone_name(store) -> str:
+    """The zone the user's days are counted in: the Settings choice, else the machine's."""
+    name = get(store, "timezone")
+    if name and _valid_zone(name):
+        return name
+    return machine_timezone()
+
+
+def timezone(store) -> ZoneInfo:
+    """`timezone_name` as a ZoneInfo."""
+    return ZoneInfo(timezone_name(store))

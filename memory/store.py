@@ -1,0 +1,167 @@
+"""The local store: one DuckDB file and a photo folder inside the user's data folder.
+
+A `Store` is opened once per process and passed in to every function in `memory/`; there is
+no module-level connection. DuckDB allows one writer *process* per file, so a second Kizuna on
+the same folder is turned into `DataFolderInUse` with a plain sentence. Inside one process many
+threads may share the store: each thread works through its own cursor (a DuckDB connection
+shared by threads raises "connection is busy").
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DB_FILENAME = "kizuna.duckdb"
+DEFAULT_DATA_DIR = "data"
+
+
+class StoreError(Exception):
+    """A problem with the data folder, phrased for the person using the app."""
+
+
+class DataFolderInUse(StoreError):
+    """Another process (usually a second Kizuna) holds the database file."""
+
+
+def default_data_dir() -> Path:
+    """The data folder: `$KIZUNA_DATA_DIR`, else `./data`."""
+    return Path(os.environ.get("KIZUNA_DATA_DIR") or DEFAULT_DATA_DIR).expanduser()
+
+
+class Store:
+    """An open data folder: the DuckDB connection plus the folders beside it."""
+
+    def __init__(self, data_dir: Path, con: duckdb.DuckDBPyConnection):
+        self.data_dir = data_dir
+        self._con = con
+        self._local = threading.local()
+        self._lock = threading.Lock()
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, data_dir: Path | str | None = None, *, migrate: bool = True) -> Store:
+        """Open (creating if needed) the data folder and bring its schema up to date.
+
+        Raises `DataFolderInUse` when another process has the database open, and
+        `StoreError` for any other reason the folder cannot be used.
+        """
+        data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+        data_dir = data_dir.resolve()
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Kizuna cannot create its data folder {data_dir}: {exc}.") from exc
+        db_path = data_dir / DB_FILENAME
+        try:
+            con = duckdb.connect(str(db_path))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise DataFolderInUse(
+                    f"The data folder {data_dir} is already in use by another Kizuna. "
+                    "Close the other window or process, or start this one with a different "
+                    "KIZUNA_DATA_DIR."
+                ) from exc
+            raise StoreError(f"Kizuna cannot open {db_path}: {exc}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"Kizuna cannot open {db_path}: {exc}") from exc
+        # Timestamps are stored as instants and handed to Python in UTC; the user's own
+        # zone is applied explicitly where days are counted (see memory.settings.timezone).
+        con.execute("SET GLOBAL TimeZone = 'UTC'")
+        store = cls(data_dir, con)
+        if migrate:
+            from memory.migrations import migrate as run_migrations
+
+            run_migrations(store)
+            store.cleanup_interrupted_writes()
+        return store
+
+    def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- paths -----------------------------------------------------------------------------
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / DB_FILENAME
+
+    @property
+    def photos_dir(self) -> Path:
+        return self.data_dir / "photos"
+
+    @property
+    def thumbs_dir(self) -> Path:
+        return self.data_dir / "thumbs"
+
+    @property
+    def avatars_dir(self) -> Path:
+        return self.data_dir / "avatars"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    def path_of(self, relative: str) -> Path:
+        """Absolute path of a file recorded relative to the data folder."""
+        return self.data_dir / relative
+
+    # -- SQL -------------------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the shared connection."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            with self._lock:
+                cur = self._con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    def execute(self, sql: str, params: list | tuple | dict | None = None):
+        """Run one statement on this thread's cursor and return the cursor."""
+        return self.cursor().execute(sql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside BEGIN … COMMIT; any exception rolls everything back."""
+        cur = self.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        else:
+            cur.execute("COMMIT")
+
+    # -- housekeeping ----------------------------------------------------------------------
+    def cleanup_interrupted_writes(self) -> None:
+        """Remove temporary files left by a write that was killed before it finished.
+
+        Files are written as `*.part` and renamed into place only once complete, so any
+        `*.part` file found at start-up belongs to an interrupted write.
+        """
+        for folder in (self.photos_dir, self.thumbs_dir, self.avatars_dir):
+            if folder.is_dir():
+                for leftover in folder.rglob("*.part"):
+                    leftover.unlink(missing_ok=True)
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` via a temporary `.part` file renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

@@ -1,0 +1,6 @@
+"""Album page (being built: see the open issue)."""
+
+import streamlit as st
+
+st.title("Album")
+st.info("This part of Kizuna is on its way. Your chats are already being kept safely.")

@@ -1,0 +1,187 @@
+"""A real HTTP server on 127.0.0.1 that speaks the OpenAI Chat Completions wire format.
+
+Tests script what it answers (`server.script(...)`) and read what it received
+(`server.requests`). It is the edge we fake: the real `openai` SDK talks to it over a real
+socket, with real server-sent events.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Answer:
+    """One scripted answer: a stream of chunks, an HTTP error, or a stream that is cut."""
+
+    chunks: list[str] = field(default_factory=lambda: ["Hello", " there", "!"])
+    status: int = 200
+    error_body: dict | None = None
+    cut_after: int | None = None  # close the socket after this many chunks, no [DONE]
+    delay: float = 0.0  # seconds to wait before answering (for timeouts)
+    chunk_delay: float = 0.0
+
+
+class FakeOpenAI:
+    """The server plus its script; use as a context manager or call start()/stop()."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self._script: list[Answer] = []
+        self.default = Answer()
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def script(self, *answers: Answer) -> None:
+        """Queue answers for the next requests (then the default answer)."""
+        with self._lock:
+            self._script.extend(answers)
+
+    def next_answer(self) -> Answer:
+        with self._lock:
+            return self._script.pop(0) if self._script else self.default
+
+    def start(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def last_messages(self) -> list[dict]:
+        return self.requests[-1]["body"]["messages"]
+
+    def _handler(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+            def do_GET(self):
+                if self.path.rstrip("/").endswith("/models"):
+                    self._json(
+                        200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]}
+                    )
+                else:
+                    self._json(404, {"error": {"message": "not found"}})
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                try:
+                    body = json.loads(raw or b"{}")
+                except json.JSONDecodeError:
+                    body = {"_raw": raw.decode("utf-8", "replace")}
+                server.requests.append(
+                    {
+                        "path": self.path,
+                        "headers": dict(self.headers),
+                        "body": body,
+                    }
+                )
+                answer = server.next_answer()
+                if answer.delay:
+                    time.sleep(answer.delay)
+                if answer.status != 200:
+                    payload = answer.error_body or {
+                        "error": {
+                            "message": f"scripted {answer.status}",
+                            "type": "error",
+                            "code": answer.status,
+                        }
+                    }
+                    self._json(answer.status, payload)
+                    return
+                if not body.get("stream"):
+                    text = "".join(answer.chunks)
+                    self._json(
+                        200,
+                        {
+                            "id": "chatcmpl-1",
+                            "object": "chat.completion",
+                            "created": 0,
+                            "model": body.get("model", "fake"),
+                            "choices": [
+                                {
+                                    "index": 0,
+                                    "finish_reason": "stop",
+                                    "message": {"role": "assistant", "content": text},
+                                }
+                            ],
+                        },
+                    )
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-cache")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                model = body.get("model", "fake")
+                for i, text in enumerate(answer.chunks):
+                    if answer.cut_after is not None and i >= answer.cut_after:
+                        self.wfile.flush()
+                        self.close_connection = True
+                        return
+                    self._event(
+                        {
+                            "id": "chatcmpl-1",
+                            "object": "chat.completion.chunk",
+                            "created": 0,
+                            "model": model,
+                            "choices": [
+                                {"index": 0, "delta": {"content": text}, "finish_reason": None}
+                            ],
+                        }
+                    )
+                    if answer.chunk_delay:
+                        time.sleep(answer.chunk_delay)
+                if answer.cut_after is not None:
+                    self.close_connection = True
+                    return
+                self._event(
+                    {
+                        "id": "chatcmpl-1",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": model,
+                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                    }
+                )
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
+                self.close_connection = True
+
+            def _event(self, payload: dict) -> None:
+                self.wfile.write(b"data: " + json.dumps(payload).encode() + b"\n\n")
+                self.wfile.flush()
+
+            def _json(self, status: int, payload: dict) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler

@@ -1,0 +1,23 @@
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+PAGES = [
+    "pages/chat.py",
+    "pages/album.py",
+    "pages/timeline.py",
+    "pages/dashboard.py",
+    "pages/journal.py",
+    "pages/persona.py",
+    "pages/settings.py",
+]
+
+
+@pytest.fixture
+def app():
+    """The whole app (router, sidebar, pages) under AppTest, on the test's data folder."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    return at.run()
