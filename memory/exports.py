@@ -1,0 +1,125 @@
+"""Plain exports anyone can read without Kizuna: chat history as Markdown (one section per day)
+and as SillyTavern-compatible JSONL, and the journal as Markdown.
+
+Days and times are the user's own (the zone from Settings). Messages are read in batches so a
+million-message history does not need a million Python objects at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from memory import personas
+from memory import settings as settings_store
+
+_BATCH = 5_000
+
+
+def _names(store, persona_id: int) -> tuple[str, str]:
+    pv = personas.current(store, persona_id)
+    return pv.name, (pv.user_name or "You")
+
+
+def _messages(store, persona_id: int) -> Iterator[tuple]:
+    cur = store.cursor().execute(
+        "SELECT role, content, created_at, source, status FROM messages "
+        "WHERE persona_id = ? AND status = 'ok' ORDER BY created_at, id",
+        [persona_id],
+    )
+    while rows := cur.fetchmany(_BATCH):
+        yield from rows
+
+
+def chat_markdown(store, persona_id: int, tz: ZoneInfo | None = None) -> str:
+    """Every message with a companion as Markdown, a heading per local day."""
+    tz = tz or settings_store.timezone(store)
+    name, user = _names(store, persona_id)
+    out = [f"# Conversations with {name}\n"]
+    day = None
+    for role, content, created_at, source, _status in _messages(store, persona_id):
+        local = created_at.astimezone(tz)
+        if local.date() != day:
+            day = local.date()
+            out.append(f"\n## {local.strftime('%A')} {day.isoformat()}\n")
+        who = user if role == "user" else name
+        where = "" if source == "chat" else f" · {source}"
+        out.append(f"\n**{who}** · {local.strftime('%H:%M')}{where}\n\n{content}\n")
+    if day is None:
+        out.append("\nNo messages yet.\n")
+    return "".join(out)
+
+
+def _st_date(moment: datetime) -> str:
+    """SillyTavern's `send_date` style, e.g. 'May 1, 2024 2:03pm'."""
+    hour = moment.hour % 12 or 12
+    return (
+        f"{moment.strftime('%B')} {moment.day}, {moment.year} "
+        f"{hour}:{moment.minute:02d}{'am' if moment.hour < 12 else 'pm'}"
+    )
+
+
+def chat_jsonl(store, persona_id: int, tz: ZoneInfo | None = None) -> str:
+    """The history as a SillyTavern chat file (.jsonl): a header line, then one per message."""
+    tz = tz or settings_store.timezone(store)
+    name, user = _names(store, persona_id)
+    now = datetime.now(tz)
+    lines = [
+        json.dumps(
+            {
+                "user_name": user,
+                "character_name": name,
+                "create_date": _st_date(now),
+                "chat_metadata": {},
+            },
+            ensure_ascii=False,
+        )
+    ]
+    for role, content, created_at, source, _status in _messages(store, persona_id):
+        is_user = role == "user"
+        lines.append(
+            json.dumps(
+                {
+                    "name": user if is_user else name,
+                    "is_user": is_user,
+                    "is_system": False,
+                    "send_date": _st_date(created_at.astimezone(tz)),
+                    "mes": content,
+                    "extra": {"kizuna_source": source},
+                },
+                ensure_ascii=False,
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def journal_markdown(store, persona_id: int) -> str:
+    """Every journal entry, oldest first, with the companion's replies quoted beneath."""
+    name, _user = _names(store, persona_id)
+    entries = store.execute(
+        "SELECT id, written_on, mood, body FROM journal_entries WHERE persona_id = ? "
+        "ORDER BY written_on, id",
+        [persona_id],
+    ).fetchall()
+    replies: dict[int, list[str]] = {}
+    for entry_id, content in store.execute(
+        "SELECT journal_entry_id, content FROM messages WHERE persona_id = ? "
+        "AND journal_entry_id IS NOT NULL AND role = 'companion' AND status = 'ok' "
+        "ORDER BY created_at, id",
+        [persona_id],
+    ).fetchall():
+        replies.setdefault(entry_id, []).append(content)
+    out = [f"# Journal with {name}\n"]
+    for entry_id, written_on, mood, body in entries:
+        heading = f"\n## {written_on.strftime('%A')} {written_on.isoformat()}"
+        if mood is not None:
+            heading += f" · mood {mood}/5"
+        out.append(heading + "\n\n" + (body or "") + "\n")
+        for reply in replies.get(entry_id, []):
+            quoted = "\n".join("> " + line for line in reply.splitlines())
+            out.append(f"\n> **{name}:**\n{quoted}\n")
+    if not entries:
+        out.append("\nNo journal entries yet.\n")
+    return "".join(out)
