@@ -1,0 +1,25 @@
+"""Choosing the companion a command works on (shared by the import/export commands)."""
+
+from __future__ import annotations
+
+from memory import personas
+from memory import settings as settings_store
+
+
+class NoSuchCompanion(LookupError):
+    """The name given matches no companion."""
+
+
+def choose(store, name: str | None) -> personas.Persona:
+    """The companion called `name`, else the one chosen in the app, else the first one."""
+    if name:
+        found = personas.by_name(store, name)
+        if found is None:
+            known = ", ".join(p.name for p in personas.list_personas(store)) or "none yet"
+            raise NoSuchCompanion(f"There is no companion called {name!r} (companions: {known}).")
+        return found
+    chosen = settings_store.get(store, "current_persona_id")
+    for persona in personas.list_personas(store):
+        if persona.id == chosen:
+            return persona
+    return personas.ensure_starter(store)

@@ -1,0 +1,37 @@
+"""`python -m memory restore IN.zip --data-dir DIR [--replace]`: put a backup back."""
+
+from __future__ import annotations
+
+import sys
+
+from memory import backup
+from memory.store import default_data_dir
+
+
+def register(sub) -> None:
+    p = sub.add_parser("restore", help="restore a backup .zip into a data folder")
+    p.add_argument("zip", metavar="IN.zip", help="the backup to restore")
+    p.add_argument("--data-dir", default=None, help="folder to restore into")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the data already in the folder (it is backed up to backups/ first)",
+    )
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    target = args.data_dir or args.global_data_dir or default_data_dir()
+    try:
+        result = backup.restore(args.zip, target, replace=args.replace)
+    except backup.BackupError as exc:
+        message = str(exc)
+        if "already holds Kizuna data" in message:
+            message += " Add --replace to do that."
+        print(message, file=sys.stderr)
+        return 1
+    rows = sum(result.tables.values())
+    print(f"Restored {rows:,} rows and {result.file_count:,} files into {target}.")
+    if result.previous_backup:
+        print(f"The data that was there before is saved in {result.previous_backup}.")
+    return 0
