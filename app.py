@@ -19,6 +19,7 @@ pages = {
     "Your companion": [
         st.Page("pages/persona.py", title="Persona", icon="🪞"),
         st.Page("pages/settings.py", title="Settings", icon="⚙️"),
+        st.Page("pages/data.py", title="Backup & import", icon="💾"),
     ],
 }
 page = st.navigation(pages)

@@ -387,6 +387,7 @@ def restore(
                 previous = _backup_current(data_dir, store, stamp)
             elif store is not None:
                 store.close()
+            _ensure_released(data_dir)
             progress(0.95, "Putting the restored data in place…")
             _swap_in(staging, data_dir, stamp)
         finally:
@@ -477,6 +478,25 @@ def _backup_current(data_dir: Path, store: Store | None, stamp: str) -> Path:
     if own:
         log.info("closed the store opened for the pre-restore backup")
     return target
+
+
+def _ensure_released(data_dir: Path) -> None:
+    """Refuse to swap while any connection in this process still holds the database.
+
+    DuckDB shares one database instance between all connections to a file in a process, so a
+    forgotten second connection would keep serving the old data after the swap. Opening the
+    file with a different configuration fails exactly when such an instance is still alive.
+    """
+    db_path = data_dir / DB_FILENAME
+    if not db_path.exists():
+        return
+    try:
+        duckdb.connect(str(db_path), read_only=True).close()
+    except duckdb.Error as exc:
+        raise BackupError(
+            "The database is still open somewhere else in Kizuna (another window or tab?), "
+            "so it cannot be replaced now. Close it and try again; nothing was changed."
+        ) from exc
 
 
 def _swap_in(staging: Path, data_dir: Path, stamp: str) -> None:

@@ -12,6 +12,7 @@ import streamlit as st
 from companion import config as provider_config
 from memory import DataFolderInUse, Store, StoreError, default_data_dir, personas
 from memory import settings as settings_store
+from memory.backup import daily_on_start
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 USER_AVATAR = str(ASSETS / "user.png")
@@ -19,7 +20,7 @@ USER_AVATAR = str(ASSETS / "user.png")
 
 @st.cache_resource(show_spinner=False)
 def _open_store(data_dir: str) -> Store:
-    return Store.open(data_dir)
+    return daily_on_start(Store.open(data_dir))
 
 
 def store() -> Store:

@@ -238,3 +238,16 @@ def test_daily_on_start_never_raises(store, tmp_path):
     _fill(store)
     store.close()  # every query will now fail
     assert backup.daily_on_start(store, wait=True) is store
+
+
+def test_restore_refuses_while_another_connection_holds_the_database(store, data_dir, tmp_path):
+    _fill(store)
+    backup.create(store, tmp_path / "good.zip")
+    other = Store.open(data_dir)  # e.g. a second tab's connection in the same process
+    messages.add(other, 1, "user", "still here")
+    with pytest.raises(backup.BackupError, match="still open somewhere else"):
+        backup.restore(tmp_path / "good.zip", data_dir, replace=True, store=store)
+    assert any(m.content == "still here" for m in messages.recent(other, 1, 100))
+    other.close()
+    with Store.open(data_dir) as reopened:
+        assert messages.count(reopened) == 7

@@ -1,0 +1,171 @@
+"""The Backup & import page under AppTest."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from memory import Store, backup, messages, personas
+from tests.memory import chatgpt_samples as samples
+from tests.memory.test_cards import V2_CARD, _png
+
+PAGE = "pages/data.py"
+
+
+@pytest.fixture
+def data_page(app):
+    app.switch_page(PAGE).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _by_key(app, kind: str, key: str):
+    return next(w for w in app.get(kind) if getattr(w, "key", None) == key)
+
+
+def test_page_renders_on_an_empty_folder_with_an_empty_state(data_page):
+    assert data_page.title[0].value == "Backup & import"
+    assert any("No backups yet" in i.value for i in data_page.info)
+
+
+def test_back_up_now_writes_a_zip_into_backups(data_page, data_dir):
+    data_page.button(key="data_backup_now").click().run()
+    assert not data_page.exception
+    assert any("Backed up" in s.value for s in data_page.success)
+    made = list((data_dir / "backups").glob("kizuna-backup-*.zip"))
+    assert len(made) == 1
+    assert backup.verify(made[0])["tables"]["personas"]["rows"] == 1
+
+
+def test_restore_from_the_folder_asks_then_replaces_and_reopens(data_page, data_dir):
+    s = Store.open(data_dir)
+    pid = personas.list_personas(s)[0].id
+    messages.add(s, pid, "user", "kept in the backup")
+    backup.create(s, data_dir / "backups" / "kizuna-backup-1.zip")
+    messages.add(s, pid, "user", "written after the backup")
+    s.close()  # only the app's own connection may be open during a restore
+    data_page.run()
+    data_page.radio(key="data_restore_source").set_value("folder").run()
+    data_page.button(key="data_restore_start").click().run()
+    assert any("replaces everything" in w.value for w in data_page.warning)
+    data_page.button(key="data_restore_yes").click().run()
+    assert not data_page.exception, [e.value for e in data_page.exception]
+    assert any("Restored" in m.value for m in data_page.success)
+    reopened = Store.open(data_dir)
+    assert [m.content for m in messages.recent(reopened, pid)] == ["kept in the backup"]
+    rescue = list((data_dir / "backups").glob("kizuna-before-restore-*.zip"))
+    assert len(rescue) == 1
+    # the page keeps working on the reopened store
+    data_page.switch_page("pages/chat.py").run()
+    assert not data_page.exception
+
+
+def test_cancel_leaves_the_data_alone(data_page, data_dir):
+    s = Store.open(data_dir)
+    messages.add(s, 1, "user", "stay")
+    backup.create(s, data_dir / "backups" / "kizuna-backup-1.zip")
+    messages.add(s, 1, "user", "also stay")
+    data_page.run()
+    data_page.radio(key="data_restore_source").set_value("folder").run()
+    data_page.button(key="data_restore_start").click().run()
+    data_page.button(key="data_restore_no").click().run()
+    assert not data_page.warning
+    assert messages.count(s) == 2
+
+
+def test_a_damaged_upload_is_refused_plainly(data_page, data_dir):
+    data_page.get("file_uploader")[0].set_value(("b.zip", b"PK\x03\x04broken", "application/zip"))
+    data_page.run()
+    assert any("Nothing was changed" in e.value for e in data_page.error)
+
+
+def test_chatgpt_import_with_search_preview_and_progress(data_page, data_dir):
+    payload = samples.export(
+        samples.regenerated_conversation(),
+        samples.multimodal_conversation(),
+        samples.instructions_conversation(),
+    )
+    uploader = _by_key(data_page, "file_uploader", "data_chatgpt_upload")
+    uploader.set_value(("conversations.json", payload, "application/json"))
+    data_page.run()
+    assert not data_page.exception, [e.value for e in data_page.exception]
+    assert any("3 conversations" in c.value for c in data_page.caption)
+    data_page.text_input(key="data_chatgpt_search").input("sea").run()
+    assert any("Shall we go to the sea?" in m.value for m in data_page.markdown)
+    button = data_page.button(key="data_chatgpt_import")
+    assert "1 conversations (4 messages)" in button.label
+    button.click().run()
+    assert any("Imported 1 conversations (4 messages)" in s.value for s in data_page.success)
+    s = Store.open(data_dir)
+    assert messages.count(s) == 4
+    data_page.button(key="data_chatgpt_import").click().run()
+    assert messages.count(s) == 4  # the second import adds nothing
+
+
+def test_custom_instructions_can_become_persona_text(data_page, data_dir):
+    uploader = _by_key(data_page, "file_uploader", "data_chatgpt_upload")
+    uploader.set_value(
+        ("c.json", samples.export(samples.instructions_conversation()), "application/json")
+    )
+    data_page.run()
+    data_page.button(key="data_chatgpt_instr_use").click().run()
+    s = Store.open(data_dir)
+    pv = personas.current(s, 1)
+    assert pv.speaking_style.endswith("Be warm and playful; call me Hana.")
+
+
+def test_not_json_is_a_plain_error(data_page):
+    uploader = _by_key(data_page, "file_uploader", "data_chatgpt_upload")
+    uploader.set_value(("c.json", b"nope", "application/json"))
+    data_page.run()
+    assert any("not JSON" in e.value for e in data_page.error)
+
+
+def test_card_import_creates_and_switches_to_the_companion(data_page, data_dir):
+    uploader = _by_key(data_page, "file_uploader", "data_card_upload")
+    uploader.set_value(("aoi.png", _png({"chara": V2_CARD}), "image/png"))
+    data_page.run()
+    data_page.button(key="data_card_import").click().run()
+    assert not data_page.exception
+    assert any("Aoi has joined" in s.value for s in data_page.success)
+    s = Store.open(data_dir)
+    assert [p.name for p in personas.list_personas(s)] == ["Sora", "Aoi"]
+    assert data_page.session_state["persona_id"] == personas.by_name(s, "Aoi").id
+
+
+def test_download_buttons_are_offered(data_page):
+    keys = {b.key for b in data_page.get("download_button")}
+    assert {"data_card_png", "data_card_json", "data_export_chat_md"} <= keys
+
+
+def test_api_key_never_reaches_a_backup(use_fake_openai, app, data_dir):
+    from tests.openai_server import Answer
+
+    key = "sk-test-not-a-real-key"
+    typed = "sk-typed-on-settings-0123456789"
+    use_fake_openai.default = Answer(chunks=["Hello ", "there"])
+    app.chat_input[0].set_value("hi!").run()
+    app.switch_page("pages/settings.py").run()
+    app.text_input(key="settings_api_key").input(typed).run()
+    app.button(key="settings_save").click().run()
+    app.switch_page(PAGE).run()
+    app.button(key="data_backup_now").click().run()
+    (zip_path,) = (data_dir / "backups").glob("kizuna-backup-*.zip")
+    raw = zip_path.read_bytes()
+    with zipfile.ZipFile(zip_path) as zf:
+        members = [zf.read(n) for n in zf.namelist()]
+        zf.extractall(data_dir.parent / "unzipped")
+    import duckdb
+
+    con = duckdb.connect()
+    texts = []
+    for parquet in (data_dir.parent / "unzipped" / "db").glob("*.parquet"):
+        rows = con.execute(f"SELECT * FROM read_parquet('{parquet}')").fetchall()
+        texts.append(json.dumps(rows, default=str))
+    assert any("Hello there" in t for t in texts)  # the search does see the data
+    for secret in (key, typed):
+        assert secret.encode() not in raw
+        assert all(secret.encode() not in m for m in members)
+        assert all(secret not in t for t in texts)
