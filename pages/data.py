@@ -66,6 +66,7 @@ with backups_tab:
             file_name=chosen.name,
             mime="application/zip",
             on_click="ignore",
+            icon=":material/download:",
             key="data_backup_download",
         )
     else:
@@ -101,6 +102,10 @@ with backups_tab:
     zip_path = None
     if source == "upload":
         upload = st.file_uploader("Backup .zip", type=["zip"], key="data_restore_upload")
+        st.caption(
+            "Larger than the upload limit? Put it in the data folder's `backups/` and choose it "
+            "above, or use `python -m memory restore IN.zip --replace` with Kizuna closed."
+        )
         if upload is not None:
             zip_path = st.session_state.get("data_restore_file", {}).get(upload.file_id)
             if zip_path is None:
@@ -171,6 +176,10 @@ with chatgpt_tab:
         "ChatGPT export (.zip or conversations.json)",
         type=["zip", "json"],
         key="data_chatgpt_upload",
+    )
+    st.caption(
+        "A very large export? `python -m memory import-chatgpt PATH` has no size limit "
+        "(close Kizuna first)."
     )
     if upload is not None:
         try:
@@ -263,11 +272,13 @@ with chatgpt_tab:
             else:
                 st.info("No conversation matches. Clear the search or widen the dates.")
 
-            total = sum(len(c.messages) for c in chosen)
+            fresh = chatgpt.new_message_count(s, chosen)
+            if chosen and not fresh:
+                st.caption("Everything chosen is already here; importing again adds nothing.")
             if st.button(
-                f"Import {len(chosen):,} conversations ({total:,} messages) into {pv.name}",
+                f"Import {len(chosen):,} conversations ({fresh:,} new messages) into {pv.name}",
                 type="primary",
-                disabled=not chosen,
+                disabled=not fresh,
                 key="data_chatgpt_import",
             ):
                 bar, update = glue.progress_bar("Importing…")
@@ -314,13 +325,14 @@ with cards_tab:
 
     st.subheader(f"Export {name} as a card")
     st.caption("Both files keep every card field Kizuna does not use, so nothing is lost.")
-    png_col, json_col = st.columns(2)
+    png_col, json_col, _rest = st.columns([1, 1, 2])
     png_col.download_button(
         "PNG card (V2 + V3)",
         data=lambda: cards.export_png(s, pid),
         file_name=f"{pv.name}.png",
         mime="image/png",
         on_click="ignore",
+        icon=":material/download:",
         key="data_card_png",
     )
     json_col.download_button(
@@ -329,6 +341,7 @@ with cards_tab:
         file_name=f"{pv.name}.json",
         mime="application/json",
         on_click="ignore",
+        icon=":material/download:",
         key="data_card_json",
     )
 
@@ -343,6 +356,7 @@ with exports_tab:
         file_name=f"{pv.name} chat.md",
         mime="text/markdown",
         on_click="ignore",
+        icon=":material/download:",
         key="data_export_chat_md",
     )
     st.download_button(
@@ -351,6 +365,7 @@ with exports_tab:
         file_name=f"{pv.name} chat.jsonl",
         mime="application/jsonl",
         on_click="ignore",
+        icon=":material/download:",
         key="data_export_chat_jsonl",
     )
     st.download_button(
@@ -359,5 +374,6 @@ with exports_tab:
         file_name=f"{pv.name} journal.md",
         mime="text/markdown",
         on_click="ignore",
+        icon=":material/download:",
         key="data_export_journal_md",
     )

@@ -88,11 +88,21 @@ class ImportResult:
     messages_skipped: int
 
     def summary(self) -> str:
-        return (
-            f"Imported {self.conversations_imported:,} conversations "
-            f"({self.messages_imported:,} messages); skipped {self.conversations_skipped:,} "
-            f"conversations and {self.messages_skipped:,} messages already imported."
+        """One plain sentence (or two) saying what happened."""
+        text = (
+            f"Imported {_plural(self.conversations_imported, 'conversation')} "
+            f"({_plural(self.messages_imported, 'message')})."
         )
+        if self.messages_skipped:
+            text += (
+                f" Skipped {_plural(self.messages_skipped, 'message')} in "
+                f"{_plural(self.conversations_skipped, 'conversation')} already imported."
+            )
+        return text
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -331,6 +341,21 @@ def external_id(conversation: Conversation, message: ImportedMessage) -> str:
     return f"{ID_PREFIX}{conversation.id}:{message.node_id}"
 
 
+def _existing_ids(store) -> set[str]:
+    return {
+        row[0]
+        for row in store.execute(
+            "SELECT external_id FROM messages WHERE starts_with(external_id, ?)", [ID_PREFIX]
+        ).fetchall()
+    }
+
+
+def new_message_count(store, conversations: Iterable[Conversation]) -> int:
+    """How many of the conversations' messages are not in the store yet."""
+    existing = _existing_ids(store)
+    return sum(1 for c in conversations for m in c.messages if external_id(c, m) not in existing)
+
+
 def import_conversations(
     store,
     conversations: Iterable[Conversation],
@@ -345,12 +370,7 @@ def import_conversations(
     progress = progress or (lambda _f, _t: None)
     conversations = list(conversations)
     progress(0.0, "Checking what is already here…")
-    existing = {
-        row[0]
-        for row in store.execute(
-            "SELECT external_id FROM messages WHERE starts_with(external_id, ?)", [ID_PREFIX]
-        ).fetchall()
-    }
+    existing = _existing_ids(store)
     known_conversations = {
         row[0]
         for row in store.execute(

@@ -75,10 +75,10 @@ def test_import_chatgpt_reports_counts_and_filters(tmp_path, data_dir, capsys):
     )
     assert main(["import-chatgpt", str(path), "--title-contains", "sea"]) == 0
     out = capsys.readouterr().out
-    assert "Imported 1 conversations (4 messages)" in out
+    assert "Imported 1 conversation (4 messages)." in out
     assert "1 conversations did not match" in out
     assert main(["import-chatgpt", str(path), "--title-contains", "sea"]) == 0
-    assert "skipped 1 conversations and 4 messages" in capsys.readouterr().out
+    assert "Skipped 4 messages in 1 conversation already imported." in capsys.readouterr().out
 
 
 def test_import_chatgpt_failures_exit_non_zero(tmp_path, data_dir, capsys):

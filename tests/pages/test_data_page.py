@@ -95,13 +95,14 @@ def test_chatgpt_import_with_search_preview_and_progress(data_page, data_dir):
     data_page.text_input(key="data_chatgpt_search").input("sea").run()
     assert any("Shall we go to the sea?" in m.value for m in data_page.markdown)
     button = data_page.button(key="data_chatgpt_import")
-    assert "1 conversations (4 messages)" in button.label
+    assert "1 conversations (4 new messages)" in button.label
     button.click().run()
-    assert any("Imported 1 conversations (4 messages)" in s.value for s in data_page.success)
+    assert any("Imported 1 conversation (4 messages)." in s.value for s in data_page.success)
     s = Store.open(data_dir)
     assert messages.count(s) == 4
-    data_page.button(key="data_chatgpt_import").click().run()
-    assert messages.count(s) == 4  # the second import adds nothing
+    data_page.run()
+    assert data_page.button(key="data_chatgpt_import").disabled  # nothing new left to add
+    assert any("already here" in c.value for c in data_page.caption)
 
 
 def test_custom_instructions_can_become_persona_text(data_page, data_dir):

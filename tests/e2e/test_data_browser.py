@@ -1,0 +1,52 @@
+from pathlib import Path
+
+from memory import Store, backup, messages, personas
+from tests.e2e.conftest import screenshot, wait_for_app
+from tests.memory import chatgpt_samples as samples
+
+
+def test_import_a_chatgpt_export_and_back_up_in_the_browser(start_app, page, tmp_path):
+    data = tmp_path / "data"
+    with Store.open(data) as s:
+        pid = personas.ensure_starter(s).id
+        messages.add(s, pid, "user", "今日は海に行ったよ")
+        backup.create(s, s.backups_dir / "kizuna-backup-2026-01-01T000000Z.zip")
+    export = tmp_path / "conversations.json"
+    export.write_bytes(
+        samples.export(
+            samples.regenerated_conversation(),
+            samples.multimodal_conversation(),
+            samples.instructions_conversation(),
+        )
+    )
+    app = start_app(data)
+    page.goto(app.url)
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_text("Backup & import").click()
+    page.get_by_text("Restore from").wait_for()
+    wait_for_app(page)
+    screenshot(page, "data-backup")
+
+    page.get_by_role("tab", name="📥 ChatGPT import").click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").nth(1).set_input_files(str(export))
+    page.get_by_text("Shall we go to the sea?").wait_for()
+    wait_for_app(page)
+    screenshot(page, "data-chatgpt-preview")
+    page.get_by_role("button", name="Import 3 conversations").click()
+    page.get_by_text("Imported 3 conversations (8 messages).").wait_for()
+    wait_for_app(page)
+    screenshot(page, "data-chatgpt-imported")
+
+    page.get_by_role("tab", name="🎴 Character cards").click()
+    page.get_by_text("Export Sora as a card").wait_for()
+    screenshot(page, "data-cards")
+    page.get_by_role("tab", name="📄 Plain exports").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Chat history · Markdown, one section per day").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "今日は海に行ったよ" in text and "Shall we go to the sea?" in text
+    screenshot(page, "data-exports")
+    app.stop()
+
+    with Store.open(data) as s:
+        assert messages.count(s) == 1 + 8
