@@ -49,8 +49,8 @@ with backups_tab:
         else:
             st.session_state["data_last_backup"] = str(info.path)
             st.success(
-                f"Backed up {sum(info.tables.values()):,} rows and {info.file_count:,} files "
-                f"({glue.human_size(info.size)})."
+                f"Backed up {glue.backup_contents(info.tables, info.file_count)} "
+                f"({glue.human_size(info.size)}) to {info.path.name}."
             )
     existing = backup.all_backups(s.data_dir)
     if existing:
@@ -129,12 +129,8 @@ with backups_tab:
         else:
             rows = {k: v["rows"] for k, v in manifest["tables"].items()}
             made = manifest["created_at"][:16].replace("T", " ")
-            st.write(
-                f"Made {made} UTC · {rows.get('messages', 0):,} messages · "
-                f"{rows.get('photos', 0):,} photos · {rows.get('journal_entries', 0):,} "
-                f"journal entries · {sum(1 for f in manifest['files'] if f.startswith('files/')):,}"
-                " files"
-            )
+            files = sum(1 for f in manifest["files"] if f.startswith("files/"))
+            st.write(f"Made {made} UTC · holds {glue.backup_contents(rows, files)}.")
             if not st.session_state.get("data_restore_confirm"):
                 if st.button("Restore this backup…", key="data_restore_start"):
                     st.session_state["data_restore_confirm"] = True
@@ -144,7 +140,7 @@ with backups_tab:
                     "This replaces everything in this data folder with the backup. Your current "
                     "data is backed up to `backups/` first, so you can go back."
                 )
-                yes, no = st.columns(2)
+                yes, no, _rest = st.columns([2, 1, 3])
                 if yes.button("Yes, replace my data", type="primary", key="data_restore_yes"):
                     st.session_state["data_restore_confirm"] = False
                     bar, update = glue.progress_bar("Checking the backup…")
@@ -154,10 +150,16 @@ with backups_tab:
                         bar.empty()
                         st.error(str(exc))
                     else:
+                        before = result.previous_backup
                         st.session_state["data_flash"] = (
-                            f"Restored {sum(result.tables.values()):,} rows and "
-                            f"{result.file_count:,} files. What was here before is saved as "
-                            f"{result.previous_backup.name if result.previous_backup else '—'}."
+                            "Restored "
+                            + glue.backup_contents(result.tables, result.file_count)
+                            + "."
+                            + (
+                                f" What was here before is saved as {before.name}."
+                                if before
+                                else ""
+                            )
                         )
                         st.rerun()
                 if no.button("Cancel", key="data_restore_no"):

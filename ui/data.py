@@ -67,6 +67,23 @@ def read_chatgpt(upload) -> chatgpt.ChatGPTExport:
     return export
 
 
+def plural(n: int, word: str) -> str:
+    """'1 message', '2 messages'."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def backup_contents(tables: dict[str, int], file_count: int) -> str:
+    """What a backup holds, in words: messages, photos, journal entries, files."""
+    return ", ".join(
+        [
+            plural(tables.get("messages", 0), "message"),
+            plural(tables.get("photos", 0), "photo"),
+            plural(tables.get("journal_entries", 0), "journal entry").replace("entrys", "entries"),
+            plural(file_count, "file"),
+        ]
+    )
+
+
 def human_size(size: int) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
