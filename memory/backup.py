@@ -1,11 +1,12 @@
 """Backups: the whole data folder in one .zip, and restoring one safely.
 
 A backup holds
-- `db/`: every table of the database as Parquet, plus `schema.sql` and `load.sql` in the layout
-  of DuckDB's own `EXPORT DATABASE`, so any DuckDB can read it (`IMPORT DATABASE 'db'`) without
-  Kizuna. Tables, sequences, views and indexes are read from DuckDB's catalog, so tables added
-  by any later migration are included without changes here. Sequences are written with a start
-  past the highest id in use, so new rows after a restore never collide with restored ones.
+- `db/`: the database as written by DuckDB's own `EXPORT DATABASE` (Parquet files, `schema.sql`,
+  `load.sql`), so any DuckDB can read it without Kizuna (`IMPORT DATABASE 'db'`). The export
+  covers the whole catalog — every schema, table, sequence (continuing where it stood), macro,
+  view and index — so what later migrations add (the search index's tables and macros, say) is
+  included without changes here. After a restore every sequence is also moved past the highest
+  id in the column it fills, so a restored id is never handed out again.
 - `files/`: every file of the data folder (photos, thumbnails, avatars, and any other folder)
   except the database itself, `backups/` and half-written `*.part` files.
 - `manifest.json`: row counts per table and the SHA-256 and size of every other member.
@@ -104,56 +105,6 @@ def _noop(_fraction: float, _text: str) -> None:
 
 
 # -- what is in the data folder ------------------------------------------------------------
-def _catalog(cur) -> dict:
-    """Tables, sequences (with their next value), views and indexes of the main schema."""
-    db = cur.execute("SELECT current_database()").fetchone()[0]
-    tables = cur.execute(
-        "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = ? "
-        "AND schema_name = 'main' AND NOT internal AND NOT temporary ORDER BY table_name",
-        [db],
-    ).fetchall()
-    seq_rows = cur.execute(
-        "SELECT sequence_name, start_value, min_value, max_value, increment_by, cycle, "
-        "last_value FROM duckdb_sequences() WHERE database_name = ? AND schema_name = 'main' "
-        "AND NOT temporary ORDER BY sequence_name",
-        [db],
-    ).fetchall()
-    defaults = cur.execute(
-        "SELECT table_name, column_name, column_default FROM duckdb_columns() "
-        "WHERE database_name = ? AND schema_name = 'main' AND column_default LIKE 'nextval(%'",
-        [db],
-    ).fetchall()
-    sequences = []
-    for name, start, min_v, max_v, inc, cycle, last in seq_rows:
-        following = start if last is None else last + inc
-        # a row inserted with an explicit id must not be handed out again after a restore
-        for table, column, default in defaults:
-            if default in (f"nextval('{name}')", f"nextval('\"{name}\"')") and inc > 0:
-                top = cur.execute(f"SELECT max({_quote(column)}) FROM {_quote(table)}").fetchone()
-                if top[0] is not None and top[0] >= following:
-                    following = top[0] + inc
-        sequences.append(
-            f"CREATE SEQUENCE {_quote(name)} INCREMENT BY {inc} MINVALUE {min_v} "
-            f"MAXVALUE {max_v} START {following} {'CYCLE' if cycle else 'NO CYCLE'};"
-        )
-    views = cur.execute(
-        "SELECT sql FROM duckdb_views() WHERE database_name = ? AND schema_name = 'main' "
-        "AND NOT internal AND NOT temporary",
-        [db],
-    ).fetchall()
-    indexes = cur.execute(
-        "SELECT sql FROM duckdb_indexes() WHERE database_name = ? AND schema_name = 'main' "
-        "AND sql IS NOT NULL",
-        [db],
-    ).fetchall()
-    return {
-        "tables": tables,
-        "sequences": sequences,
-        "views": [v[0] for v in views],
-        "indexes": [i[0] for i in indexes],
-    }
-
-
 def data_files(data_dir: Path) -> list[str]:
     """Every file of the data folder that belongs in a backup, relative, sorted."""
     found = []
@@ -194,23 +145,20 @@ def _create(store: Store, out_path: Path, progress: Progress) -> BackupInfo:
     part = out_path.with_name(out_path.name + ".part")
     with tempfile.TemporaryDirectory(prefix="kizuna-backup-") as tmp:
         progress(0.0, "Exporting the database…")
-        tables, statements, load_sql = _export_database(store, Path(tmp))
-        schema_sql = "\n".join(statements["create"] + statements["indexes"]) + "\n"
+        export_dir = Path(tmp) / "db"
+        tables = _export_database(store, export_dir)
         files = data_files(store.data_dir)
         manifest: dict = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "created_at": created_at.isoformat(),
-            "tables": {name: {"rows": rows, "file": f"db/{fn}"} for name, (rows, fn) in tables},
-            "schema": statements,
+            "tables": {name: {"rows": rows} for name, rows in tables.items()},
             "files": {},
         }
         try:
             with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
-                _add_member(zf, manifest, "db/schema.sql", schema_sql.encode())
-                _add_member(zf, manifest, "db/load.sql", load_sql.encode())
-                for _table, (_rows, fn) in tables:
-                    _add_member(zf, manifest, f"db/{fn}", (Path(tmp) / fn).read_bytes())
+                for exported in sorted(export_dir.iterdir()):
+                    _add_member(zf, manifest, f"db/{exported.name}", exported.read_bytes())
                 for i, rel in enumerate(files):
                     data = store.path_of(rel).read_bytes()
                     _add_member(zf, manifest, f"files/{rel}", data)
@@ -229,7 +177,7 @@ def _create(store: Store, out_path: Path, progress: Progress) -> BackupInfo:
     return BackupInfo(
         path=out_path,
         created_at=created_at,
-        tables={name: rows for name, (rows, _fn) in tables},
+        tables=tables,
         file_count=len(files),
         size=out_path.stat().st_size,
     )
@@ -242,38 +190,40 @@ def _add_member(zf: zipfile.ZipFile, manifest: dict, name: str, data: bytes) -> 
     manifest["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
-def _export_database(store: Store, folder: Path):
-    """Every table to Parquet inside one transaction; return (tables, statements, load.sql)."""
+def _export_database(store: Store, folder: Path) -> dict[str, int]:
+    """`EXPORT DATABASE` to Parquet and count every table, in one transaction.
+
+    DuckDB's own export writes the whole catalog — schemas, sequences (continuing where they
+    stand), tables, macros, views, indexes — so whatever later migrations or extensions add
+    (the search index's tables and macros, say) travels without this module knowing about it.
+    Returns the row count of every table, keyed `table` for `main` and `schema.table` otherwise.
+    """
     cur = store.cursor()
-    tables: list[tuple[str, tuple[int, str]]] = []
-    load_lines = []
     try:
         cur.execute("BEGIN TRANSACTION")
         try:
-            catalog = _catalog(cur)
-            for i, (name, _sql) in enumerate(catalog["tables"]):
-                file_name = f"{i:03d}_{''.join(c if c.isalnum() else '_' for c in name)}.parquet"
-                target = folder / file_name
-                cur.execute(
-                    f"COPY (SELECT * FROM {_quote(name)}) TO {_literal(str(target))} "
-                    "(FORMAT parquet, COMPRESSION zstd)"
-                )
-                rows = cur.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()[0]
-                tables.append((name, (rows, file_name)))
-                load_lines.append(
-                    f"COPY {_quote(name)} FROM {_literal(file_name)} (FORMAT 'parquet');"
-                )
+            cur.execute(
+                f"EXPORT DATABASE {_literal(str(folder))} (FORMAT parquet, COMPRESSION zstd)"
+            )
+            counts = {}
+            for schema, table in cur.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() "
+                "WHERE database_name = current_database() AND NOT internal AND NOT temporary "
+                "ORDER BY schema_name, table_name"
+            ).fetchall():
+                key = table if schema == "main" else f"{schema}.{table}"
+                counts[key] = cur.execute(
+                    f"SELECT count(*) FROM {_quote(schema)}.{_quote(table)}"
+                ).fetchone()[0]
         finally:
             cur.execute("COMMIT")
     except duckdb.Error as exc:
         raise BackupError(f"Kizuna could not read its database for the backup: {exc}") from exc
-    statements = {
-        "create": catalog["sequences"]
-        + [sql if sql.endswith(";") else sql + ";" for _n, sql in catalog["tables"]]
-        + catalog["views"],
-        "indexes": catalog["indexes"],
-    }
-    return tables, statements, "\n".join(load_lines) + "\n"
+    # load.sql names the files by the temporary folder's path; make them relative so the
+    # unzipped `db/` folder can be imported from wherever it lands
+    load = folder / "load.sql"
+    load.write_text(load.read_text().replace(_literal(str(folder) + "/")[:-1], "'"))
+    return counts
 
 
 # -- reading a backup ----------------------------------------------------------------------
@@ -440,30 +390,52 @@ def _stage(zip_path: Path, staging: Path, progress: Progress) -> tuple[dict, int
 
 
 def _load_database(db_dir: Path, db_path: Path, manifest: dict) -> None:
-    schema = manifest.get("schema") or {}
+    """Build the restored database with `IMPORT DATABASE` and check it against the manifest."""
     try:
         con = duckdb.connect(str(db_path))
     except duckdb.Error as exc:
         raise BackupError(f"Kizuna could not create the restored database: {exc}") from exc
     try:
         con.execute("SET TimeZone = 'UTC'")
-        con.execute("BEGIN TRANSACTION")
-        for sql in schema.get("create", []):
-            con.execute(sql)
+        con.execute(f"IMPORT DATABASE {_literal(str(db_dir))}")
         for name, info in manifest["tables"].items():
-            parquet = db_dir / PurePosixPath(info["file"]).name
-            con.execute(f"COPY {_quote(name)} FROM {_literal(str(parquet))} (FORMAT parquet)")
-            rows = con.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()[0]
+            schema, _, table = name.rpartition(".")
+            rows = con.execute(
+                f"SELECT count(*) FROM {_quote(schema or 'main')}.{_quote(table)}"
+            ).fetchone()[0]
             if rows != info["rows"]:
                 raise BackupError(_DAMAGED)
-        for sql in schema.get("indexes", []):
-            con.execute(sql)
-        con.execute("COMMIT")
+        _continue_sequences(con)
         con.execute("CHECKPOINT")
     except duckdb.Error as exc:
         raise BackupError(f"The backup's database could not be rebuilt: {exc}") from exc
     finally:
         con.close()
+
+
+def _continue_sequences(con) -> None:
+    """Move every sequence past the highest id in the columns it fills.
+
+    Sequences are exported where they stood, so this only matters for rows once inserted with
+    an explicit id; it makes sure no restored id is ever handed out again.
+    """
+    for table, column, default in con.execute(
+        "SELECT table_name, column_name, column_default FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND column_default LIKE 'nextval(%'"
+    ).fetchall():
+        sequence = default.split("'")[1].strip('"')
+        row = con.execute(
+            "SELECT coalesce(last_value + increment_by, start_value), increment_by "
+            "FROM duckdb_sequences() WHERE schema_name = 'main' AND sequence_name = ?",
+            [sequence],
+        ).fetchone()
+        top = con.execute(f"SELECT max({_quote(column)}) FROM {_quote(table)}").fetchone()[0]
+        if row is None or top is None or row[1] <= 0 or top < row[0]:
+            continue
+        con.execute(
+            f"SELECT max(nextval({_literal(sequence)})) FROM range(?)",
+            [(top - row[0]) // row[1] + 1],
+        )
 
 
 def _backup_current(data_dir: Path, store: Store | None, stamp: str) -> Path:

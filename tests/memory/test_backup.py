@@ -118,6 +118,36 @@ def test_tables_added_by_later_migrations_are_included(store, tmp_path):
         assert new_id == 3
 
 
+def test_search_index_schemas_and_macros_travel_too(store, tmp_path):
+    import os
+
+    import duckdb_extension_fts
+
+    fts = os.path.join(
+        os.path.dirname(duckdb_extension_fts.__file__),
+        "extensions",
+        f"v{duckdb.__version__}",
+        "fts.duckdb_extension",
+    )
+    _fill(store)
+    store.execute(f"LOAD '{fts}'")
+    store.execute("CREATE MACRO shout(s) AS upper(s) || '!'")
+    store.execute("CREATE TABLE search_docs AS SELECT id, content FROM messages")
+    store.execute("PRAGMA create_fts_index('search_docs', 'id', 'content')")
+    info = backup.create(store, tmp_path / "out.zip")
+    assert info.tables["fts_main_search_docs.docs"] == 6
+    store.close()
+    backup.restore(tmp_path / "out.zip", tmp_path / "restored")
+    with Store.open(tmp_path / "restored") as restored:
+        restored.execute(f"LOAD '{fts}'")
+        hits = restored.execute(
+            "SELECT content FROM (SELECT *, fts_main_search_docs.match_bm25(id, 'message') AS s "
+            "FROM search_docs) WHERE s IS NOT NULL ORDER BY id"
+        ).fetchall()
+        assert len(hits) == 5
+        assert restored.execute("SELECT shout('hi')").fetchone()[0] == "HI!"
+
+
 def test_unzipped_database_is_readable_by_plain_duckdb_import(store, tmp_path):
     _fill(store)
     backup.create(store, tmp_path / "out.zip")
