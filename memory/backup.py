@@ -56,7 +56,8 @@ DEFAULT_KEEP = 7
 
 AUTO_PREFIX = "kizuna-auto-"
 BEFORE_RESTORE_PREFIX = "kizuna-before-restore-"
-_STAGING_PREFIX = ".restore-"
+#: Work folders inside the data folder (same disk, so renames are atomic); never backed up.
+_STAGING_PREFIX = ".kizuna-work-"
 
 #: Already-compressed formats are stored as they are; deflating them only costs time.
 _STORED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".parquet"}
@@ -143,7 +144,8 @@ def _create(store: Store, out_path: Path, progress: Progress) -> BackupInfo:
     except OSError as exc:
         raise BackupError(f"Kizuna cannot write to {out_path.parent}: {exc.strerror}.") from exc
     part = out_path.with_name(out_path.name + ".part")
-    with tempfile.TemporaryDirectory(prefix="kizuna-backup-") as tmp:
+    # the export goes next to the data (same disk as the database, not a small /tmp)
+    with tempfile.TemporaryDirectory(prefix=f"{_STAGING_PREFIX}backup-", dir=store.data_dir) as tmp:
         progress(0.0, "Exporting the database…")
         export_dir = Path(tmp) / "db"
         tables = _export_database(store, export_dir)
@@ -556,6 +558,13 @@ def run_auto_backup(store: Store) -> Path | None:
     return target
 
 
+def remove_leftovers(data_dir: Path | str) -> None:
+    """Remove work folders left by a backup or restore that was killed part-way."""
+    with _lock:
+        for leftover in Path(data_dir).glob(f"{_STAGING_PREFIX}*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 def daily_on_start(store: Store, *, wait: bool = False) -> Store:
     """Start today's automatic backup in the background (if due); return `store` unchanged.
 
@@ -565,6 +574,7 @@ def daily_on_start(store: Store, *, wait: bool = False) -> Store:
 
     def work() -> None:
         try:
+            remove_leftovers(store.data_dir)
             run_auto_backup(store)
         except Exception:  # an automatic backup must never take the app down
             log.warning("automatic backup failed", exc_info=True)

@@ -63,6 +63,7 @@ def _snapshot(data_dir) -> tuple[dict, dict]:
 def test_backup_then_restore_gives_identical_rows_and_photos(store, data_dir, tmp_path):
     _fill(store)
     info = backup.create(store, tmp_path / "out.zip")
+    assert not [p for p in data_dir.iterdir() if p.name.startswith(".kizuna-work-")]
     store.close()
     assert info.tables["messages"] == 6
     assert info.file_count == 5  # two photos, avatar, thumbnail, extras/notes.txt
@@ -209,7 +210,7 @@ def test_damaged_or_foreign_zips_are_refused_and_data_untouched(store, data_dir,
             backup.restore(bad, data_dir, replace=True)
         assert "Nothing was changed" in str(err.value), bad.name
         assert _snapshot(data_dir) == before
-        assert not [p for p in data_dir.iterdir() if p.name.startswith(".restore-")]
+        assert not [p for p in data_dir.iterdir() if p.name.startswith(".kizuna-work-")]
         assert not (data_dir / "backups").exists()  # refused before the pre-restore backup
 
 
@@ -262,6 +263,15 @@ def test_auto_backup_skips_an_empty_folder_and_can_be_turned_off(store):
     messages.add(store, 1, "user", "hello")
     settings.set(store, backup.AUTO_SETTING, False)
     assert backup.run_auto_backup(store) is None
+
+
+def test_work_folders_of_an_interrupted_restore_are_removed_on_start(store, data_dir):
+    _fill(store)
+    (data_dir / ".kizuna-work-staging-1" / "photos").mkdir(parents=True)
+    (data_dir / ".kizuna-work-staging-1" / "photos" / "half.jpg").write_bytes(b"half")
+    backup.daily_on_start(store, wait=True)
+    assert not list(data_dir.glob(".kizuna-work-*"))
+    assert len(backup.automatic_backups(data_dir)) == 1
 
 
 def test_daily_on_start_never_raises(store, tmp_path):
