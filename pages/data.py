@@ -146,6 +146,8 @@ with backups_tab:
                     bar, update = glue.progress_bar("Checking the backup…")
                     try:
                         result = glue.restore_and_reopen(s, zip_path, update)
+                        if source == "upload":
+                            glue.forget_upload(zip_path)
                     except backup.BackupError as exc:
                         bar.empty()
                         st.error(str(exc))

@@ -34,6 +34,12 @@ def uploaded_to_file(upload) -> Path:
         return Path(fh.name)
 
 
+def forget_upload(path: Path) -> None:
+    """Remove the temporary copy of an uploaded backup once it has been restored."""
+    Path(path).unlink(missing_ok=True)
+    st.session_state.pop("data_restore_file", None)
+
+
 def restore_and_reopen(s: Store, zip_path: Path, progress) -> backup.RestoreResult:
     """Restore over the open store, then forget every cached resource so pages reopen it.
 

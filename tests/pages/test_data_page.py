@@ -75,6 +75,25 @@ def test_cancel_leaves_the_data_alone(data_page, data_dir):
     assert messages.count(s) == 2
 
 
+def test_an_uploaded_backup_is_restored(data_page, data_dir, tmp_path):
+    s = Store.open(data_dir)
+    messages.add(s, 1, "user", "from the uploaded backup")
+    backup.create(s, tmp_path / "elsewhere.zip")
+    messages.add(s, 1, "user", "replaced")
+    s.close()
+    uploader = _by_key(data_page, "file_uploader", "data_restore_upload")
+    uploader.set_value(("b.zip", (tmp_path / "elsewhere.zip").read_bytes(), "application/zip"))
+    data_page.run()
+    copy = next(iter(data_page.session_state["data_restore_file"].values()))
+    assert any("2 messages" not in m.value and "1 message," in m.value for m in data_page.markdown)
+    data_page.button(key="data_restore_start").click().run()
+    data_page.button(key="data_restore_yes").click().run()
+    assert not data_page.exception
+    with Store.open(data_dir) as reopened:
+        assert [m.content for m in messages.recent(reopened, 1)] == ["from the uploaded backup"]
+    assert not copy.exists()
+
+
 def test_a_damaged_upload_is_refused_plainly(data_page, data_dir):
     data_page.get("file_uploader")[0].set_value(("b.zip", b"PK\x03\x04broken", "application/zip"))
     data_page.run()
