@@ -187,7 +187,8 @@ with chatgpt_tab:
     )
     if upload is not None:
         try:
-            export = glue.read_chatgpt(upload)
+            with st.spinner("Reading the export…"):
+                export = glue.read_chatgpt(upload)
         except ImportProblem as exc:
             st.error(f"{exc} Nothing was imported.")
             export = None
