@@ -198,6 +198,17 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def together_title(months: int) -> str:
+    """ "3 months together", "1 year together", "2 years and 5 months together"."""
+    years, rest = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year{'s' * (years > 1)}")
+    if rest:
+        parts.append(f"{rest} month{'s' * (rest > 1)}")
+    return " and ".join(parts) + " together"
+
+
 def _local_day(instant: datetime | None, tz: ZoneInfo) -> date | None:
     return instant.astimezone(tz).date() if instant is not None else None
 
@@ -292,11 +303,8 @@ def automatic(store, persona_id: int, tz: ZoneInfo, today: date) -> list[Milesto
                 note("days_together", f"Day {n:,} together", day)
         months = 1
         while (day := add_months(since, months)) <= today:
-            if months % 12 == 0:
-                years = months // 12
-                note("years_together", f"{years} year{'s' * (years > 1)} together", day)
-            else:
-                note("months_together", f"{months} month{'s' * (months > 1)} together", day)
+            kind = "years_together" if months % 12 == 0 else "months_together"
+            note(kind, together_title(months), day)
             months += 1
     found.sort(key=lambda m: m.happened_on)
     return found
@@ -328,14 +336,12 @@ def next_anniversaries(
 
     since = together_since(store, persona_id, tz)
     if since is not None:
-        years = today.year - since.year
-        for y in (years, years + 1):
-            if y >= 1:
-                consider(add_months(since, 12 * y), f"{y} year{'s' * (y > 1)} together")
         months = (today.year - since.year) * 12 + today.month - since.month
         for m in (months, months + 1):
-            if m >= 1 and m % 12:
-                consider(add_months(since, m), f"{m} month{'s' * (m > 1)} together")
+            if m >= 1:
+                consider(add_months(since, m), together_title(m))
+        next_year = 12 * (months // 12 + 1)
+        consider(add_months(since, next_year), together_title(next_year))
         day_number = (today - since).days + 1
         next_round = (day_number // 100 + 1) * 100
         consider(since + timedelta(days=next_round - 1), f"Day {next_round:,} together")

@@ -85,6 +85,16 @@ def outings(store, persona_id: int) -> list[Item]:
     return items
 
 
+def outing_choices(store, persona_id: int, limit: int = 500) -> dict[int, str]:
+    """{outing id: "2024-05-03 · Korakuen Garden"} for the latest outings, newest first."""
+    rows = store.execute(
+        "SELECT id, happened_on, title FROM outings WHERE persona_id = ? "
+        "ORDER BY happened_on DESC, id DESC LIMIT ?",
+        [persona_id, limit],
+    ).fetchall()
+    return {oid: f"{day:%Y-%m-%d} · {title}" for oid, day, title in rows}
+
+
 def journal(store, persona_id: int, excerpt_chars: int = 160) -> list[Item]:
     """The companion's journal entries as timeline items (title = first line of the body)."""
     rows = store.execute(
