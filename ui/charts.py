@@ -188,7 +188,7 @@ def calendar_year(all_days: pd.DataFrame, year: int, pal: Palette) -> go.Figure:
         counts[index[inside]] = totals[inside]
     week_start = first - timedelta(days=first.weekday())
     weeks = ((every - pd.Timestamp(week_start)).days // 7).to_numpy()
-    weekday = every.weekday.to_numpy()
+    weekday = every.day_of_week.to_numpy()
     z = np.full((7, weeks.max() + 1), np.nan)
     z[weekday, weeks] = np.where(counts.to_numpy() > 0, counts.to_numpy(), np.nan)
     blank = np.full((7, weeks.max() + 1), np.nan)

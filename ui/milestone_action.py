@@ -77,8 +77,10 @@ def form(
                 key=f"{key}_outing",
             )
         buttons = st.columns(2 if cancel else 1)
-        saved = buttons[0].form_submit_button(submit_label, type="primary", icon="⭐")
-        cancelled = cancel and buttons[1].form_submit_button("Cancel")
+        saved = buttons[0].form_submit_button(
+            submit_label, type="primary", icon="⭐", key=f"{key}_save"
+        )
+        cancelled = cancel and buttons[1].form_submit_button("Cancel", key=f"{key}_cancel")
     if cancelled:
         return "cancel"
     if saved:
