@@ -62,23 +62,32 @@ def _zone_name(tz: ZoneInfo | str) -> str:
     return tz if isinstance(tz, str) else tz.key
 
 
+_FINGERPRINT = """
+    SELECT (SELECT count(*) FROM messages),
+           coalesce((SELECT last_value FROM duckdb_sequences()
+                     WHERE sequence_name = 'messages_id_seq'), 0)
+"""
+
+
 def refresh(store, tz: ZoneInfo | str) -> None:
     """Bring the roll-up tables up to date with `messages`, counted in zone `tz`.
 
-    Cheap when nothing changed (one metadata query); folds only new messages otherwise; a
-    change of zone or a deleted message rebuilds the tables from scratch in one transaction.
+    Nothing changed (same zone, same row count, same position of the id sequence): one
+    metadata query and done. New messages: only they are folded in. A change of zone, or a
+    count that no longer adds up (a message was deleted), rebuilds the tables from scratch.
+    All of it happens in one transaction.
     """
     zone = _zone_name(tz)
     with _refresh_lock:
-        total, max_id = store.execute(
-            "SELECT count(*), coalesce(max(id), 0) FROM messages"
-        ).fetchone()
+        total, sequence = store.execute(_FINGERPRINT).fetchone()
         state = store.execute(
-            "SELECT timezone, last_message_id, messages FROM stats_rollup_state WHERE id = 1"
+            "SELECT timezone, last_message_id, messages, sequence_value "
+            "FROM stats_rollup_state WHERE id = 1"
         ).fetchone()
-        if state == (zone, max_id, total):
+        if state is not None and (state[0], state[2], state[3]) == (zone, total, sequence):
             return
         with store.transaction() as cur:
+            max_id = cur.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
             folded = False
             if state is not None and state[0] == zone and max_id >= state[1]:
                 new = cur.execute(
@@ -95,8 +104,8 @@ def refresh(store, tz: ZoneInfo | str) -> None:
                 cur.execute(_FOLD_HOURLY.split("ON CONFLICT")[0], [zone, -1])
             cur.execute(
                 "INSERT OR REPLACE INTO stats_rollup_state (id, timezone, last_message_id, "
-                "messages) VALUES (1, ?, ?, ?)",
-                [zone, max_id, total],
+                "messages, sequence_value) VALUES (1, ?, ?, ?, ?)",
+                [zone, max_id, total, sequence],
             )
 
 
@@ -117,14 +126,70 @@ def _filters(persona_id: int | None, start: date | None, end: date | None) -> tu
 
 DAILY_COLUMNS = ["day", "from_user", "from_companion", "exchanges", "user_chars", "companion_chars"]
 
+# The roll-ups are small (a few rows per day), so rows are fetched as NumPy arrays and summed
+# there: far cheaper than a parallel GROUP BY in DuckDB for a few thousand rows.
 
-def _frame(cursor, columns: list[str]) -> pd.DataFrame:
-    """A DataFrame from a cursor, through NumPy (far cheaper than Python tuples)."""
-    arrays = cursor.fetchnumpy()
-    frame = pd.DataFrame({c: arrays[c] for c in columns})
-    if "day" in frame:
-        frame["day"] = frame["day"].astype("datetime64[ns]")
-    return frame
+
+def _daily_rows(store, persona_id, start=None, end=None) -> dict[str, np.ndarray]:
+    where, params = _filters(persona_id, start, end)
+    arrays = store.execute(
+        f"""
+        SELECT day, role = 'user' AS from_user, {_SOURCE_GROUP_SQL} AS source, messages, chars
+        FROM stats_daily WHERE {where}
+        """,
+        params,
+    ).fetchnumpy()
+    arrays["day"] = np.asarray(arrays["day"], dtype="datetime64[D]")
+    arrays["from_user"] = np.asarray(arrays["from_user"], dtype=bool)
+    return arrays
+
+
+def _daily_table(rows: dict[str, np.ndarray]) -> pd.DataFrame:
+    days, index = np.unique(rows["day"], return_inverse=True)
+    size = days.size
+    user = rows["from_user"]
+
+    def total(values, mask):
+        return np.bincount(index[mask], weights=values[mask], minlength=size).astype("int64")
+
+    from_user = total(rows["messages"], user)
+    from_companion = total(rows["messages"], ~user)
+    return pd.DataFrame(
+        {
+            "day": days.astype("datetime64[ns]"),
+            "from_user": from_user,
+            "from_companion": from_companion,
+            "exchanges": np.minimum(from_user, from_companion),
+            "user_chars": total(rows["chars"], user),
+            "companion_chars": total(rows["chars"], ~user),
+        },
+        columns=DAILY_COLUMNS,
+    )
+
+
+def _source_table(rows: dict[str, np.ndarray], start=None, end=None) -> pd.DataFrame:
+    keep = np.ones(rows["day"].size, dtype=bool)
+    if start is not None:
+        keep &= rows["day"] >= np.datetime64(start, "D")
+    if end is not None:
+        keep &= rows["day"] <= np.datetime64(end, "D")
+    names, index = np.unique(rows["source"][keep].astype(str), return_inverse=True)
+    counts = np.bincount(index, weights=rows["messages"][keep], minlength=names.size)
+    table = pd.DataFrame({"source": names, "messages": counts.astype("int64")})
+    return table.sort_values(["messages", "source"], ascending=[False, True], ignore_index=True)
+
+
+def _hour_table(store, persona_id, start=None, end=None) -> pd.DataFrame:
+    where, params = _filters(persona_id, start, end)
+    rows = store.execute(
+        f"SELECT day, hour, messages FROM stats_hourly WHERE {where}", params
+    ).fetchnumpy()
+    days = np.asarray(rows["day"], dtype="datetime64[D]").astype("int64")
+    weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
+    cell = weekday * 24 + np.asarray(rows["hour"], dtype="int64")
+    counts = np.bincount(cell, weights=rows["messages"], minlength=7 * 24).astype("int64")
+    filled = np.flatnonzero(counts)
+    return pd.DataFrame({"weekday": filled // 24, "hour": filled % 24, "messages": counts[filled]})
 
 
 def daily_counts(
@@ -134,7 +199,6 @@ def daily_counts(
     persona_id: int | None = None,
     start: date | None = None,
     end: date | None = None,
-    _refreshed: bool = False,
 ) -> pd.DataFrame:
     """One row per local day that has messages, oldest first.
 
@@ -142,23 +206,8 @@ def daily_counts(
     `exchanges` (min of the two), `user_chars`, `companion_chars` (characters written that
     day). `start`/`end` are inclusive local days; `persona_id=None` means every companion.
     """
-    if not _refreshed:
-        refresh(store, tz)
-    where, params = _filters(persona_id, start, end)
-    cursor = store.execute(
-        f"""
-        SELECT day,
-               coalesce(sum(messages) FILTER (role = 'user'), 0)::BIGINT AS from_user,
-               coalesce(sum(messages) FILTER (role = 'companion'), 0)::BIGINT AS from_companion,
-               least(from_user, from_companion) AS exchanges,
-               coalesce(sum(chars) FILTER (role = 'user'), 0)::BIGINT AS user_chars,
-               coalesce(sum(chars) FILTER (role = 'companion'), 0)::BIGINT AS companion_chars
-        FROM stats_daily WHERE {where}
-        GROUP BY day ORDER BY day
-        """,
-        params,
-    )
-    return _frame(cursor, DAILY_COLUMNS)
+    refresh(store, tz)
+    return _daily_table(_daily_rows(store, persona_id, start, end))
 
 
 def hour_weekday(
@@ -168,22 +217,10 @@ def hour_weekday(
     persona_id: int | None = None,
     start: date | None = None,
     end: date | None = None,
-    _refreshed: bool = False,
 ) -> pd.DataFrame:
     """Messages by local weekday (0 = Monday) and hour (0–23); only non-empty cells."""
-    if not _refreshed:
-        refresh(store, tz)
-    where, params = _filters(persona_id, start, end)
-    cursor = store.execute(
-        f"""
-        SELECT (isodow(day) - 1)::INTEGER AS weekday, hour::INTEGER AS hour,
-               sum(messages)::BIGINT AS messages
-        FROM stats_hourly WHERE {where}
-        GROUP BY ALL ORDER BY ALL
-        """,
-        params,
-    )
-    return _frame(cursor, ["weekday", "hour", "messages"])
+    refresh(store, tz)
+    return _hour_table(store, persona_id, start, end)
 
 
 def by_source(
@@ -193,21 +230,10 @@ def by_source(
     persona_id: int | None = None,
     start: date | None = None,
     end: date | None = None,
-    _refreshed: bool = False,
 ) -> pd.DataFrame:
     """Messages per source group (chat, album, journal, imported, other), largest first."""
-    if not _refreshed:
-        refresh(store, tz)
-    where, params = _filters(persona_id, start, end)
-    cursor = store.execute(
-        f"""
-        SELECT {_SOURCE_GROUP_SQL} AS source, sum(messages)::BIGINT AS messages
-        FROM stats_daily WHERE {where}
-        GROUP BY ALL ORDER BY messages DESC, source
-        """,
-        params,
-    )
-    return _frame(cursor, ["source", "messages"])
+    refresh(store, tz)
+    return _source_table(_daily_rows(store, persona_id, start, end))
 
 
 @dataclass(frozen=True)
@@ -376,7 +402,8 @@ def load(
     without `end`, it ends today (or on the last message's day, if that is over a year ago).
     """
     refresh(store, tz)
-    all_days = daily_counts(store, tz, persona_id=persona_id, _refreshed=True)
+    rows = _daily_rows(store, persona_id)
+    all_days = _daily_table(rows)
     if end is None:
         # Up to today; but when the last year holds nothing, up to the last message instead,
         # so that an old history opens on its charts rather than on an empty year.
@@ -391,8 +418,8 @@ def load(
         headline=headline(all_days, today, began_on=began_on),
         all_days=all_days,
         days=with_every_day(all_days, start, end),
-        hours=hour_weekday(store, tz, persona_id=persona_id, start=start, end=end, _refreshed=True),
-        sources=by_source(store, tz, persona_id=persona_id, start=start, end=end, _refreshed=True),
+        hours=_hour_table(store, persona_id, start, end),
+        sources=_source_table(rows, start, end),
         start=start,
         end=end,
     )

@@ -20,7 +20,7 @@ everyone = {p.id: p.name for p in personas.list_personas(s)}
 
 st.title("Dashboard")
 
-filters = st.columns([1, 1, 2], vertical_alignment="bottom")
+filters = st.columns([2, 3, 4], vertical_alignment="bottom")
 choices = [pid, *[p for p in everyone if p != pid]]
 if len(everyone) > 1:
     choices.append(0)
@@ -64,13 +64,19 @@ else:
     h = data.headline
     pal = charts.palette()
     row1 = st.columns(4)
-    row1[0].metric("From you today", f"{h.today_from_user:,}", border=True)
+    row1[0].metric("From you today", f"{h.today_from_user:,}", border=True, height="stretch")
     who = "companions" if persona_filter is None else everyone[persona_filter]
-    row1[1].metric(f"From {who} today", f"{h.today_from_companion:,}", border=True)
+    row1[1].metric(
+        f"From {who} today", f"{h.today_from_companion:,}", border=True, height="stretch"
+    )
     row1[2].metric(
-        "Exchanges a day (last 7 days)",
+        "Exchanges a day",
         f"{h.avg_exchanges_7d:,.1f}",
+        delta="last 7 days",
+        delta_color="off",
+        delta_arrow="off",
         border=True,
+        height="stretch",
         help="A message from you answered by your companion; per day, the smaller of the two "
         "counts. Averaged over the last seven days including today.",
     )
@@ -78,6 +84,7 @@ else:
         "Days together",
         f"{h.days_together:,}" if h.days_together else "—",
         border=True,
+        height="stretch",
         help="Day 1 is the companion's “together since” date, or the first message if earlier.",
     )
     row2 = st.columns(4)
@@ -86,23 +93,34 @@ else:
         "Current streak",
         f"{cur.length:,} day{'s' * (cur.length != 1)}",
         border=True,
+        height="stretch",
         help=f"Since {cur.start:%d %B %Y}" if cur.start else "Talk today to start one.",
     )
     row2[1].metric(
         "Longest streak",
         f"{best.length:,} day{'s' * (best.length != 1)}",
         border=True,
+        height="stretch",
         help=f"{best.start:%d %b %Y} – {best.end:%d %b %Y}" if best.start else None,
     )
     row2[2].metric(
         "Busiest day ever",
-        f"{h.busiest_day:%d %b %Y}",
-        delta=f"{h.busiest_day_messages:,} messages",
+        f"{h.busiest_day_messages:,}",
+        delta=f"{h.busiest_day:%a %d %b %Y}",
         delta_color="off",
         delta_arrow="off",
         border=True,
+        height="stretch",
     )
-    row2[3].metric("Messages in all", f"{h.total_messages:,}", border=True)
+    row2[3].metric(
+        "Messages in all",
+        f"{h.total_messages:,}",
+        delta=f"since {h.first_day:%d %b %Y}",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        height="stretch",
+    )
 
     if data.range_is_empty:
         st.info(
@@ -125,8 +143,8 @@ else:
         )
 
     years = sorted({d.year for d in data.all_days["day"]} | {today.year}, reverse=True)
-    year = st.selectbox(
-        "Year",
+    year = st.columns([1, 4])[0].selectbox(
+        "Calendar year",
         years,
         index=years.index(data.end.year) if data.end.year in years else 0,
         key="dashboard_year",

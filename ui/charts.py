@@ -95,12 +95,26 @@ def style(fig: go.Figure, pal: Palette, *, height: int = 320) -> go.Figure:
         plot_bgcolor="rgba(0,0,0,0)",
         font={"color": pal.text, "family": "sans-serif", "size": 13},
         title={"font": {"size": 15, "color": pal.text}, "x": 0, "xanchor": "left"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "xanchor": "right",
+            "x": 1,
+            "traceorder": "normal",
+        },
         hoverlabel={"font": {"family": "sans-serif"}},
         colorway=list(pal.sources),
     )
-    fig.update_xaxes(gridcolor=pal.grid, zeroline=False, linecolor=pal.grid, color=pal.muted)
-    fig.update_yaxes(gridcolor=pal.grid, zeroline=False, linecolor=pal.grid, color=pal.muted)
+    axes = {
+        "gridcolor": pal.grid,
+        "zeroline": False,
+        "linecolor": pal.grid,
+        "color": pal.muted,
+        "automargin": True,
+    }
+    fig.update_xaxes(**axes)
+    fig.update_yaxes(**axes)
     return fig
 
 
@@ -114,9 +128,9 @@ def show(fig: go.Figure, key: str) -> None:
     )
 
 
-def _scale(pal: Palette) -> list[list]:
-    stops = np.linspace(0, 1, len(pal.scale))
-    return [[float(s), c] for s, c in zip(stops, pal.scale, strict=True)]
+def _scale(colors) -> list[list]:
+    stops = np.linspace(0, 1, len(colors))
+    return [[float(s), c] for s, c in zip(stops, colors, strict=True)]
 
 
 # -- the dashboard ----------------------------------------------------------------------------
@@ -163,7 +177,7 @@ def hour_weekday(hours: pd.DataFrame, pal: Palette) -> go.Figure:
             z=grid,
             x=[f"{h:02d}" for h in range(24)],
             y=WEEKDAYS,
-            colorscale=_scale(pal),
+            colorscale=_scale(pal.scale),
             xgap=2,
             ygap=2,
             showscale=False,
@@ -210,7 +224,7 @@ def calendar_year(all_days: pd.DataFrame, year: int, pal: Palette) -> go.Figure:
     fig.add_heatmap(
         z=z,
         text=text,
-        colorscale=_scale(pal)[1:] if len(pal.scale) > 2 else _scale(pal),
+        colorscale=_scale(pal.scale[1:]),
         showscale=False,
         xgap=3,
         ygap=3,
@@ -231,7 +245,7 @@ def calendar_year(all_days: pd.DataFrame, year: int, pal: Palette) -> go.Figure:
         showgrid=False,
         fixedrange=True,
     )
-    return style(fig, pal, height=220)
+    return style(fig, pal, height=250)
 
 
 def message_length(lengths: pd.DataFrame, pal: Palette, period: str) -> go.Figure:
@@ -260,22 +274,26 @@ def message_length(lengths: pd.DataFrame, pal: Palette, period: str) -> go.Figur
 
 
 def sources(by_source: pd.DataFrame, pal: Palette) -> go.Figure:
-    """A donut of where messages happened: chat, album, journal, imported."""
-    labels = [SOURCE_LABELS.get(s, s) for s in by_source["source"]]
-    colors = {name: c for name, c in zip(SOURCE_LABELS, pal.sources, strict=True)}
+    """Horizontal bars of where messages happened: chat, album, journal, imported."""
+    colors = dict(zip(SOURCE_LABELS, pal.sources, strict=True))
+    ordered = by_source.iloc[::-1]  # largest on top
+    total = max(int(by_source["messages"].sum()), 1)
     fig = go.Figure(
-        go.Pie(
-            labels=labels,
-            values=by_source["messages"],
-            hole=0.55,
-            sort=False,
-            marker={"colors": [colors.get(s, pal.muted) for s in by_source["source"]]},
-            textinfo="label+percent",
-            hovertemplate="%{label}: %{value:,} messages<extra></extra>",
+        go.Bar(
+            x=ordered["messages"],
+            y=[SOURCE_LABELS.get(s, s) for s in ordered["source"]],
+            orientation="h",
+            marker={"color": [colors.get(s, pal.muted) for s in ordered["source"]]},
+            text=[f"{m / total:.0%}" if m / total >= 0.01 else "<1%" for m in ordered["messages"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:,} messages<extra></extra>",
         )
     )
-    fig.update_layout(title="Where you talk", showlegend=False)
-    return style(fig, pal, height=300)
+    fig.update_layout(title="Where you talk", showlegend=False, bargap=0.35)
+    fig.update_xaxes(tickformat=",d", range=[0, by_source["messages"].max() * 1.2])
+    fig.update_yaxes(showgrid=False)
+    return style(fig, pal, height=280)
 
 
 # -- the timeline -----------------------------------------------------------------------------

@@ -32,6 +32,7 @@ def up(cur) -> None:
             id INTEGER PRIMARY KEY,
             timezone VARCHAR NOT NULL,
             last_message_id BIGINT NOT NULL,
-            messages BIGINT NOT NULL
+            messages BIGINT NOT NULL,
+            sequence_value BIGINT NOT NULL
         );
     """)

@@ -65,7 +65,7 @@ def test_dashboard_shows_figures_and_every_chart(history, app):
     assert shown["From you today"] == "10"
     assert shown["From Sora today"] == "9"
     # exchanges per day are 0..9; the last seven days hold 3..9
-    assert shown["Exchanges a day (last 7 days)"] == f"{sum(range(3, 10)) / 7:,.1f}"
+    assert shown["Exchanges a day"] == f"{sum(range(3, 10)) / 7:,.1f}"
     assert shown["Current streak"] == "9 days"  # the first day has no reply, so no exchange
     assert shown["Messages in all"] == f"{sum(2 * k + 1 for k in range(10)):,}"
 
@@ -94,7 +94,7 @@ def test_companion_filter_and_csv(history, app):
     assert not app.exception
     assert metrics(app)["Messages in all"] == f"{sum(2 * k + 1 for k in range(10)) + 1:,}"
     sources = figures(app)["Where you talk"]["data"][0]
-    assert dict(zip(sources["labels"], _values(sources["values"]), strict=True)) == {
+    assert dict(zip(sources["y"], _values(sources["x"]), strict=True)) == {
         "Chat": 100,
         "Imported": 1,
     }
