@@ -21,15 +21,14 @@ everyone = {p.id: p.name for p in personas.list_personas(s)}
 st.title("Dashboard")
 
 filters = st.columns([2, 3, 4], vertical_alignment="bottom")
-choices = [pid, *[p for p in everyone if p != pid]]
-if len(everyone) > 1:
-    choices.append(0)
-companion = filters[0].selectbox(
-    "Companion",
-    choices,
-    format_func=lambda i: "All companions" if i == 0 else everyone[i],
-    key="dashboard_companion",
-)
+companion = pid
+if len(everyone) > 1:  # with one companion there is nothing to choose
+    companion = filters[0].selectbox(
+        "Companion",
+        [pid, *[p for p in everyone if p != pid], 0],
+        format_func=lambda i: "All companions" if i == 0 else everyone[i],
+        key="dashboard_companion",
+    )
 persona_filter = None if companion == 0 else companion
 name = "your companions" if persona_filter is None else everyone[persona_filter]
 
@@ -38,20 +37,21 @@ start: date | None = picked[0] if len(picked) >= 1 else None
 end: date | None = picked[1] if len(picked) == 2 else None
 began_on = None if persona_filter is None else milestones.together_since(s, persona_filter, tz)
 data = stats.load(s, tz, today, persona_id=persona_filter, start=start, end=end, began_on=began_on)
-first_day = data.headline.first_day or today
-filters[1].date_input(
-    "Dates",
-    value=(data.start, data.end),
-    min_value=min(first_day, data.start),
-    max_value=max(today, data.end),
-    key="dashboard_dates",
-    format="YYYY-MM-DD",
-)
-filters[2].caption(
-    f"Local days in **{escape_markdown(tz.key)}** (change it in Settings). "
-    "An *exchange* is a message from you answered by your companion: per day, the smaller "
-    "of the two counts."
-)
+if not data.is_empty:
+    first_day = data.headline.first_day or today
+    filters[1].date_input(
+        "Dates",
+        value=(data.start, data.end),
+        min_value=min(first_day, data.start),
+        max_value=max(today, data.end),
+        key="dashboard_dates",
+        format="YYYY-MM-DD",
+    )
+    filters[2].caption(
+        f"Local days in **{escape_markdown(tz.key)}** (change it in Settings). "
+        "An *exchange* is a message from you answered by your companion: per day, the "
+        "smaller of the two counts."
+    )
 
 if data.is_empty:
     st.info(
