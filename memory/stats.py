@@ -87,6 +87,8 @@ def refresh(store, tz: ZoneInfo | str) -> None:
         if state is not None and (state[0], state[2], state[3]) == (zone, total, sequence):
             return
         with store.transaction() as cur:
+            # Read again inside the transaction: one consistent snapshot for the fold.
+            total, sequence = cur.execute(_FINGERPRINT).fetchone()
             max_id = cur.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
             folded = False
             if state is not None and state[0] == zone and max_id >= state[1]:

@@ -223,3 +223,24 @@ def test_changing_the_zone_recounts_every_day(store, pid):
     assert as_rows(stats.daily_counts(store, NEW_YORK)) == [("2024-06-05", 1, 0, 0)]
     assert as_rows(stats.daily_counts(store, "Asia/Tokyo")) == [("2024-06-06", 1, 0, 0)]
     assert as_rows(stats.daily_counts(store, NEW_YORK)) == [("2024-06-05", 1, 0, 0)]
+
+
+def test_rows_with_explicit_ids_and_a_delete_then_insert_are_counted(store, pid):
+    add(store, pid, at("2024-01-01 12:00"), "user")
+    assert as_rows(stats.daily_counts(store, "UTC")) == [("2024-01-01", 1, 0, 0)]
+    # a restore may insert rows with their own ids, which does not move the id sequence
+    store.execute(
+        "INSERT INTO messages (id, persona_id, role, content, created_at) "
+        "VALUES (500, ?, 'companion', 'restored', TIMESTAMPTZ '2024-01-02 12:00:00+00')",
+        [pid],
+    )
+    assert as_rows(stats.daily_counts(store, "UTC")) == [
+        ("2024-01-01", 1, 0, 0),
+        ("2024-01-02", 0, 1, 0),
+    ]
+    store.execute("DELETE FROM messages WHERE id = 500")
+    add(store, pid, at("2024-01-03 12:00"), "companion")
+    assert as_rows(stats.daily_counts(store, "UTC")) == [
+        ("2024-01-01", 1, 0, 0),
+        ("2024-01-03", 0, 1, 0),
+    ]
