@@ -89,17 +89,22 @@ def refresh(store, tz: ZoneInfo | str) -> None:
         with store.transaction() as cur:
             # Read again inside the transaction: one consistent snapshot for the fold.
             total, sequence = cur.execute(_FINGERPRINT).fetchone()
-            max_id = cur.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
+            # New rows are those above both the last folded id and the sequence's old position
+            # (a row restored with its own id may sit above the sequence). Ids grow with
+            # insertion, so "id > last" skips almost every block of the table. If the rows
+            # above `last` do not account for the whole change in count, rebuild.
+            last = min(state[1], state[3]) if state is not None else -1
+            new, newest = cur.execute(
+                "SELECT count(*), max(id) FROM messages WHERE id > ?", [last]
+            ).fetchone()
+            max_id = newest if newest is not None else last
             folded = False
-            if state is not None and state[0] == zone and max_id >= state[1]:
-                new = cur.execute(
-                    "SELECT count(*) FROM messages WHERE id > ?", [state[1]]
-                ).fetchone()[0]
-                if state[2] + new == total:
-                    cur.execute(_FOLD_DAILY, [zone, state[1]])
-                    cur.execute(_FOLD_HOURLY, [zone, state[1]])
-                    folded = True
+            if state is not None and state[0] == zone and state[2] + new == total:
+                cur.execute(_FOLD_DAILY, [zone, last])
+                cur.execute(_FOLD_HOURLY, [zone, last])
+                folded = True
             if not folded:
+                max_id = cur.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
                 cur.execute("DELETE FROM stats_daily")
                 cur.execute("DELETE FROM stats_hourly")
                 cur.execute(_FOLD_DAILY.split("ON CONFLICT")[0], [zone, -1])

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from memory import milestones, personas, stats
+from memory import personas, stats
 from ui import charts, state
 from ui.text import escape_markdown
 
@@ -35,7 +35,8 @@ name = "your companions" if persona_filter is None else everyone[persona_filter]
 picked = st.session_state.get("dashboard_dates") or ()
 start: date | None = picked[0] if len(picked) >= 1 else None
 end: date | None = picked[1] if len(picked) == 2 else None
-began_on = None if persona_filter is None else milestones.together_since(s, persona_filter, tz)
+# Day 1 is `began_on`, or the first message's day when earlier (the headline takes the min).
+began_on = None if persona_filter is None else personas.current(s, persona_filter).began_on
 data = stats.load(s, tz, today, persona_id=persona_filter, start=start, end=end, began_on=began_on)
 if not data.is_empty:
     first_day = data.headline.first_day or today
