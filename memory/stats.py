@@ -39,22 +39,38 @@ _SOURCE_GROUP_SQL = """
          ELSE 'other' END
 """
 
+# The roll-ups are append-only between compactions: a fold appends partial counts (several
+# rows may share a key) and every reader sums them. That keeps a fold to one cheap INSERT —
+# no index to probe — and `_compact` folds the partial rows together once they pile up.
 _FOLD_DAILY = """
-    INSERT INTO stats_daily AS t (persona_id, day, role, source, messages, chars)
+    INSERT INTO stats_daily (persona_id, day, role, source, messages, chars)
     SELECT persona_id, timezone(?, created_at)::DATE, role, source, count(*),
            coalesce(sum(length(content)), 0)
     FROM messages WHERE id > ?
     GROUP BY ALL
-    ON CONFLICT (persona_id, day, role, source) DO UPDATE
-    SET messages = t.messages + excluded.messages, chars = t.chars + excluded.chars
 """
 
 _FOLD_HOURLY = """
-    INSERT INTO stats_hourly AS t (persona_id, day, hour, messages)
+    INSERT INTO stats_hourly (persona_id, day, hour, messages)
     SELECT persona_id, local::DATE, hour(local), count(*)
     FROM (SELECT persona_id, timezone(?, created_at) AS local FROM messages WHERE id > ?)
     GROUP BY ALL
-    ON CONFLICT (persona_id, day, hour) DO UPDATE SET messages = t.messages + excluded.messages
+"""
+
+_COMPACT = """
+    CREATE OR REPLACE TEMP TABLE stats_daily_compacted AS
+        SELECT persona_id, day, role, source, sum(messages)::BIGINT AS messages,
+               sum(chars)::BIGINT AS chars
+        FROM stats_daily GROUP BY ALL;
+    DELETE FROM stats_daily;
+    INSERT INTO stats_daily SELECT * FROM stats_daily_compacted;
+    DROP TABLE stats_daily_compacted;
+    CREATE OR REPLACE TEMP TABLE stats_hourly_compacted AS
+        SELECT persona_id, day, hour, sum(messages)::BIGINT AS messages
+        FROM stats_hourly GROUP BY ALL;
+    DELETE FROM stats_hourly;
+    INSERT INTO stats_hourly SELECT * FROM stats_hourly_compacted;
+    DROP TABLE stats_hourly_compacted;
 """
 
 
@@ -81,7 +97,7 @@ def refresh(store, tz: ZoneInfo | str) -> None:
     with _refresh_lock:
         total, sequence = store.execute(_FINGERPRINT).fetchone()
         state = store.execute(
-            "SELECT timezone, last_message_id, messages, sequence_value "
+            "SELECT timezone, last_message_id, messages, sequence_value, compacted_rows "
             "FROM stats_rollup_state WHERE id = 1"
         ).fetchone()
         if state is not None and (state[0], state[2], state[3]) == (zone, total, sequence):
@@ -98,21 +114,25 @@ def refresh(store, tz: ZoneInfo | str) -> None:
                 "SELECT count(*), max(id) FROM messages WHERE id > ?", [last]
             ).fetchone()
             max_id = newest if newest is not None else last
-            folded = False
+            compacted_rows = state[4] if state is not None else 0
             if state is not None and state[0] == zone and state[2] + new == total:
                 cur.execute(_FOLD_DAILY, [zone, last])
                 cur.execute(_FOLD_HOURLY, [zone, last])
-                folded = True
-            if not folded:
+                rows = cur.execute("SELECT count(*) FROM stats_hourly").fetchone()[0]
+                if rows > 2 * compacted_rows + 1_000:
+                    cur.execute(_COMPACT)
+                    compacted_rows = cur.execute("SELECT count(*) FROM stats_hourly").fetchone()[0]
+            else:
                 max_id = cur.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
                 cur.execute("DELETE FROM stats_daily")
                 cur.execute("DELETE FROM stats_hourly")
-                cur.execute(_FOLD_DAILY.split("ON CONFLICT")[0], [zone, -1])
-                cur.execute(_FOLD_HOURLY.split("ON CONFLICT")[0], [zone, -1])
+                cur.execute(_FOLD_DAILY, [zone, -1])
+                cur.execute(_FOLD_HOURLY, [zone, -1])
+                compacted_rows = cur.execute("SELECT count(*) FROM stats_hourly").fetchone()[0]
             cur.execute(
                 "INSERT OR REPLACE INTO stats_rollup_state (id, timezone, last_message_id, "
-                "messages, sequence_value) VALUES (1, ?, ?, ?, ?)",
-                [zone, max_id, total, sequence],
+                "messages, sequence_value, compacted_rows) VALUES (1, ?, ?, ?, ?, ?)",
+                [zone, max_id, total, sequence, compacted_rows],
             )
 
 

@@ -5,6 +5,9 @@ directly: `memory.stats.refresh` folds new messages into these small tables, cou
 user's time zone (recorded in `stats_rollup_state`). A change of zone, a deleted message or
 anything else the incremental fold cannot explain rebuilds them from `messages`, which stays
 the only source of truth.
+
+No primary keys: a fold appends partial counts that readers sum, and the rows are compacted
+now and then (see `memory.stats`), which keeps adding new messages cheap.
 """
 
 
@@ -16,16 +19,14 @@ def up(cur) -> None:
             role VARCHAR NOT NULL,
             source VARCHAR NOT NULL,
             messages BIGINT NOT NULL,
-            chars BIGINT NOT NULL,
-            PRIMARY KEY (persona_id, day, role, source)
+            chars BIGINT NOT NULL
         );
 
         CREATE TABLE stats_hourly (
             persona_id INTEGER NOT NULL,
             day DATE NOT NULL,
             hour TINYINT NOT NULL,
-            messages BIGINT NOT NULL,
-            PRIMARY KEY (persona_id, day, hour)
+            messages BIGINT NOT NULL
         );
 
         CREATE TABLE stats_rollup_state (
@@ -33,6 +34,7 @@ def up(cur) -> None:
             timezone VARCHAR NOT NULL,
             last_message_id BIGINT NOT NULL,
             messages BIGINT NOT NULL,
-            sequence_value BIGINT NOT NULL
+            sequence_value BIGINT NOT NULL,
+            compacted_rows BIGINT NOT NULL
         );
     """)

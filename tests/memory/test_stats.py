@@ -244,3 +244,21 @@ def test_rows_with_explicit_ids_and_a_delete_then_insert_are_counted(store, pid)
         ("2024-01-01", 1, 0, 0),
         ("2024-01-03", 0, 1, 0),
     ]
+
+
+def test_folded_partial_counts_are_compacted_without_changing_any_count(store, pid):
+    add(store, pid, at("2024-01-01 00:10"), "user")
+    stats.daily_counts(store, "UTC")
+    store.execute(
+        "INSERT INTO messages (persona_id, role, content, created_at) "
+        "SELECT ?, 'companion', 'x', TIMESTAMPTZ '2024-01-01 00:20:00+00' + to_hours(i) "
+        "FROM range(1100) t(i)",
+        [pid],
+    )
+    daily = stats.daily_counts(store, "UTC")
+    assert int(daily["from_companion"].sum()) == 1100 and int(daily["from_user"].sum()) == 1
+    assert as_rows(daily)[0] == ("2024-01-01", 1, 24, 1)
+    # 1,100 distinct hours: the first hour's two partial rows were summed into one
+    assert store.execute("SELECT count(*) FROM stats_hourly").fetchone()[0] == 1100
+    hours = stats.hour_weekday(store, "UTC")
+    assert int(hours["messages"].sum()) == 1101
