@@ -37,7 +37,7 @@ if upcoming:
             if anniversary.days_until == 1
             else f"in {anniversary.days_until:,} days"
         )
-        with card.container(border=True):
+        with card.container(border=True, height="stretch"):
             st.markdown(f"**{escape_markdown(anniversary.title)}**")
             st.caption(f"{anniversary.day:%a %d %b %Y} · {when}")
 

@@ -140,7 +140,10 @@ def test_dashboard_and_timeline_with_a_year_of_history(start_app, page, tmp_path
     s.close()
 
     app = start_app(data_dir)
-    page.goto(f"{app.url}/dashboard")
+    page.goto(app.url)
+    wait_for_app(page)
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_text("Dashboard", exact=True).click()
     wait_for_app(page)
     page.get_by_text("Messages per day").first.wait_for()
     page.wait_for_function(
@@ -149,7 +152,7 @@ def test_dashboard_and_timeline_with_a_year_of_history(start_app, page, tmp_path
     assert page.get_by_test_id("stMetric").count() == 8
     screenshot(page, "dashboard-year")
 
-    page.goto(f"{app.url}/timeline")
+    nav.get_by_text("Timeline", exact=True).click()
     wait_for_app(page)
     page.get_by_text("He proposed").first.wait_for()
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 1")
