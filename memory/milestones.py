@@ -64,10 +64,12 @@ class Milestone:
 
     @property
     def automatic(self) -> bool:
+        """True for milestones computed from the data (they have no row)."""
         return self.id is None
 
     @property
     def icon(self) -> str:
+        """The emoji shown with this kind of milestone."""
         if self.kind in USER_KINDS:
             return USER_KINDS[self.kind][1]
         return AUTOMATIC_KINDS.get(self.kind, "⭐")
@@ -318,6 +320,8 @@ def everything(store, persona_id: int, tz: ZoneInfo, today: date) -> list[Milest
 
 @dataclass(frozen=True)
 class Anniversary:
+    """A coming date worth remembering, `days_until` it from today (0 = today)."""
+
     day: date
     title: str
     days_until: int

@@ -28,11 +28,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-#: How sources are grouped for the "share by source" chart.
-SOURCE_GROUPS = ("chat", "album", "journal", "imported", "other")
-
 _refresh_lock = threading.Lock()
 
+# How sources are grouped for "share by source": chat, album, journal, imported, other.
 _SOURCE_GROUP_SQL = """
     CASE WHEN source IN ('chat', 'album', 'journal') THEN source
          WHEN source LIKE 'import%' THEN 'imported'
@@ -265,6 +263,8 @@ def by_source(
 
 @dataclass(frozen=True)
 class Streak:
+    """A run of consecutive days with conversation (`start`/`end` None when length is 0)."""
+
     length: int
     start: date | None = None
     end: date | None = None
