@@ -78,9 +78,12 @@ shown_kinds = st.segmented_control(
     format_func=lambda k: charts.TIMELINE_LABELS[k],
     key="timeline_kinds",
 )
+everything_count = len(items)
 items = [i for i in items if i.kind in (shown_kinds or [])]
 
-if not items:
+if everything_count and not items:
+    st.info("Nothing of that kind yet — choose what to show above.", icon="🔎")
+elif not items:
     st.info(
         f"Your story with {name} is just beginning. First messages, outings, journal entries "
         "and the milestones you add will gather here, month by month.",

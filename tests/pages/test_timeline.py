@@ -125,3 +125,11 @@ def test_a_chat_message_becomes_a_milestone(app, data_dir):
     app.switch_page("pages/timeline.py").run()
     assert "💍 **Will you marry me?**" in [m.value for m in app.markdown]
     assert any("Will you marry me?" in c.value and c.value.startswith("💬") for c in app.caption)
+
+
+def test_showing_only_outings_hides_the_rest(history, app):
+    app.switch_page("pages/timeline.py").run()
+    app.get("button_group")[0].set_value(["outing"]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    titles = [m.value for m in app.markdown if m.value[:1] in "🙂🚶🌙🎉💯💬"]
+    assert titles == ["🚶 **Korakuen Garden**"]
