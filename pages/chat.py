@@ -7,7 +7,7 @@ import streamlit as st
 from companion import Reply, Upload, send
 from companion.conversation import pending_user_message, regenerate_target
 from memory import messages, personas, photos
-from ui import state
+from ui import milestone_action, state
 from ui.text import escape_markdown
 
 PAGE = 40  # messages per "screenful"
@@ -58,6 +58,7 @@ def show_message(m: messages.Message) -> None:
             if st.button("Delete message", key=f"chat_del_{m.id}", icon="🗑️"):
                 st.session_state.chat_confirm_delete = m.id
                 st.rerun()
+            milestone_action.render(s, m, tz)
     if st.session_state.get("chat_confirm_delete") == m.id:
         st.warning("Delete this message for good? This cannot be undone.")
         yes, no = st.columns(2)

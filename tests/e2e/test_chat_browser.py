@@ -19,6 +19,8 @@ def test_new_user_says_hello_and_the_offline_voice_answers(start_app, page, tmp_
         "() => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 2"
     )
     wait_for_app(page)
+    # the streamed reply is replaced by the stored one (with its caption) after a rerun
+    page.get_by_test_id("stChatMessage").last.get_by_text("offline voice").wait_for()
     screenshot(page, "chat-first-reply")
     shown = page.get_by_test_id("stChatMessage").all_inner_texts()
     app.stop()

@@ -1,0 +1,335 @@
+"""One plotly look for every Kizuna chart, following Streamlit's light or dark theme.
+
+The theme type comes from `st.context.theme.type` (what the browser is showing) and falls
+back to the configured `theme.base`. Figures are drawn with `theme=None` so this template,
+not Streamlit's, decides colours; backgrounds stay transparent so the page shows through.
+The chart builders take the DataFrames of `memory.stats` / `memory.timeline` (aggregates only:
+at most one point per day) and return figures; `show` draws one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+SOURCE_LABELS = {
+    "chat": "Chat",
+    "album": "Album",
+    "journal": "Journal",
+    "imported": "Imported",
+    "other": "Other",
+}
+
+
+@dataclass(frozen=True)
+class Palette:
+    dark: bool
+    text: str
+    muted: str
+    grid: str
+    empty: str  # a day or cell without messages
+    user: str
+    companion: str
+    average: str
+    scale: tuple[str, ...]  # low → high, for heatmaps
+    sources: tuple[str, ...]
+    kinds: dict
+
+
+LIGHT = Palette(
+    dark=False,
+    text="#2b2024",
+    muted="#7a6970",
+    grid="#f1dfe5",
+    empty="#f6eaee",
+    user="#c2185b",
+    companion="#5c6bc0",
+    average="#2b2024",
+    scale=("#fbe3ec", "#f48fb1", "#d81b60", "#880e4f"),
+    sources=("#c2185b", "#5c6bc0", "#26a69a", "#ffa726", "#9e9e9e"),
+    kinds={"milestone": "#c2185b", "outing": "#26a69a", "journal": "#5c6bc0"},
+)
+DARK = Palette(
+    dark=True,
+    text="#f4e9ed",
+    muted="#b7a5ac",
+    grid="#3a2f34",
+    empty="#2d2428",
+    user="#f06292",
+    companion="#9fa8da",
+    average="#f4e9ed",
+    scale=("#3b2630", "#8e2453", "#e0407e", "#ffb3cf"),
+    sources=("#f06292", "#9fa8da", "#4db6ac", "#ffb74d", "#bdbdbd"),
+    kinds={"milestone": "#f06292", "outing": "#4db6ac", "journal": "#9fa8da"},
+)
+
+
+def is_dark() -> bool:
+    """Whether the page is showing a dark theme right now."""
+    try:
+        kind = st.context.theme.type
+    except Exception:  # outside a script run, or an older Streamlit
+        kind = None
+    if kind in ("dark", "light"):
+        return kind == "dark"
+    return (st.get_option("theme.base") or "light") == "dark"
+
+
+def palette() -> Palette:
+    """The palette for the current theme."""
+    return DARK if is_dark() else LIGHT
+
+
+def style(fig: go.Figure, pal: Palette, *, height: int = 320) -> go.Figure:
+    """Apply the Kizuna look to a figure."""
+    fig.update_layout(
+        height=height,
+        margin={"l": 8, "r": 8, "t": 36, "b": 8},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"color": pal.text, "family": "sans-serif", "size": 13},
+        title={"font": {"size": 15, "color": pal.text}, "x": 0, "xanchor": "left"},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "xanchor": "right",
+            "x": 1,
+            "traceorder": "normal",
+        },
+        hoverlabel={"font": {"family": "sans-serif"}},
+        colorway=list(pal.sources),
+    )
+    axes = {
+        "gridcolor": pal.grid,
+        "zeroline": False,
+        "linecolor": pal.grid,
+        "color": pal.muted,
+        "automargin": True,
+    }
+    fig.update_xaxes(**axes)
+    fig.update_yaxes(**axes)
+    return fig
+
+
+def show(fig: go.Figure, key: str) -> None:
+    """Draw a figure full width with the Kizuna template (not Streamlit's)."""
+    st.plotly_chart(
+        fig,
+        theme=None,
+        key=key,
+        config={"displaylogo": False, "displayModeBar": False, "scrollZoom": False},
+    )
+
+
+def _scale(colors) -> list[list]:
+    stops = np.linspace(0, 1, len(colors))
+    return [[float(s), c] for s, c in zip(stops, colors, strict=True)]
+
+
+# -- the dashboard ----------------------------------------------------------------------------
+def daily_messages(days: pd.DataFrame, pal: Palette) -> go.Figure:
+    """Stacked bars per day (from you / from the companion) and the 7-day rolling average."""
+    fig = go.Figure()
+    many = len(days) > 120
+    fig.add_bar(
+        x=days["day"],
+        y=days["from_user"],
+        name="You → companion",
+        marker={"color": pal.user, "line": {"width": 0}},
+        hovertemplate="%{x|%a %d %b %Y}<br>%{y:,} from you<extra></extra>",
+    )
+    fig.add_bar(
+        x=days["day"],
+        y=days["from_companion"],
+        name="Companion → you",
+        marker={"color": pal.companion, "line": {"width": 0}},
+        hovertemplate="%{x|%a %d %b %Y}<br>%{y:,} from your companion<extra></extra>",
+    )
+    fig.add_scatter(
+        x=days["day"],
+        y=days["messages_7d"],
+        name="7-day average",
+        mode="lines",
+        line={"color": pal.average, "width": 2},
+        hovertemplate="%{x|%d %b %Y}<br>%{y:,.1f} a day over 7 days<extra></extra>",
+    )
+    fig.update_layout(
+        barmode="stack", bargap=0.05 if many else 0.2, title="Messages per day", hovermode="x"
+    )
+    fig.update_yaxes(rangemode="tozero", tickformat=",d")
+    return style(fig, pal)
+
+
+def hour_weekday(hours: pd.DataFrame, pal: Palette) -> go.Figure:
+    """A weekday × hour-of-day heatmap of messages (local time)."""
+    grid = np.zeros((7, 24), dtype="int64")
+    if not hours.empty:
+        grid[hours["weekday"].to_numpy(), hours["hour"].to_numpy()] = hours["messages"].to_numpy()
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid,
+            x=[f"{h:02d}" for h in range(24)],
+            y=WEEKDAYS,
+            colorscale=_scale(pal.scale),
+            xgap=2,
+            ygap=2,
+            showscale=False,
+            hovertemplate="%{y} %{x}:00<br>%{z:,} messages<extra></extra>",
+        )
+    )
+    fig.update_layout(title="When you talk (hour of day × weekday)")
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(showgrid=False, dtick=3)
+    return style(fig, pal, height=280)
+
+
+def calendar_year(all_days: pd.DataFrame, year: int, pal: Palette) -> go.Figure:
+    """One square per day of `year`, weeks as columns, coloured by messages that day."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    every = pd.date_range(first, last, freq="D")
+    counts = pd.Series(0, index=every, dtype="int64")
+    if not all_days.empty:
+        totals = (all_days["from_user"] + all_days["from_companion"]).to_numpy()
+        index = pd.DatetimeIndex(all_days["day"])
+        inside = (index >= every[0]) & (index <= every[-1])
+        counts[index[inside]] = totals[inside]
+    week_start = first - timedelta(days=first.weekday())
+    weeks = ((every - pd.Timestamp(week_start)).days // 7).to_numpy()
+    weekday = every.day_of_week.to_numpy()
+    z = np.full((7, weeks.max() + 1), np.nan)
+    z[weekday, weeks] = np.where(counts.to_numpy() > 0, counts.to_numpy(), np.nan)
+    blank = np.full((7, weeks.max() + 1), np.nan)
+    blank[weekday, weeks] = 0
+    text = np.full((7, weeks.max() + 1), "", dtype=object)
+    text[weekday, weeks] = [
+        f"{d:%a %d %b %Y}<br>{c:,} messages" for d, c in zip(every, counts, strict=True)
+    ]
+    month_starts = [pd.Timestamp(year, m, 1) for m in range(1, 13)]
+    fig = go.Figure()
+    fig.add_heatmap(
+        z=blank,
+        colorscale=[[0, pal.empty], [1, pal.empty]],
+        showscale=False,
+        xgap=3,
+        ygap=3,
+        hoverinfo="skip",
+    )
+    fig.add_heatmap(
+        z=z,
+        text=text,
+        colorscale=_scale(pal.scale[1:]),
+        showscale=False,
+        xgap=3,
+        ygap=3,
+        hovertemplate="%{text}<extra></extra>",
+    )
+    fig.update_layout(title=f"{year}, day by day", hovermode="closest")
+    fig.update_yaxes(
+        tickvals=list(range(7)),
+        ticktext=WEEKDAYS,
+        autorange="reversed",
+        showgrid=False,
+        scaleanchor="x",
+        fixedrange=True,
+    )
+    fig.update_xaxes(
+        tickvals=[(m - pd.Timestamp(week_start)).days // 7 for m in month_starts],
+        ticktext=[m.strftime("%b") for m in month_starts],
+        showgrid=False,
+        fixedrange=True,
+    )
+    return style(fig, pal, height=250)
+
+
+def message_length(lengths: pd.DataFrame, pal: Palette, period: str) -> go.Figure:
+    """Average characters per message, for each side, per week or month."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=lengths["period"],
+        y=lengths["user"],
+        name="Your messages",
+        mode="lines+markers" if len(lengths) < 40 else "lines",
+        line={"color": pal.user, "width": 2},
+        connectgaps=False,
+        hovertemplate=f"{period} of %{{x|%d %b %Y}}<br>%{{y:,.0f}} characters<extra></extra>",
+    )
+    fig.add_scatter(
+        x=lengths["period"],
+        y=lengths["companion"],
+        name="Companion's messages",
+        mode="lines+markers" if len(lengths) < 40 else "lines",
+        line={"color": pal.companion, "width": 2},
+        hovertemplate=f"{period} of %{{x|%d %b %Y}}<br>%{{y:,.0f}} characters<extra></extra>",
+    )
+    fig.update_layout(title=f"Average message length (characters, per {period.lower()})")
+    fig.update_yaxes(rangemode="tozero", tickformat=",d")
+    return style(fig, pal, height=300)
+
+
+def sources(by_source: pd.DataFrame, pal: Palette) -> go.Figure:
+    """Horizontal bars of where messages happened: chat, album, journal, imported."""
+    colors = dict(zip(SOURCE_LABELS, pal.sources, strict=True))
+    ordered = by_source.iloc[::-1]  # largest on top
+    total = max(int(by_source["messages"].sum()), 1)
+    fig = go.Figure(
+        go.Bar(
+            x=ordered["messages"],
+            y=[SOURCE_LABELS.get(s, s) for s in ordered["source"]],
+            orientation="h",
+            marker={"color": [colors.get(s, pal.muted) for s in ordered["source"]]},
+            text=[f"{m / total:.0%}" if m / total >= 0.01 else "<1%" for m in ordered["messages"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:,} messages<extra></extra>",
+        )
+    )
+    fig.update_layout(title="Where you talk", showlegend=False, bargap=0.35)
+    fig.update_xaxes(tickformat=",d", range=[0, by_source["messages"].max() * 1.2])
+    fig.update_yaxes(showgrid=False)
+    return style(fig, pal, height=280)
+
+
+# -- the timeline -----------------------------------------------------------------------------
+TIMELINE_LABELS = {"milestone": "Milestones", "outing": "Outings", "journal": "Journal"}
+
+
+def timeline_strip(overview: pd.DataFrame, pal: Palette) -> go.Figure:
+    """A thin strip with one mark per milestone, outing and journal entry over time."""
+    fig = go.Figure()
+    for kind, label in TIMELINE_LABELS.items():
+        part = overview[overview["kind"] == kind]
+        if part.empty:
+            continue
+        fig.add_scattergl(
+            x=part["day"],
+            y=[label] * len(part),
+            mode="markers",
+            name=label,
+            marker={
+                "color": pal.kinds[kind],
+                "size": 12 if kind == "milestone" else 9,
+                "symbol": "diamond" if kind == "milestone" else "circle",
+                "line": {"width": 0},
+                "opacity": 0.85,
+            },
+            text=part["icon"] + " " + part["title"],
+            hovertemplate="%{x|%d %b %Y}<br>%{text}<extra></extra>",
+        )
+    rows = overview["kind"].nunique() if not overview.empty else 1
+    fig.update_layout(showlegend=False, hovermode="closest")
+    fig.update_yaxes(
+        showgrid=False,
+        categoryorder="array",
+        categoryarray=list(reversed(TIMELINE_LABELS.values())),
+    )
+    fig.update_xaxes(showgrid=True)
+    fig = style(fig, pal, height=90 + 34 * rows)
+    fig.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8})
+    return fig
