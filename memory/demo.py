@@ -977,7 +977,7 @@ def fill(
             exchanges = rng.randint(8, 20)
         sessions = _sessions(rng, day, exchanges)
         if special.get(day) == "first_talk":
-            sessions = [(23, exchanges)]  # a sleepless night
+            sessions = [(22, exchanges)]  # a sleepless night
         # The first talk opens the very first session; other special moments close the day.
         script_session = 0 if special.get(day) == "first_talk" else len(sessions) - 1
         previous_end = None
@@ -985,7 +985,7 @@ def fill(
             at = _local(day, hour, rng.randint(0, 40), tz)
             if previous_end is not None and at < previous_end + timedelta(minutes=10):
                 at = previous_end + timedelta(minutes=rng.randint(10, 30))
-            if rng.random() < 0.12:
+            if rng.random() < 0.12 and special.get(day) != "first_talk":
                 opener = rng.choice(COMPANION_OPENERS)
                 rows.add("companion", voice.say(opener, place=rng.choice(recent_places)), at)
                 at += timedelta(seconds=rng.randint(60, 900))
@@ -1034,7 +1034,7 @@ def fill(
                 "VALUES (?, ?, ?, ?) RETURNING id",
                 [pid, day, mood, body],
             ).fetchone()[0]
-            at = _local(day, 23, rng.randint(0, 40), tz)
+            at = _local(day, 23, rng.randint(45, 59), tz)
             rows.add("companion", voice.say(JOURNAL_REPLIES[mood]), at, "journal",
                      journal_entry_id=entry_id)  # fmt: skip
 
