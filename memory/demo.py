@@ -999,10 +999,12 @@ def fill(
             elif at.hour >= 22 and size > 2 and rng.random() < 0.6:
                 lines[-1] = voice.exchange("night")
             for user_line, companion_line in lines:
+                reply_at = at + timedelta(seconds=rng.randint(4, 45))
+                if reply_at > now:
+                    break  # the year ends now, with no message left unanswered
                 rows.add("user", user_line, at)
-                at += timedelta(seconds=rng.randint(4, 45))
-                rows.add("companion", companion_line, at)
-                at += timedelta(seconds=rng.randint(25, 240))
+                rows.add("companion", companion_line, reply_at)
+                at = reply_at + timedelta(seconds=rng.randint(25, 240))
             previous_end = at
 
     for outing_id, _title, place, day, taken in outing_rows:

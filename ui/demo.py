@@ -80,12 +80,14 @@ def banner(s) -> None:
     in_session = session_data_dir() is not None
     if not in_session and not demo_year.is_demo(s):
         return
-    text, button = st.columns([5, 1], vertical_alignment="center")
+    text, button = st.columns([7, 2], vertical_alignment="center")
     text.warning(
-        "**Demo data** — your own data is untouched. These are sample memories in a "
-        "separate folder; anything you do here stays in the demo.",
+        "**Demo data** — your own data is untouched. You are looking at sample memories "
+        "kept in a separate folder.",
         icon="🧪",
     )
     if in_session:
         # A callback, so the switch happens before any page of the next run reads the store.
-        button.button("Leave demo", key="demo_leave", icon="↩️", on_click=_switch, args=(None,))
+        button.button(
+            "Leave demo", key="demo_leave", on_click=_switch, args=(None,), width="stretch"
+        )

@@ -33,20 +33,54 @@ class Walk:
 
     def open(self, title: str) -> None:
         """Go to a page through the sidebar, as a user would, and wait for it to settle."""
-        nav = self.page.get_by_test_id("stSidebarNav")
-        nav.get_by_role("link", name=title, exact=True).click()
-        wait_for_app(self.page)
+        open_page(self.page, title)
 
     def shot(self, name: str) -> Path:
         """Screenshot the page from its top (Streamlit scrolls inside its main section)."""
-        self.page.evaluate(
-            "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)"
-        )
+        scroll_to_top(self.page)
         return screenshot(self.page, f"walkthrough-{name}")
 
     def store(self) -> Store:
         """A short look at the data folder (close it before the app writes again)."""
         return Store.open(self.data_dir)
+
+
+def open_page(page, title: str) -> None:
+    """Click a sidebar entry and wait until that page has been drawn."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+    path = "" if title == PAGE_TITLES[0] else title.lower()
+    page.wait_for_url(lambda url: url.rstrip("/").endswith("/" + path) or not path)
+    settle(page)
+
+
+def settle(page, quiet_ms: int = 600) -> None:
+    """Wait until the script has finished and the page has stopped changing for a moment.
+
+    The status widget can lag the first delta of a run, so "not running" alone may be seen
+    before a page has drawn anything; widgets whose code is still loading show skeletons.
+    """
+    wait_for_app(page)
+    page.wait_for_function(
+        """(quiet) => {
+            const busy = document.querySelector(
+                '[data-testid^="stSkeleton"], [data-testid="stAppSkeleton"], '
+                + '[data-testid="stStatusWidgetRunningIcon"]');
+            const now = busy ? -2 : document.body.innerText.length;
+            const w = window.__kizunaSettle || (window.__kizunaSettle = {n: -1, t: 0});
+            if (now !== w.n) { w.n = now; w.t = Date.now(); return false; }
+            return Date.now() - w.t >= quiet;
+        }""",
+        arg=quiet_ms,
+        polling=100,
+    )
+    wait_for_app(page)
+
+
+def scroll_to_top(page) -> None:
+    """Scroll Streamlit's scrolling containers back to the top (chat pages stick to the end)."""
+    page.evaluate(
+        "() => document.querySelectorAll('[data-testid]').forEach(e => { e.scrollTop = 0; })"
+    )
 
 
 def step_first_start(walk: Walk) -> None:
