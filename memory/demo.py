@@ -17,10 +17,12 @@ transaction, which is what keeps the whole year to a few seconds.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import json
 import math
 import random
+import string
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -504,7 +506,8 @@ def _sky(img: Image.Image, top, bottom, until: float = 1.0) -> None:
     band = Image.composite(
         Image.new("RGB", gradient.size, bottom), Image.new("RGB", gradient.size, top), gradient
     )
-    img.paste(band.resize((width, gradient.size[1])), (0, 0))
+    # one pixel wide, stretched sideways: every row is a single colour
+    img.paste(band.resize((width, gradient.size[1]), Image.Resampling.NEAREST), (0, 0))
 
 
 def _tree(draw, x, y, size, leaves, rng, trunk=(90, 62, 45)) -> None:
@@ -809,6 +812,12 @@ class _Writer:
         )
 
 
+@functools.cache
+def _slots(template: str) -> tuple[str, ...]:
+    # sorted, never a set: set order changes between processes and would change the year
+    return tuple(sorted({name for _, name, _, _ in string.Formatter().parse(template) if name}))
+
+
 class _Voice:
     """Fills templates with the seeded random generator."""
 
@@ -816,12 +825,23 @@ class _Voice:
         self.rng = rng
 
     def say(self, template: str, **extra) -> str:
-        rng = self.rng
-        values = {key: rng.choice(options) for key, options in FILL.items()}
-        values["name"] = USER_NAME
-        values.update(extra)
+        values = self.fill(_slots(template), extra)
         text = " ".join(template.format(**values).split())
         return text[:1].upper() + text[1:]
+
+    def fill(self, slots, given: dict | None = None) -> dict:
+        """A value for every slot: given ones kept, {name} the user's, others drawn."""
+        given = given or {}
+        rng = self.rng
+        values = {}
+        for slot in slots:
+            if slot in given:
+                values[slot] = given[slot]
+            elif slot == "name":
+                values[slot] = USER_NAME
+            else:
+                values[slot] = rng.choice(FILL[slot])
+        return values
 
     def exchange(self, topic: str) -> tuple[str, str]:
         users, replies = TOPICS[topic]
@@ -829,7 +849,8 @@ class _Voice:
         i = rng.randrange(len(users))
         # Most replies answer the line they follow; some are another reply on the same topic.
         j = i if i < len(replies) and rng.random() < 0.75 else rng.randrange(len(replies))
-        shared = {key: rng.choice(options) for key, options in FILL.items()}
+        # the reply speaks of the same food, show or coworker as the line it answers
+        shared = self.fill(sorted({*_slots(users[i]), *_slots(replies[j])}))
         user = self.say(users[i], **shared)
         reply = self.say(replies[j], **shared)
         if rng.random() < 0.05:
@@ -848,7 +869,7 @@ def _day_exchanges(rng: random.Random, day: date, day_index: int) -> int:
     if roll < 0.24:
         return rng.randint(1, 6)
     if roll < (0.80 if weekend else 0.86):
-        return rng.randint(20, 56)
+        return rng.randint(19, 52)
     return rng.randint(70, 100)
 
 

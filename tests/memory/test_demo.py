@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +16,7 @@ from PIL import Image
 from memory import Store, demo, messages, personas
 from memory import settings as settings_store
 from memory.cli import main as cli_main
+from tests.conftest import ROOT
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 11, 20, 21, 30, tzinfo=TOKYO)
@@ -70,7 +74,9 @@ def test_demo_days_have_a_rhythm_busy_quiet_and_silent(year):
     per_day = _local_day_counts(s)
     every_day = [summary.first_day + timedelta(days=i) for i in range(demo.DAYS)]
     counts = [per_day.get(d, 0) for d in every_day]
-    assert 70 <= max(counts) <= 115  # a busy day: up to about a hundred exchanges
+    # A busy day: up to about a hundred exchanges (a late evening may run past midnight
+    # into the next day, hence the margin).
+    assert 70 <= max(counts) <= 130
     assert sum(1 for n in counts if n >= 70) >= 20
     assert sum(1 for n in counts if 1 <= n <= 8) >= 30  # quiet days
     assert sum(1 for n in counts if n == 0) >= 5  # days with no messages at all
@@ -161,16 +167,31 @@ def test_demo_journal_has_moods_and_replies(year):
     assert unanswered == 0
 
 
-def test_same_seed_gives_the_same_year(tmp_path):
+_FILL_IN_A_FRESH_PROCESS = """
+import sys
+from datetime import datetime
+from memory import Store, demo, settings
+s = Store.open(sys.argv[1])
+settings.set(s, "timezone", "UTC")
+demo.fill(s, now=datetime.fromisoformat(sys.argv[2]), days=40, seed=7)
+s.close()
+"""
+
+
+def test_same_seed_gives_the_same_year_in_any_process(tmp_path):
     contents = []
-    for name in ("a", "b"):
-        s = Store.open(tmp_path / name)
-        settings_store.set(s, "timezone", "UTC")
-        demo.fill(s, now=NOW, days=40, seed=7)
-        contents.append(
-            s.execute("SELECT role, content, created_at FROM messages ORDER BY id").fetchall()
+    for name, hash_seed in (("a", "1"), ("b", "2")):
+        subprocess.run(
+            [sys.executable, "-c", _FILL_IN_A_FRESH_PROCESS, str(tmp_path / name), NOW.isoformat()],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            check=True,
+            timeout=120,
         )
-        s.close()
+        with Store.open(tmp_path / name) as s:
+            contents.append(
+                s.execute("SELECT role, content, created_at FROM messages ORDER BY id").fetchall()
+            )
     assert contents[0] == contents[1]
     assert len(contents[0]) > 500
 
@@ -204,5 +225,5 @@ def test_cli_fills_an_empty_folder(tmp_path, capsys):
     assert "Demo year written" in out
     s = Store.open(target)
     assert demo.is_filled(s)
-    assert messages.count(s) > 25_000
+    assert messages.count(s) > 20_000
     s.close()

@@ -33,7 +33,7 @@ def test_try_demo_opens_a_sample_year_and_leaves_your_folder_untouched(app, data
     assert len(app.chat_message) > 10  # the latest part of a year of conversation
 
     s = Store.open(_demo_folder(data_dir))
-    assert demo.is_filled(s) and messages.count(s) > 25_000
+    assert demo.is_filled(s) and messages.count(s) > 20_000
     s.close()
     real = Store.open(data_dir)
     assert messages.count(real) == 0
