@@ -812,6 +812,9 @@ class _Writer:
         )
 
 
+_INTERCHANGEABLE = ("morning", "home", "night")
+
+
 @functools.cache
 def _slots(template: str) -> tuple[str, ...]:
     # sorted, never a set: set order changes between processes and would change the year
@@ -847,8 +850,8 @@ class _Voice:
         users, replies = TOPICS[topic]
         rng = self.rng
         i = rng.randrange(len(users))
-        # Most replies answer the line they follow; some are another reply on the same topic.
-        j = i if i < len(replies) and rng.random() < 0.75 else rng.randrange(len(replies))
+        # A reply answers the line it follows; greetings and good-nights may be swapped.
+        j = rng.randrange(len(replies)) if topic in _INTERCHANGEABLE else i
         # the reply speaks of the same food, show or coworker as the line it answers
         shared = self.fill(sorted({*_slots(users[i]), *_slots(replies[j])}))
         user = self.say(users[i], **shared)

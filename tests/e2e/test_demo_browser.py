@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from memory import Store, messages
 from tests.e2e.conftest import screenshot, wait_for_app
-from tests.e2e.test_walkthrough import PAGE_TITLES, open_page, scroll_to_top
+from tests.e2e.test_walkthrough import PAGE_TITLES, open_page, scroll_to_top, settle
 
 BANNER = "your own data is untouched"
 
@@ -16,8 +16,10 @@ def test_sample_memories_open_beside_your_data_and_leave_it_untouched(start_app,
     page.get_by_role("button", name="Try it with sample memories").click()
     page.get_by_text(BANNER).wait_for(timeout=90_000)
     page.get_by_test_id("stChatMessage").nth(10).wait_for()  # a year of conversation
-    wait_for_app(page)
+    settle(page)
     screenshot(page, "demo-chat-latest")  # the chat opens at its latest message
+    scroll_to_top(page)
+    page.wait_for_timeout(300)
     page.get_by_text(BANNER).scroll_into_view_if_needed()
     screenshot(page, "demo-chat-top")
 
