@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import sidebar, state
+from ui import demo, sidebar, state
 
 st.set_page_config(page_title="Kizuna", page_icon="💞", layout="centered")
 
@@ -23,5 +23,6 @@ pages = {
     ],
 }
 page = st.navigation(pages)
+demo.banner(store)
 sidebar.render(store)
 page.run()

@@ -7,7 +7,7 @@ import streamlit as st
 from companion import Reply, Upload, send
 from companion.conversation import pending_user_message, regenerate_target
 from memory import messages, personas, photos
-from ui import milestone_action, state
+from ui import demo, milestone_action, state
 from ui.text import escape_markdown
 
 PAGE = 40  # messages per "screenful"
@@ -103,6 +103,7 @@ if not history:
         "share stays on this computer.",
         icon="💞",
     )
+    demo.offer(s)
 
 last_day = None
 for m in history:

@@ -18,6 +18,8 @@ def test_new_user_says_hello_and_the_offline_voice_answers(start_app, page, tmp_
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 2"
     )
+    # the stored reply is shown with its caption after the rerun that follows the stream
+    page.get_by_test_id("stChatMessage").last.get_by_text("offline voice").wait_for()
     wait_for_app(page)
     # the streamed reply is replaced by the stored one (with its caption) after a rerun
     page.get_by_test_id("stChatMessage").last.get_by_text("offline voice").wait_for()

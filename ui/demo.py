@@ -1,0 +1,93 @@
+"""Try Kizuna with sample memories: a separate demo folder, chosen per browser session.
+
+The demo year lives in a sibling folder of the real one (`<data dir>-demo`), never in the
+real folder. Choosing it only changes which folder *this browser session* opens
+(`ui.state.store()` asks `session_data_dir()`); leaving returns to the real folder, which was
+never opened for writing by the demo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from memory import StoreError, default_data_dir, messages
+from memory import demo as demo_year
+
+SESSION_KEY = "demo_data_dir"
+#: Session values that survive switching folders (an API key typed on Settings).
+_KEPT_ON_SWITCH = ("provider_session",)
+
+
+def demo_dir() -> Path:
+    """The demo folder beside the real data folder: `<data dir>-demo`."""
+    real = default_data_dir().resolve()
+    return real.with_name(real.name + "-demo")
+
+
+def session_data_dir() -> str | None:
+    """The demo folder this browser session is looking at, or None for the real folder."""
+    return st.session_state.get(SESSION_KEY)
+
+
+def _switch(data_dir: str | None) -> None:
+    # Everything in the session describes the folder being left (chosen companion, chat
+    # paging, pending errors…), so it is dropped; only provider settings are kept.
+    for key in list(st.session_state):
+        if key not in _KEPT_ON_SWITCH:
+            del st.session_state[key]
+    if data_dir is not None:
+        st.session_state[SESSION_KEY] = data_dir
+
+
+def offer(s) -> None:
+    """The "Try it with sample memories" button, for an app that holds no messages yet."""
+    if session_data_dir() is not None or demo_year.is_demo(s) or messages.count(s) > 0:
+        return
+    st.caption(
+        "Curious what a year together looks like? Open a sample year — a companion, thousands "
+        "of messages, outings with photos, milestones and a journal — in a separate demo "
+        "folder. Your own data stays as it is."
+    )
+    if st.button("Try it with sample memories", key="chat_try_demo", icon="✨"):
+        _start()
+
+
+def _start() -> None:
+    from ui import state  # ui.state asks this module which folder to open
+
+    path = demo_dir()
+    bar = st.progress(0.0, text="Preparing the demo folder…")
+    try:
+        s = state._open_store(str(path))
+        if not demo_year.is_filled(s):
+
+            def show(fraction: float, text: str) -> None:
+                bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+            demo_year.fill(s, progress=show)
+    except StoreError as exc:  # a folder with real data in it, or one in use elsewhere
+        bar.empty()
+        st.error(str(exc), icon="⚠️")
+        return
+    _switch(str(path))
+    st.rerun()
+
+
+def banner(s) -> None:
+    """On every page of a demo folder: say so, and offer the way back."""
+    in_session = session_data_dir() is not None
+    if not in_session and not demo_year.is_demo(s):
+        return
+    text, button = st.columns([7, 2], vertical_alignment="center")
+    text.warning(
+        "**Demo data** — your own data is untouched. You are looking at sample memories "
+        "kept in a separate folder.",
+        icon="🧪",
+    )
+    if in_session:
+        # A callback, so the switch happens before any page of the next run reads the store.
+        button.button(
+            "Leave demo", key="demo_leave", on_click=_switch, args=(None,), width="stretch"
+        )
