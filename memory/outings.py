@@ -183,27 +183,19 @@ def add_files(
     files: Iterable[tuple[str, bytes]],
     *,
     progress: Callable[[int, int, str], None] | None = None,
-    total: int | None = None,
 ) -> list[FileResult]:
     """Add uploaded files to an outing, one at a time, each with its own outcome.
 
     A rejected file is reported and skipped; the others are stored. `progress(done, total,
     name)` is called after each file (for a progress bar).
     """
-    files = list(files)
-    total = total or len(files)
     results: list[FileResult] = []
-    for done, (raw_name, data) in enumerate(files, start=1):
-        name = photo_store.clean_name(raw_name) or f"file {done}"
-        try:
-            added = photo_store.ingest(store, data, original_name=raw_name, outing_id=outing_id)
-        except photo_store.PhotoRejected as exc:
-            results.append(FileResult(name, "rejected", reason=str(exc)))
+    for outcome in photo_store.ingest_many(store, files, outing_id=outing_id, progress=progress):
+        if outcome.rejected is not None:
+            results.append(FileResult(outcome.name, "rejected", reason=outcome.rejected))
         else:
-            status = "duplicate" if added.duplicate else "stored"
-            results.append(FileResult(name, status, added.photo))
-        if progress is not None:
-            progress(done, total, name)
+            status = "duplicate" if outcome.added.duplicate else "stored"
+            results.append(FileResult(outcome.name, status, outcome.added.photo))
     return results
 
 

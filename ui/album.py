@@ -330,6 +330,7 @@ def outing_view(s, outing, pv) -> None:
     responses = outings.responses(s, outing.id)
     day_response = responses.get(None)
     if day_response is not None:
+        st.caption(f"What {escape_markdown(pv.name)} said about the day")
         _response_block(s, pv, day_response, avatar=avatar)
     label = f"Ask {pv.name} about the day" if day_response is None else "Regenerate"
     if st.button(label, key="album_respond_outing", icon="💬" if day_response is None else "🔄"):
@@ -377,7 +378,8 @@ def outing_view(s, outing, pv) -> None:
             view, regen = st.columns(2)
             view.button("View", key=f"album_view_{photo.id}", on_click=open_photo, args=(photo.id,))
             if regen.button(
-                "Respond" if response is None else "Again",
+                "Respond" if response is None else "",
+                icon=None if response is None else "🔄",
                 key=f"album_regen_{photo.id}",
                 help=f"Ask {pv.name} about this photo"
                 if response is None
@@ -500,7 +502,10 @@ def photo_view(s, outing, photo, pv) -> None:
 
     st.divider()
     cover, delete, _ = st.columns([1.4, 1, 2.6])
-    if cover.button("Use as cover", key="album_cover", disabled=outing.cover_photo_id == photo.id):
+    is_cover = outing.cover_photo_id == photo.id
+    if cover.button(
+        "The cover photo" if is_cover else "Use as cover", key="album_cover", disabled=is_cover
+    ):
         outings.set_cover(s, outing.id, photo.id)
         flash("success", "Cover changed.")
         st.rerun()
