@@ -197,6 +197,13 @@ class AlbumReply:
             self.error = exc
             self.partial = exc.partial or "".join(received)
             return
+        except OSError:
+            self.error = ProviderError(
+                "bad_request",
+                "The photo's file is missing from the data folder, so it cannot "
+                "be shown to the companion. Nothing was changed.",
+            )
+            return
         text = "".join(received).strip()
         if not text:
             self.error = ProviderError(

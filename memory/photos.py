@@ -535,6 +535,14 @@ def large_path(store, photo: Photo) -> Path:
     return _derivative(store, photo, LARGE_SIDE)
 
 
+def viewable(store, photo: Photo, *, large: bool = False) -> Path | None:
+    """The thumbnail (or large JPEG) to show, or None when the photo's file has gone missing."""
+    try:
+        return large_path(store, photo) if large else thumbnail_path(store, photo)
+    except (OSError, ValueError):
+        return None
+
+
 def for_model(store, photo_id: int, max_side: int = MODEL_MAX_SIDE) -> bytes:
     """The photo as a JPEG no larger than `max_side` on its long edge (never the full file)."""
     photo = get(store, photo_id)

@@ -53,6 +53,13 @@ def _day(d: date) -> str:
     return f"{d:%-d %B %Y}"
 
 
+def _show(path) -> None:
+    if path is None:
+        st.warning("This photo's file is missing from the data folder.", icon="🖼️")
+    else:
+        st.image(str(path), width="stretch")
+
+
 def _response_error(reply) -> None:
     if reply.error is not None:
         flash("error", reply.error.message)
@@ -369,7 +376,7 @@ def outing_view(s, outing, pv) -> None:
     columns = st.columns(GRID_COLUMNS)
     for i, photo in enumerate(shown):
         with columns[i % GRID_COLUMNS].container(border=True):
-            st.image(str(photo_store.thumbnail_path(s, photo)), width="stretch")
+            _show(photo_store.viewable(s, photo))
             if photo.caption:
                 st.markdown(f"*{escape_markdown(photo.caption)}*")
             response = responses.get(photo.id)
@@ -408,7 +415,7 @@ def _respond_to_photo(s, photo_id: int, *, stream_into=None):
 def photo_view(s, outing, photo, pv) -> None:
     avatar = state.avatar_for(s, pv)
     st.button(f"← {outing.title}", key="album_back_to_outing", on_click=open_photo, args=(None,))
-    st.image(str(photo_store.large_path(s, photo)), width="stretch")
+    _show(photo_store.viewable(s, photo, large=True))
     siblings = [p.id for p in photo_store.of_outing(s, outing.id)]
     index = siblings.index(photo.id) if photo.id in siblings else 0
     prev, where, nxt = st.columns([1, 2, 1], vertical_alignment="center")
@@ -484,10 +491,12 @@ def photo_view(s, outing, photo, pv) -> None:
     if not words:
         st.caption(f"Ask {escape_markdown(pv.name)} about this photo first, or give it a caption.")
     elif st.button("Make a keepsake card", key="album_make_card", icon="🎴"):
-        st.session_state["album_card"] = (
-            photo.id,
-            keepsake.for_photo(s, photo.id, words=words, persona_name=pv.name),
-        )
+        try:
+            png = keepsake.for_photo(s, photo.id, words=words, persona_name=pv.name)
+        except OSError:
+            st.error("This photo's file is missing, so no card can be made from it.", icon="⚠️")
+        else:
+            st.session_state["album_card"] = (photo.id, png)
     card = st.session_state.get("album_card")
     if card and card[0] == photo.id:
         st.image(card[1], width=360)

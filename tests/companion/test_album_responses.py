@@ -133,3 +133,12 @@ def test_time_of_day_names():
     names = [album.time_of_day(datetime(2025, 1, 1, h, tzinfo=UTC), UTC) for h in (3, 7, 12, 18)]
     assert names == ["night", "early morning", "midday", "evening"]
     assert album.time_of_day(None, UTC) is None
+
+
+def test_missing_photo_file_gives_a_plain_error_not_a_crash(store, fake_openai, outing_photo):
+    _, photo = outing_photo
+    store.path_of(photo.path).unlink()
+    reply = album.respond_to_photo(store, provider_for(fake_openai, vision=True), photo.id)
+    assert reply.text() == ""
+    assert "missing" in reply.error.message
+    assert fake_openai.requests == []

@@ -12,7 +12,10 @@ def test_log_an_outing_with_two_photos_and_see_the_responses(start_app, page, tm
     bad.write_bytes(pf.text_named_jpg())
 
     app = start_app()
-    page.goto(f"{app.url}/album")
+    page.goto(app.url)
+    wait_for_app(page)
+    page.get_by_text("This is the beginning of your story").wait_for()  # the chat page is up
+    page.get_by_role("link", name="Album").click()
     wait_for_app(page)
     page.get_by_text("No outings yet").wait_for()
     screenshot(page, "album-empty")
@@ -28,6 +31,11 @@ def test_log_an_outing_with_two_photos_and_see_the_responses(start_app, page, tm
     page.get_by_role("heading", name="Korakuen Garden").wait_for()
     wait_for_app(page)
     page.get_by_text("notes.jpg was not added").wait_for()
+    page.get_by_text("Chat", exact=True).wait_for()  # the app's own navigation is back
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stImage\"] img')]"
+        ".filter(i => i.complete && i.naturalWidth > 0).length >= 2"
+    )
     screenshot(page, "album-outing")
     shown = page.inner_text("[data-testid='stMain']")
     app.stop()

@@ -165,3 +165,11 @@ def test_model_copy_is_downscaled_jpeg(store):
 def test_colours_are_named_for_a_companion_that_cannot_see(store):
     photo = photos.add(store, pf.png(colour=(20, 40, 200)))
     assert photo.colours.split(", ")[0] == "blue"
+
+
+def test_a_photo_whose_file_went_missing_is_not_viewable_but_does_not_crash(store):
+    photo = photos.add(store, pf.jpeg())
+    store.path_of(photo.path).unlink()
+    store.path_of(photo.thumb_path).unlink()
+    assert photos.viewable(store, photo) is None
+    assert photos.viewable(store, photo, large=True) is None
