@@ -24,6 +24,7 @@ import hashlib
 import io
 import re
 import struct
+import threading
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from memory import settings
 from memory.store import write_file_atomically
 
 try:  # HEIC/HEIF straight from a phone
@@ -353,6 +355,12 @@ _INSERT = f"""
 """
 
 
+#: Content hashes whose files are written but whose rows are not yet committed, in this
+#: process. Another process cannot be importing: DuckDB lets one process open the folder.
+_IN_FLIGHT: set[str] = set()
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What became of one file given to `ingest_many`: `added`, or `rejected` with a reason."""
@@ -377,9 +385,20 @@ def ingest_many(
     A bad file is reported and skipped. In an outing, content already there (or twice in
     this batch) is recognised as a duplicate and not added again.
     """
-    from memory import settings
-
     files = list(files)
+    written: set[str] = set()
+    try:
+        return _ingest_many(store, files, outing_id, caption, progress, written)
+    except BaseException:
+        # Nothing half-done stays: files whose rows did not commit are removed now.
+        remove_unreferenced_files(store, written)
+        raise
+    finally:
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT.difference_update(written)
+
+
+def _ingest_many(store, files, outing_id, caption, progress, written) -> list[Outcome]:
     tz = settings.timezone(store)
     known: dict[str, int] = {}
     if outing_id is not None:
@@ -405,6 +424,9 @@ def ingest_many(
                 duplicates[index] = prepared.sha256
             else:
                 batch.add(prepared.sha256)
+                with _IN_FLIGHT_LOCK:  # the start-up sweep must not take these files
+                    _IN_FLIGHT.add(prepared.sha256)
+                written.add(prepared.sha256)
                 _, thumb_rel = _write_files(store, prepared)
                 pending.append((index, name, prepared, raw_name, thumb_rel))
         if progress is not None:
@@ -636,12 +658,14 @@ def sweep_unreferenced_files(store) -> int:
     known = {
         row[0] for row in store.execute("SELECT DISTINCT sha256 FROM photos").fetchall() if row[0]
     }
+    with _IN_FLIGHT_LOCK:
+        in_flight = set(_IN_FLIGHT)
     removed = 0
     for folder in folders:
         for path in folder.glob("??/*"):
             if not path.is_file() or not _HASHED.match(path.name):
                 continue
-            if path.name[:64] not in known:
+            if path.name[:64] not in known and path.name[:64] not in in_flight:
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed

@@ -3,11 +3,11 @@ from tests import photo_files as pf
 from tests.e2e.conftest import screenshot, wait_for_app
 
 
-def test_log_an_outing_with_two_photos_and_see_the_responses(start_app, page, tmp_path):
+def test_log_an_outing_with_a_jpeg_and_a_heic_and_see_the_responses(start_app, page, tmp_path):
     koi = tmp_path / "koi.jpg"
     koi.write_bytes(pf.jpeg((30, 120, 60), (1200, 900), exif_data=pf.exif(orientation=6)))
-    lantern = tmp_path / "提灯.png"
-    lantern.write_bytes(pf.png((230, 140, 40), (900, 600)))
+    lantern = tmp_path / "提灯.heic"  # straight from a phone
+    lantern.write_bytes(pf.heic((230, 140, 40), (900, 600)))
     bad = tmp_path / "notes.jpg"
     bad.write_bytes(pf.text_named_jpg())
 
@@ -25,7 +25,7 @@ def test_log_an_outing_with_two_photos_and_see_the_responses(start_app, page, tm
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
         [str(koi), str(lantern), str(bad)]
     )
-    page.get_by_text("提灯.png").wait_for()
+    page.get_by_text("提灯.heic").wait_for()
     page.get_by_role("button", name="Save outing").click()
 
     page.get_by_role("heading", name="Korakuen Garden").wait_for()
@@ -45,7 +45,7 @@ def test_log_an_outing_with_two_photos_and_see_the_responses(start_app, page, tm
     stored = photos.of_outing(s, outing.id)
     found = outings.responses(s, outing.id)
     s.close()
-    assert [p.original_name for p in stored] == ["koi.jpg", "提灯.png"]
+    assert [p.original_name for p in stored] == ["koi.jpg", "提灯.heic"]
     assert (stored[0].width, stored[0].height) == (900, 1200)  # orientation 6, upright
     assert set(found) == {None, stored[0].id, stored[1].id}
     for message in found.values():

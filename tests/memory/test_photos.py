@@ -173,3 +173,28 @@ def test_a_photo_whose_file_went_missing_is_not_viewable_but_does_not_crash(stor
     store.path_of(photo.thumb_path).unlink()
     assert photos.viewable(store, photo) is None
     assert photos.viewable(store, photo, large=True) is None
+
+
+def test_sweep_during_an_import_leaves_the_files_being_imported(store):
+    swept = []
+
+    def sweep_midway(done, total, name):
+        swept.append(photos.sweep_unreferenced_files(store))
+
+    (outcome,) = photos.ingest_many(store, [("a.jpg", pf.jpeg())], progress=sweep_midway)
+    assert swept == [0]
+    assert store.path_of(outcome.added.photo.path).is_file()
+    assert store.path_of(outcome.added.photo.thumb_path).is_file()
+
+
+def test_an_import_that_fails_midway_keeps_no_files_and_no_rows(store):
+    def fail_on_second(done, total, name):
+        if done == 2:
+            raise RuntimeError("power cut")
+
+    files = [("a.jpg", pf.jpeg()), ("b.png", pf.png()), ("c.jpg", pf.jpeg((9, 9, 9)))]
+    with pytest.raises(RuntimeError):
+        photos.ingest_many(store, files, progress=fail_on_second)
+    assert store.execute("SELECT count(*) FROM photos").fetchone() == (0,)
+    assert not [p for p in store.photos_dir.rglob("*") if p.is_file()]
+    assert not [p for p in store.thumbs_dir.rglob("*") if p.is_file()]
