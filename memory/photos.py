@@ -249,7 +249,7 @@ def colour_name(rgb: tuple[int, int, int]) -> str:
 
 def dominant_colours(img: Image.Image, n: int = 3) -> list[str]:
     """The names of the colours covering most of an RGB image, most common first."""
-    small = img.resize((48, 48))
+    small = img.resize((32, 32), Image.Resampling.BOX)
     quantized = small.quantize(colors=6, method=Image.Quantize.MEDIANCUT)
     palette = quantized.getpalette() or []
     names: list[str] = []
@@ -314,7 +314,7 @@ def prepare(data: bytes, *, tz: ZoneInfo | None = None) -> Prepared:
         raise PhotoRejected("The image is damaged and cannot be read.") from exc
     if orientation in (5, 6, 7, 8):
         width, height = height, width
-    thumb = upright.copy()
+    thumb = upright
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR)
     sha = hashlib.sha256(data).hexdigest()
     ext = {"jpeg": "jpg", "mpo": "jpg", "heif": "heic"}.get(fmt, fmt)
