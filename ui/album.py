@@ -254,7 +254,8 @@ def _pager(result, key: str, label: str) -> None:
 # -- one outing --------------------------------------------------------------------------------
 def _confirm(kind: str, item_id: int, question: str, on_yes) -> None:
     st.warning(question, icon="🗑️")
-    yes, no, _ = st.columns([1, 1, 3])
+    row = st.container(horizontal=True)
+    yes = no = row
     if yes.button("Yes, delete", key=f"album_{kind}_del_yes_{item_id}", type="primary"):
         st.session_state.pop("album_confirm", None)
         on_yes()
@@ -311,7 +312,7 @@ def outing_view(s, outing, pv) -> None:
         st.markdown(escape_markdown(outing.notes))
     show_flash()
 
-    edit_col, delete_col, _ = st.columns([1, 1, 4])
+    edit_col = delete_col = st.container(horizontal=True)
     if edit_col.button("Edit", key="album_edit", icon="✏️"):
         st.session_state["album_editing"] = outing.id
         st.rerun()
@@ -510,7 +511,7 @@ def photo_view(s, outing, photo, pv) -> None:
         )
 
     st.divider()
-    cover, delete, _ = st.columns([1.4, 1, 2.6])
+    cover = delete = st.container(horizontal=True)
     is_cover = outing.cover_photo_id == photo.id
     if cover.button(
         "The cover photo" if is_cover else "Use as cover", key="album_cover", disabled=is_cover
