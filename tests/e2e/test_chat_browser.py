@@ -18,6 +18,11 @@ def test_new_user_says_hello_and_the_offline_voice_answers(start_app, page, tmp_
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 2"
     )
+    # The stored reply is drawn by the rerun after streaming, with its caption.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stChatMessage\"]')]"
+        ".pop().innerText.includes('offline voice')"
+    )
     wait_for_app(page)
     screenshot(page, "chat-first-reply")
     shown = page.get_by_test_id("stChatMessage").all_inner_texts()
