@@ -154,6 +154,11 @@ class Store:
             if folder.is_dir():
                 for leftover in folder.rglob("*.part"):
                     leftover.unlink(missing_ok=True)
+        # A crash between writing a photo file and committing its row leaves a file no row
+        # names: the album's sweep removes those.
+        from memory.photos import sweep_unreferenced_files
+
+        sweep_unreferenced_files(self)
 
 
 def write_file_atomically(path: Path, data: bytes) -> None:

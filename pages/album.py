@@ -1,6 +1,5 @@
-"""Album page (being built: see the open issue)."""
+"""Album: outings shared with the companion, their photos, and what the companion said."""
 
-import streamlit as st
+from ui import album, state
 
-st.title("Album")
-st.info("This part of Kizuna is on its way. Your chats are already being kept safely.")
+album.render(state.store())

@@ -43,7 +43,7 @@ def show_message(m: messages.Message) -> None:
         for photo_id in m.photo_ids:
             photo = photos.get(s, photo_id)
             if photo is not None and s.path_of(photo.path).is_file():
-                st.image(str(s.path_of(photo.path)), width=280)
+                st.image(str(photos.thumbnail_path(s, photo)), width=280)  # HEIC-safe JPEG
         stamp = m.created_at.astimezone(tz).strftime("%H:%M")
         label = stamp
         if m.role == "companion" and m.provider == "offline":

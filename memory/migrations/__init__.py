@@ -51,4 +51,9 @@ def migrate(store) -> list[str]:
             migration.module.up(cur)
             cur.execute("INSERT INTO schema_migrations (name) VALUES (?)", [migration.name])
         ran.append(migration.name)
+    if ran:
+        # Write the new schema into the database file now. DuckDB 1.5.5 cannot replay an
+        # ALTER TABLE … ADD COLUMN from the WAL on a table whose defaults call nextval():
+        # after a crash the file would not open again ("Failure while replaying WAL").
+        store.cursor().execute("CHECKPOINT")
     return ran

@@ -1,0 +1,278 @@
+"""The companion's responses in the album: to one photo, and to an outing as a whole.
+
+Responses go through the one provider interface. A model with vision receives the photo,
+downscaled (`memory.photos.for_model`), never the original file. Without vision — a text
+model, or the offline voice — the companion is told what is known instead: the time of day,
+the dominant colours read at import, the place and the user's caption.
+
+Responses are messages with `source='album'` and `outing_id` (and `photo_id` for a photo),
+so the dashboard counts them. A new response replaces the old one only once it is complete:
+a failed or cut-off regeneration keeps what was there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from companion.conversation import PromptContext, Reply
+from companion.prompt import system_prompt
+from companion.provider import Image, ProviderError, Turn
+from memory import messages, outings, personas
+from memory import photos as photo_store
+from memory import settings as settings_store
+
+#: Photos sent to a vision model for an outing as a whole (each downscaled further).
+OUTING_IMAGES = 4
+OUTING_IMAGE_SIDE = 512
+PHOTO_INSTRUCTION = (
+    "The user is showing you a photo from a day out you shared. Answer as yourself, warmly "
+    "and briefly (two or three sentences), about what is in it and what it meant to you."
+)
+OUTING_INSTRUCTION = (
+    "The user is remembering a whole day out you shared with them. Answer as yourself, warmly "
+    "and briefly (three or four sentences), about the day as a whole."
+)
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """A memory handed to the offline voice (it speaks of `title`)."""
+
+    title: str
+    kind: str = "outing"
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "title": self.title}
+
+
+def time_of_day(moment: datetime | None, tz) -> str | None:
+    """ "early morning", "morning", "midday", "afternoon", "evening" or "night"."""
+    if moment is None:
+        return None
+    hour = moment.astimezone(tz).hour
+    for limit, name in ((5, "night"), (8, "early morning"), (11, "morning"), (14, "midday")):
+        if hour < limit:
+            return name
+    if hour < 17:
+        return "afternoon"
+    if hour < 21:
+        return "evening"
+    return "night"
+
+
+def describe_photo(photo: photo_store.Photo, outing: outings.Outing | None, tz) -> str:
+    """What is known about a photo, in plain words, for a companion that cannot see it."""
+    parts = []
+    when = time_of_day(photo.taken_at, tz)
+    if when and photo.taken_at:
+        parts.append(f"taken in the {when} ({photo.taken_at.astimezone(tz):%H:%M})")
+    if photo.colours:
+        parts.append(f"mostly {photo.colours}")
+    if outing is not None and outing.place:
+        parts.append(f"at {outing.place}")
+    if photo.width and photo.height:
+        shape = "tall" if photo.height > photo.width * 1.1 else "wide"
+        shape = "square" if abs(photo.width - photo.height) <= photo.width * 0.1 else shape
+        parts.append(f"a {shape} picture")
+    text = "; ".join(parts) if parts else "nothing more is known"
+    if photo.caption:
+        text += f". The user's caption: “{photo.caption}”"
+    return text
+
+
+def _outing_line(outing: outings.Outing) -> str:
+    line = f"The outing: “{outing.title}”"
+    if outing.place:
+        line += f" at {outing.place}"
+    line += f" on {outing.happened_on:%A %d %B %Y}."
+    if outing.notes:
+        line += f" The user's notes: {outing.notes}"
+    return line
+
+
+class AlbumReply:
+    """The companion's response to a photo or an outing, streamed and then stored.
+
+    Iterate it to receive chunks (e.g. with `st.write_stream`); iteration never raises for
+    provider failures: afterwards `message` holds the stored response or `error` a
+    `ProviderError` with one plain sentence. A stored response replaces the previous one.
+    """
+
+    def __init__(
+        self,
+        store,
+        provider,
+        outing_id: int,
+        *,
+        photo_id: int | None = None,
+        temperature: float | None = None,
+        today: date | None = None,
+    ):
+        self.store = store
+        self.provider = provider
+        self.outing = outings.get(store, outing_id)
+        if self.outing is None:
+            raise LookupError(f"No outing {outing_id}")
+        self.photo = photo_store.get(store, photo_id) if photo_id is not None else None
+        if photo_id is not None and self.photo is None:
+            raise LookupError(f"No photo {photo_id}")
+        self.temperature = temperature
+        self.today = today
+        self.persona = personas.current(store, self.outing.persona_id)
+        self.message: messages.Message | None = None
+        self.error: ProviderError | None = None
+        self.partial = ""
+
+    @property
+    def sees_images(self) -> bool:
+        return bool(getattr(self.provider, "supports_images", False))
+
+    def turns(self) -> tuple[list[Turn], PromptContext]:
+        """The turns sent to the provider and the context the offline voice reads."""
+        tz = settings_store.timezone(self.store)
+        today = self.today or datetime.now(tz).date()
+        previous = outings.responses(self.store, self.outing.id).get(
+            self.photo.id if self.photo else None
+        )
+        if self.photo is not None:
+            instruction, text, images, context = self._photo_turn(tz)
+        else:
+            instruction, text, images, context = self._outing_turn(tz)
+        system = system_prompt(self.persona, today=today, extra=[instruction])
+        context.previous_reply = previous.content if previous else None
+        return [Turn("system", system), Turn("user", text, images)], context
+
+    def _photo_turn(self, tz):
+        photo, outing = self.photo, self.outing
+        text = f"{_outing_line(outing)} Here is one of the photos."
+        images: tuple[Image, ...] = ()
+        if self.sees_images:
+            images = (Image(photo_store.for_model(self.store, photo.id)),)
+            if photo.caption:
+                text += f" My caption: “{photo.caption}”."
+        else:
+            text += f" (You cannot see it. What is known: {describe_photo(photo, outing, tz)}.)"
+        when = time_of_day(photo.taken_at, tz)
+        memory = f"the {when} at {outing.place}" if when and outing.place else None
+        context = PromptContext(
+            persona=self.persona,
+            user_text=photo.caption or "",
+            recalled=[Remembered(memory)] if memory else [],
+            has_photos=True,
+        )
+        return PHOTO_INSTRUCTION, text, images, context
+
+    def _outing_turn(self, tz):
+        outing = self.outing
+        shown = photo_store.of_outing(self.store, outing.id, limit=12)
+        total = outings.photo_count(self.store, outing.id)
+        text = f"{_outing_line(outing)} We kept {total} photo{'s' if total != 1 else ''}."
+        images: tuple[Image, ...] = ()
+        if self.sees_images and shown:
+            images = tuple(
+                Image(photo_store.for_model(self.store, p.id, max_side=OUTING_IMAGE_SIDE))
+                for p in shown[:OUTING_IMAGES]
+            )
+        elif shown:
+            lines = [f"- {describe_photo(p, outing, tz)}" for p in shown[:8]]
+            text += " (You cannot see them. What is known about them:\n" + "\n".join(lines) + ")"
+        context = PromptContext(
+            persona=self.persona,
+            user_text=outing.notes or "",
+            recalled=[Remembered(f"{outing.title}")],
+            has_photos=bool(shown),
+        )
+        return OUTING_INSTRUCTION, text, images, context
+
+    def __iter__(self) -> Iterator[str]:
+        received: list[str] = []
+        try:
+            turns, context = self.turns()
+            for chunk in self.provider.stream(turns, temperature=self.temperature, context=context):
+                received.append(chunk)
+                yield chunk
+        except ProviderError as exc:
+            self.error = exc
+            self.partial = exc.partial or "".join(received)
+            return
+        except OSError:
+            self.error = ProviderError(
+                "bad_request",
+                "The photo's file is missing from the data folder, so it cannot "
+                "be shown to the companion. Nothing was changed.",
+            )
+            return
+        text = "".join(received).strip()
+        if not text:
+            self.error = ProviderError(
+                "server", "The model answered with an empty reply. Nothing was saved; try again."
+            )
+            return
+        self.message = outings.replace_response(
+            self.store,
+            self.outing,
+            photo_id=self.photo.id if self.photo else None,
+            content=text,
+            provider=self.provider.name,
+            model=self.provider.model,
+            persona_version_id=self.persona.id,
+            meta={"album": "photo" if self.photo else "outing", "saw_image": self.sees_images},
+        )
+
+    def text(self) -> str:
+        """Run the whole response (for non-streaming callers such as the CLI)."""
+        return "".join(self)
+
+
+def respond_to_photo(store, provider, photo_id: int, **kwargs) -> AlbumReply:
+    """A response to one photo of an outing (iterate it, or call `.text()`)."""
+    photo = photo_store.get(store, photo_id)
+    if photo is None or photo.outing_id is None:
+        raise LookupError(f"Photo {photo_id} is not in an outing")
+    return AlbumReply(store, provider, photo.outing_id, photo_id=photo_id, **kwargs)
+
+
+def respond_to_outing(store, provider, outing_id: int, **kwargs) -> AlbumReply:
+    """A response to an outing as a whole (iterate it, or call `.text()`)."""
+    return AlbumReply(store, provider, outing_id, **kwargs)
+
+
+@dataclass
+class ChatContinuation:
+    """The user's answer to a photo, now a chat message with the photo attached."""
+
+    user_message: messages.Message
+    reply: Reply
+    problems: list[str] = field(default_factory=list)
+
+
+def answer_photo(
+    store, provider, photo_id: int, text: str, *, temperature: float | None = None
+) -> ChatContinuation:
+    """Continue a photo in the chat: store the user's words with the photo attached.
+
+    The message is committed at once (nothing lost); iterate `.reply` to get the
+    companion's answer in the chat, which sees the photo when the model has vision.
+    """
+    photo = photo_store.get(store, photo_id)
+    if photo is None:
+        raise LookupError(f"No photo {photo_id}")
+    cleaned = messages.clean_user_text(text)
+    if cleaned is None:
+        raise ValueError("Write something to say about the photo first.")
+    outing = outings.get(store, photo.outing_id) if photo.outing_id is not None else None
+    persona_id = outing.persona_id if outing else None
+    if persona_id is None:
+        raise LookupError(f"Photo {photo_id} is not in an outing")
+    message = messages.add(
+        store,
+        persona_id,
+        "user",
+        cleaned,
+        source="chat",
+        photo_ids=[photo_id],
+        meta={"album_photo_id": photo_id, "outing_id": outing.id},
+    )
+    return ChatContinuation(message, Reply(store, provider, message, temperature=temperature))

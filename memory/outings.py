@@ -1,0 +1,384 @@
+"""Outings shared with a companion: a title, a place, a day, notes, and their photos.
+
+The album grid asks for one *page* of outing cards at a time (`page`): filtering, ordering,
+counting photos and finding each cover happen in one DuckDB query limited to that page, so
+the grid costs the same with ten outings or ten thousand. Deleting an outing removes its
+photos' rows and the companion's album responses in one transaction, then the files no other
+row names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from memory import messages, settings
+from memory import photos as photo_store
+
+PAGE_SIZE = 12
+MAX_TITLE = 200
+
+
+class OutingError(ValueError):
+    """An outing that cannot be saved as given; the message says why, plainly."""
+
+
+@dataclass(frozen=True)
+class Outing:
+    id: int
+    persona_id: int
+    title: str
+    place: str | None
+    happened_on: date
+    notes: str | None
+    cover_photo_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OutingCard:
+    """One tile of the album grid."""
+
+    id: int
+    title: str
+    place: str | None
+    happened_on: date
+    photo_count: int
+    cover_thumb: str | None  # relative path of the cover's thumbnail
+    cover_photo_id: int | None
+
+
+@dataclass(frozen=True)
+class AlbumPage:
+    cards: list[OutingCard]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one uploaded file."""
+
+    name: str
+    status: str  # "stored", "duplicate" or "rejected"
+    photo: photo_store.Photo | None = None
+    reason: str | None = None
+
+    def line(self) -> str:
+        """One plain line for a terminal or a message list."""
+        if self.status == "rejected":
+            return f"{self.name}: rejected — {self.reason}"
+        if self.status == "duplicate":
+            return f"{self.name}: duplicate — already in this outing (photo {self.photo.id})"
+        return f"{self.name}: stored (photo {self.photo.id})"
+
+
+_COLUMNS = "id, persona_id, title, place, happened_on, notes, cover_photo_id, created_at"
+
+
+def _clean(title: str | None, place: str | None, notes: str | None):
+    title = (title or "").strip()
+    if not title:
+        raise OutingError("Give the outing a title.")
+    if len(title) > MAX_TITLE:
+        raise OutingError(f"The title is too long; keep it under {MAX_TITLE} characters.")
+    return title, (place or "").strip() or None, (notes or "").strip() or None
+
+
+def create(
+    store,
+    persona_id: int,
+    title: str,
+    *,
+    place: str | None = None,
+    happened_on: date | None = None,
+    notes: str | None = None,
+) -> Outing:
+    """Record a new outing (today when no date is given)."""
+    title, place, notes = _clean(title, place, notes)
+    if happened_on is None:
+        happened_on = datetime.now(settings.timezone(store)).date()
+    row = store.execute(
+        f"""INSERT INTO outings (persona_id, title, place, happened_on, notes)
+            VALUES (?, ?, ?, ?, ?) RETURNING {_COLUMNS}""",
+        [persona_id, title, place, happened_on, notes],
+    ).fetchone()
+    return Outing(*row)
+
+
+def get(store, outing_id: int) -> Outing | None:
+    """One outing by id."""
+    row = store.execute(f"SELECT {_COLUMNS} FROM outings WHERE id = ?", [outing_id]).fetchone()
+    return Outing(*row) if row else None
+
+
+def update(
+    store,
+    outing_id: int,
+    *,
+    title: str,
+    place: str | None,
+    happened_on: date,
+    notes: str | None,
+) -> Outing:
+    """Change an outing's title, place, date and notes."""
+    title, place, notes = _clean(title, place, notes)
+    row = store.execute(
+        f"""UPDATE outings SET title = ?, place = ?, happened_on = ?, notes = ?
+            WHERE id = ? RETURNING {_COLUMNS}""",
+        [title, place, happened_on, notes, outing_id],
+    ).fetchone()
+    if row is None:
+        raise OutingError("That outing no longer exists.")
+    return Outing(*row)
+
+
+def set_cover(store, outing_id: int, photo_id: int) -> None:
+    """Make one of the outing's photos its cover."""
+    store.execute(
+        "UPDATE outings SET cover_photo_id = ? WHERE id = ? "
+        "AND ? IN (SELECT id FROM photos WHERE outing_id = ?)",
+        [photo_id, outing_id, photo_id, outing_id],
+    )
+
+
+def delete(store, outing_id: int) -> bool:
+    """Delete an outing, its photos, and the companion's responses to it, files included.
+
+    A photo file also used elsewhere (the same picture in another outing, or in chat) stays.
+    """
+    if get(store, outing_id) is None:
+        return False
+    hashes = [
+        r[0]
+        for r in store.execute(
+            "SELECT sha256 FROM photos WHERE outing_id = ?", [outing_id]
+        ).fetchall()
+    ]
+    with store.transaction() as cur:
+        ids = [
+            r[0]
+            for r in cur.execute(
+                "SELECT id FROM photos WHERE outing_id = ?", [outing_id]
+            ).fetchall()
+        ]
+        photo_store.remove_rows(cur, ids)
+        cur.execute(
+            "DELETE FROM message_photos WHERE message_id IN "
+            "(SELECT id FROM messages WHERE source = 'album' AND outing_id = ?)",
+            [outing_id],
+        )
+        cur.execute("DELETE FROM messages WHERE source = 'album' AND outing_id = ?", [outing_id])
+        cur.execute("UPDATE milestones SET outing_id = NULL WHERE outing_id = ?", [outing_id])
+        cur.execute("DELETE FROM outings WHERE id = ?", [outing_id])
+    photo_store.remove_unreferenced_files(store, hashes)
+    return True
+
+
+def add_files(
+    store,
+    outing_id: int,
+    files: Iterable[tuple[str, bytes]],
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[FileResult]:
+    """Add uploaded files to an outing, one at a time, each with its own outcome.
+
+    A rejected file is reported and skipped; the others are stored. `progress(done, total,
+    name)` is called after each file (for a progress bar).
+    """
+    results: list[FileResult] = []
+    for outcome in photo_store.ingest_many(store, files, outing_id=outing_id, progress=progress):
+        if outcome.rejected is not None:
+            results.append(FileResult(outcome.name, "rejected", reason=outcome.rejected))
+        else:
+            status = "duplicate" if outcome.added.duplicate else "stored"
+            results.append(FileResult(outcome.name, status, outcome.added.photo))
+    return results
+
+
+def date_from_photos(store, outing_id: int) -> date | None:
+    """The local day of the earliest EXIF time among an outing's photos."""
+    first = store.execute(
+        "SELECT min(taken_at) FROM photos WHERE outing_id = ?", [outing_id]
+    ).fetchone()[0]
+    if first is None:
+        return None
+    return first.astimezone(settings.timezone(store)).date()
+
+
+def log(
+    store,
+    persona_id: int,
+    title: str,
+    *,
+    place: str | None = None,
+    happened_on: date | None = None,
+    notes: str | None = None,
+    files: Iterable[tuple[str, bytes]] = (),
+    progress: Callable[[int, int, str], None] | None = None,
+) -> tuple[Outing, list[FileResult]]:
+    """Log an outing with its photos; with no date given, the photos' EXIF date is used."""
+    outing = create(store, persona_id, title, place=place, happened_on=happened_on, notes=notes)
+    results = add_files(store, outing.id, files, progress=progress)
+    if happened_on is None:
+        found = date_from_photos(store, outing.id)
+        if found is not None and found != outing.happened_on:
+            store.execute("UPDATE outings SET happened_on = ? WHERE id = ?", [found, outing.id])
+            outing = get(store, outing.id)
+    return outing, results
+
+
+def _filters(persona_id: int, year: int | None, place: str | None, search: str | None):
+    where = ["o.persona_id = ?"]
+    params: list = [persona_id]
+    if year is not None:
+        where.append("year(o.happened_on) = ?")
+        params.append(int(year))
+    if place:
+        where.append("o.place = ?")
+        params.append(place)
+    if search and search.strip():
+        needle = search.strip().lower()
+        where.append(
+            "(contains(lower(o.title), ?) OR contains(lower(coalesce(o.place, '')), ?) "
+            "OR contains(lower(coalesce(o.notes, '')), ?))"
+        )
+        params += [needle, needle, needle]
+    return " AND ".join(where), params
+
+
+def page(
+    store,
+    persona_id: int,
+    *,
+    year: int | None = None,
+    place: str | None = None,
+    search: str | None = None,
+    page_number: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> AlbumPage:
+    """One page of outing cards, newest first, filtered by year and place and searched."""
+    where, params = _filters(persona_id, year, place, search)
+    total = store.execute(f"SELECT count(*) FROM outings o WHERE {where}", params).fetchone()[0]
+    pages = max(1, -(-total // page_size))
+    page_number = min(max(1, page_number), pages)
+    rows = store.execute(
+        f"""
+        WITH shown AS (
+            SELECT o.id, o.title, o.place, o.happened_on, o.cover_photo_id, o.created_at
+            FROM outings o WHERE {where}
+            ORDER BY o.happened_on DESC, o.id DESC
+            LIMIT ? OFFSET ?
+        ),
+        counted AS (
+            SELECT p.outing_id, count(*) AS n,
+                   arg_min(p.id, p.position::BIGINT * 4294967296 + p.id) AS first_id
+            FROM photos p WHERE p.outing_id IN (SELECT id FROM shown)
+            GROUP BY p.outing_id
+        )
+        SELECT s.id, s.title, s.place, s.happened_on, coalesce(c.n, 0),
+               cover.thumb_path, cover.id
+        FROM shown s
+        LEFT JOIN counted c ON c.outing_id = s.id
+        LEFT JOIN photos cover ON cover.id = coalesce(s.cover_photo_id, c.first_id)
+        ORDER BY s.happened_on DESC, s.id DESC
+        """,
+        [*params, page_size, (page_number - 1) * page_size],
+    ).fetchall()
+    return AlbumPage([OutingCard(*r) for r in rows], total, page_number, pages)
+
+
+def years(store, persona_id: int) -> list[int]:
+    """The years that have outings, newest first."""
+    return [
+        r[0]
+        for r in store.execute(
+            "SELECT DISTINCT year(happened_on) AS y FROM outings WHERE persona_id = ? "
+            "ORDER BY y DESC",
+            [persona_id],
+        ).fetchall()
+    ]
+
+
+def places(store, persona_id: int) -> list[str]:
+    """Every place named in an outing, alphabetically."""
+    return [
+        r[0]
+        for r in store.execute(
+            "SELECT DISTINCT place FROM outings WHERE persona_id = ? AND place IS NOT NULL "
+            "ORDER BY place",
+            [persona_id],
+        ).fetchall()
+    ]
+
+
+def count(store, persona_id: int | None = None) -> int:
+    """How many outings there are (with one companion, or all)."""
+    if persona_id is None:
+        return store.execute("SELECT count(*) FROM outings").fetchone()[0]
+    return store.execute(
+        "SELECT count(*) FROM outings WHERE persona_id = ?", [persona_id]
+    ).fetchone()[0]
+
+
+def photo_count(store, outing_id: int) -> int:
+    """How many photos an outing holds."""
+    return store.execute("SELECT count(*) FROM photos WHERE outing_id = ?", [outing_id]).fetchone()[
+        0
+    ]
+
+
+# -- the companion's responses (messages with source 'album') --------------------------------
+def responses(store, outing_id: int) -> dict[int | None, messages.Message]:
+    """The companion's latest album response per photo of an outing (key None: the outing)."""
+    rows = store.execute(
+        f"""SELECT {messages._COLUMNS} FROM messages
+            WHERE source = 'album' AND outing_id = ? AND role = 'companion'
+            ORDER BY created_at, id""",
+        [outing_id],
+    ).fetchall()
+    return {m.photo_id: m for m in (messages._from_row(r) for r in rows)}
+
+
+def replace_response(
+    store,
+    outing: Outing,
+    *,
+    photo_id: int | None,
+    content: str,
+    provider: str | None = None,
+    model: str | None = None,
+    persona_version_id: int | None = None,
+    meta: dict | None = None,
+) -> messages.Message:
+    """Store a complete response, replacing the previous one for the same photo or outing."""
+    with store.transaction() as cur:
+        if photo_id is None:
+            cur.execute(
+                "DELETE FROM messages WHERE source = 'album' AND role = 'companion' "
+                "AND outing_id = ? AND photo_id IS NULL",
+                [outing.id],
+            )
+        else:
+            cur.execute(
+                "DELETE FROM messages WHERE source = 'album' AND role = 'companion' "
+                "AND outing_id = ? AND photo_id = ?",
+                [outing.id, photo_id],
+            )
+        return messages.add(
+            store,
+            outing.persona_id,
+            "companion",
+            content,
+            source="album",
+            provider=provider,
+            model=model,
+            persona_version_id=persona_version_id,
+            outing_id=outing.id,
+            photo_id=photo_id,
+            meta=meta,
+            cur=cur,
+        )

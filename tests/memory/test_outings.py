@@ -1,0 +1,200 @@
+import subprocess
+import sys
+import textwrap
+from datetime import date
+
+import pytest
+
+from memory import Store, messages, outings, personas, photos
+from memory.cli import main as cli_main
+from tests import photo_files as pf
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def pid(store):
+    return personas.ensure_starter(store).id
+
+
+def test_log_takes_its_date_from_the_photos_when_none_is_given(store, pid):
+    files = [
+        ("late.jpg", pf.jpeg(exif_data=pf.exif(taken="2024:08:03 15:00:00", offset="+00:00"))),
+        ("early.jpg", pf.jpeg((1, 2, 3), exif_data=pf.exif(taken="2024:08:02 10:00:00"))),
+    ]
+    outing, results = outings.log(store, pid, "Seaside", place="Kamakura", files=files)
+    assert outing.happened_on == date(2024, 8, 2)
+    assert [r.status for r in results] == ["stored", "stored"]
+
+
+def test_an_explicit_date_wins_over_the_photos(store, pid):
+    files = [("a.jpg", pf.jpeg(exif_data=pf.exif(taken="2024:08:03 15:00:00")))]
+    outing, _ = outings.log(store, pid, "Seaside", happened_on=date(2024, 9, 1), files=files)
+    assert outing.happened_on == date(2024, 9, 1)
+
+
+def test_bad_files_are_reported_one_by_one_and_good_ones_stored(store, pid):
+    files = [
+        ("good.jpg", pf.jpeg()),
+        ("empty.jpg", b""),
+        ("notes.jpg", pf.text_named_jpg()),
+        ("good.png", pf.png()),
+        ("good.jpg", pf.jpeg()),
+    ]
+    seen = []
+    outing, results = outings.log(
+        store, pid, "Mixed", files=files, progress=lambda done, total, name: seen.append(done)
+    )
+    assert [r.status for r in results] == ["stored", "rejected", "rejected", "stored", "duplicate"]
+    assert "empty" in results[1].line() and "not an image" in results[2].line()
+    assert seen == [1, 2, 3, 4, 5]
+    assert outings.photo_count(store, outing.id) == 2
+
+
+def test_title_is_required(store, pid):
+    with pytest.raises(outings.OutingError, match="title"):
+        outings.create(store, pid, "   ")
+    assert outings.count(store) == 0
+
+
+def _outing_with_photos(store, pid, title="Zoo", n=2, **kw):
+    files = [(f"{i}.jpg", pf.jpeg((i * 40 % 255, 90, 30))) for i in range(n)]
+    outing, _ = outings.log(store, pid, title, files=files, **kw)
+    return outing
+
+
+def test_album_page_is_newest_first_with_cover_and_count(store, pid):
+    old = _outing_with_photos(store, pid, "Old", n=1, happened_on=date(2023, 1, 1))
+    new = _outing_with_photos(store, pid, "New", n=3, happened_on=date(2025, 1, 1))
+    result = outings.page(store, pid)
+    assert [c.id for c in result.cards] == [new.id, old.id]
+    assert result.cards[0].photo_count == 3
+    first = photos.of_outing(store, new.id)[0]
+    assert result.cards[0].cover_thumb == first.thumb_path
+
+
+def test_filters_by_year_and_place_and_searches_notes(store, pid):
+    outings.create(store, pid, "花見", place="上野公園", happened_on=date(2024, 4, 1))
+    outings.create(store, pid, "Aquarium", place="Osaka", happened_on=date(2025, 3, 1))
+    outings.create(
+        store, pid, "Dinner", place="Osaka", happened_on=date(2024, 6, 1), notes="Okonomiyaki!"
+    )
+    titles = lambda **kw: [c.title for c in outings.page(store, pid, **kw).cards]  # noqa: E731
+    assert titles(year=2024) == ["Dinner", "花見"]
+    assert titles(place="Osaka") == ["Aquarium", "Dinner"]
+    assert titles(search="okonomi") == ["Dinner"]
+    assert titles(search="上野") == ["花見"]
+    assert titles(search="aquar") == ["Aquarium"]
+    assert outings.years(store, pid) == [2025, 2024]
+    assert outings.places(store, pid) == ["Osaka", "上野公園"]
+
+
+def test_pages_hold_a_page_of_outings(store, pid):
+    for i in range(30):
+        outings.create(store, pid, f"Walk {i}", happened_on=date(2024, 1, 1 + i))
+    first = outings.page(store, pid, page_size=12)
+    last = outings.page(store, pid, page_size=12, page_number=3)
+    assert (first.total, first.pages, len(first.cards), len(last.cards)) == (30, 3, 12, 6)
+    assert first.cards[0].title == "Walk 29" and last.cards[-1].title == "Walk 0"
+
+
+def test_cover_can_be_chosen(store, pid):
+    outing = _outing_with_photos(store, pid, n=2)
+    second = photos.of_outing(store, outing.id)[1]
+    outings.set_cover(store, outing.id, second.id)
+    assert outings.page(store, pid).cards[0].cover_photo_id == second.id
+
+
+def test_deleting_an_outing_removes_rows_files_and_responses(store, pid):
+    keep = _outing_with_photos(store, pid, "Keep", n=1)
+    gone = _outing_with_photos(store, pid, "Gone", n=2)
+    shared = photos.of_outing(store, keep.id)[0]
+    photos.ingest(store, pf.jpeg((0, 90, 30)), outing_id=gone.id)  # same file as `shared`
+    gone_photo = photos.of_outing(store, gone.id)[1]
+    outings.replace_response(store, gone, photo_id=gone_photo.id, content="Lovely!")
+    outings.replace_response(store, gone, photo_id=None, content="What a day.")
+    chat = messages.add(store, pid, "user", "look", photo_ids=[gone_photo.id])
+
+    assert outings.delete(store, gone.id)
+
+    assert outings.get(store, gone.id) is None
+    assert store.execute(
+        "SELECT count(*) FROM photos WHERE outing_id = ?", [gone.id]
+    ).fetchone() == (0,)
+    assert store.execute("SELECT count(*) FROM messages WHERE source = 'album'").fetchone() == (0,)
+    assert messages.get(store, chat.id).photo_ids == ()  # the words stay, the photo link goes
+    assert not store.path_of(gone_photo.path).exists()
+    assert store.path_of(shared.path).is_file(), "a file another outing uses must stay"
+    names = {p.name[:64] for p in store.photos_dir.rglob("*") if p.is_file()}
+    assert names == {shared.sha256}
+
+
+def test_replacing_a_response_keeps_one_per_photo(store, pid):
+    outing = _outing_with_photos(store, pid, n=1)
+    photo = photos.of_outing(store, outing.id)[0]
+    outings.replace_response(store, outing, photo_id=photo.id, content="first")
+    outings.replace_response(store, outing, photo_id=photo.id, content="second")
+    found = outings.responses(store, outing.id)
+    assert found[photo.id].content == "second" and found[photo.id].source == "album"
+    assert store.execute("SELECT count(*) FROM messages").fetchone() == (1,)
+
+
+CRASH_SCRIPT = """
+import sys, time
+sys.path.insert(0, {root!r})
+from memory import Store, personas, outings, photos
+from tests import photo_files as pf
+store = Store.open({data!r})
+pid = personas.ensure_starter(store).id
+outing = outings.create(store, pid, "Crash")
+photos.ingest(store, pf.jpeg((1, 1, 1)), outing_id=outing.id)   # committed: must survive
+prepared = photos.prepare(pf.jpeg((200, 200, 0)))
+photos._write_files(store, prepared)                            # file written, row not yet
+print(prepared.sha256, flush=True)
+time.sleep(60)
+"""
+
+
+def test_crash_between_file_write_and_row_commit_is_cleaned_at_next_start(data_dir):
+    script = CRASH_SCRIPT.format(root=str(ROOT), data=str(data_dir))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(script)], stdout=subprocess.PIPE, text=True
+    )
+    orphan = proc.stdout.readline().strip()
+    proc.kill()  # SIGKILL: no clean-up handlers run
+    proc.wait()
+    assert len(orphan) == 64
+    assert list(data_dir.rglob(f"{orphan}*")), "the crash left the written files behind"
+
+    with Store.open(data_dir) as store:
+        assert not list(data_dir.rglob(f"{orphan}*"))
+        survivor = store.execute("SELECT path, thumb_path FROM photos").fetchall()
+        assert len(survivor) == 1
+        assert all(store.path_of(p).is_file() for p in survivor[0])
+
+
+def test_cli_add_outing_prints_a_line_per_photo_and_fails_on_rejects(tmp_path, capsys):
+    good = tmp_path / "koi.jpg"
+    good.write_bytes(pf.jpeg(exif_data=pf.exif(taken="2025:05:04 11:00:00")))
+    bad = tmp_path / "list.jpg"
+    bad.write_bytes(pf.text_named_jpg())
+    args = ["add-outing", "--title", "Korakuen", "--place", "Okayama", "--notes", "koi!"]
+    code = cli_main([*args, "--respond", str(good), str(bad), str(good)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "Outing 1: Korakuen (2025-05-04)" in out
+    assert "koi.jpg: stored (photo 1)" in out
+    assert "list.jpg: rejected — The file is not an image Kizuna can read." in out
+    assert "koi.jpg: duplicate" in out
+    assert "Responses from offline voice:" in out
+    with Store.open() as store:
+        found = outings.responses(store, 1)
+        assert set(found) == {1, None}
+        assert found[1].content in out
+
+
+def test_cli_add_outing_with_good_photos_exits_zero(tmp_path, capsys):
+    good = tmp_path / "a.png"
+    good.write_bytes(pf.png())
+    code = cli_main(["add-outing", "--title", "Park", "--date", "2024-02-03", str(good)])
+    assert code == 0
+    assert "Outing 1: Park (2024-02-03)" in capsys.readouterr().out
