@@ -66,12 +66,13 @@ def test_backup_then_restore_gives_identical_rows_and_photos(store, data_dir, tm
     assert not [p for p in data_dir.iterdir() if p.name.startswith(".kizuna-work-")]
     store.close()
     assert info.tables["messages"] == 6
-    assert info.file_count == 5  # two photos, avatar, thumbnail, extras/notes.txt
+    # two photos and their two thumbnails, the avatar, a stray thumbnail, extras/notes.txt
+    assert info.file_count == 7
     before = _snapshot(data_dir)
 
     target = tmp_path / "restored"
     result = backup.restore(tmp_path / "out.zip", target)
-    assert result.file_count == 5
+    assert result.file_count == 7
     after = _snapshot(target)
     assert after[0] == before[0]
     assert after[1] == before[1]

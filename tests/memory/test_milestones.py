@@ -156,8 +156,8 @@ def test_timeline_mixes_items_newest_first_grouped_by_month(store, pid):
     ]
     journal_entry, *_, sea_day, _, _ = items
     assert journal_entry.detail == "We ate crêpes by the sea." and journal_entry.icon == "😄"
-    # No thumbnail made yet: the photo itself is the cover.
-    assert sea_day.image == store.path_of(cover.path) and sea_day.detail == "Enoshima"
+    # The cover is the thumbnail made when the photo was stored, never the original.
+    assert sea_day.image == store.path_of(cover.thumb_path) and sea_day.detail == "Enoshima"
     assert [(m, len(group)) for m, group in timeline.by_month(items)] == [
         (date(2024, 3, 1), 5),
         (date(2024, 2, 1), 2),
@@ -174,7 +174,11 @@ def test_outing_cover_prefers_the_thumbnail(store, pid):
     store.execute("UPDATE photos SET thumb_path = 'thumbs/chosen.jpg' WHERE id = ?", [chosen.id])
 
     (item,) = timeline.outings(store, pid)
-    assert item.image == store.path_of(first.path) and item.photo_count == 2
+    assert item.image == store.path_of(first.thumb_path) and item.photo_count == 2
+    # A photo whose thumbnail went missing falls back to the photo file itself.
+    store.path_of(first.thumb_path).unlink()
+    (item,) = timeline.outings(store, pid)
+    assert item.image == store.path_of(first.path)
     store.execute("UPDATE outings SET cover_photo_id = ? WHERE id = ?", [chosen.id, outing])
     (item,) = timeline.outings(store, pid)
     assert item.image == thumb
