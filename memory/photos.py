@@ -11,6 +11,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -100,3 +101,26 @@ def for_model(store, photo_id: int, max_side: int = MODEL_MAX_SIDE) -> bytes:
         out = io.BytesIO()
         img.save(out, "JPEG", quality=85)
     return out.getvalue()
+
+
+#: Long edge of the thumbnails shown in chat and the album (made once, kept in `thumbs/`).
+THUMB_SIDE = 480
+
+
+def thumbnail_path(store, photo: Photo) -> Path:
+    """A small JPEG of the photo for display, made once and kept under `thumbs/`.
+
+    Pages show this, never the original file (which may be a 12-megapixel HEIC).
+    """
+    rel = f"thumbs/{photo.sha256[:2]}/{photo.sha256}_{THUMB_SIDE}.jpg"
+    target = store.path_of(rel)
+    if target.exists():
+        return target
+    with Image.open(store.path_of(photo.path)) as img:
+        img.draft("RGB", (THUMB_SIDE, THUMB_SIDE))
+        upright = ImageOps.exif_transpose(img).convert("RGB")
+        upright.thumbnail((THUMB_SIDE, THUMB_SIDE))
+        out = io.BytesIO()
+        upright.save(out, "JPEG", quality=85)
+    write_file_atomically(target, out.getvalue())
+    return target

@@ -2,7 +2,7 @@ import pytest
 
 from memory import Store, messages, personas
 from tests.openai_server import Answer
-from tests.pages.conftest import PAGES
+from tests.pages.conftest import PAGES, plain
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -28,7 +28,7 @@ def test_chat_round_trip_stores_both_messages(app, data_dir):
     assert [m.role for m in stored] == ["user", "companion"]
     assert stored[0].content == "We walked through Korakuen Garden today"
     assert stored[1].provider == "offline"
-    shown = [m.value for m in app.markdown]
+    shown = [plain(m.value) for m in app.markdown]
     assert stored[1].content in shown
 
 
