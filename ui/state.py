@@ -73,10 +73,16 @@ def today(s: Store) -> date:
     return datetime.now(tz(s)).date()
 
 
-def provider_settings(s: Store) -> provider_config.ProviderConfig:
-    """The provider configuration in force for this session (key never stored)."""
-    stored = {k: settings_store.get(s, k) for k in ("provider", "base_url", "model", "temperature")}
-    session = st.session_state.get("provider_session", {})
+PROVIDER_SETTINGS = ("provider", "base_url", "model", "temperature", "vision")
+
+
+def provider_settings(s: Store, typed: dict | None = None) -> provider_config.ProviderConfig:
+    """The provider configuration in force for this session (the key is never stored).
+
+    `typed` are values on the Settings page not yet saved (for "Test connection").
+    """
+    stored = {k: settings_store.get(s, k) for k in PROVIDER_SETTINGS}
+    session = {**st.session_state.get("provider_session", {}), **(typed or {})}
     return provider_config.resolve(stored, secrets=secrets(), session=session, environ=os.environ)
 
 
