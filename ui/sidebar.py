@@ -29,7 +29,8 @@ def render(s) -> None:
                 state.choose_persona(s, st.session_state["sidebar_persona"])
 
             # The widget shows the companion in force, even when another page switched it.
-            st.session_state["sidebar_persona"] = pid
+            if st.session_state.get("sidebar_persona") != pid:
+                st.session_state["sidebar_persona"] = pid
             st.selectbox(
                 "Companion",
                 list(names),
