@@ -79,7 +79,7 @@ def show_message(m: messages.Message) -> None:
             label += f" · from {m.source.replace('import:', 'import ')}"
         cols = st.columns([12, 1], vertical_alignment="center")
         cols[0].caption(escape_markdown(label))
-        with cols[1].popover("⋯", help="More"):
+        with cols[1].popover("⋯", type="tertiary", help="More"):
             if st.button("Delete message", key=f"chat_del_{m.id}", icon="🗑️"):
                 st.session_state.chat_confirm_delete = m.id
                 st.rerun()

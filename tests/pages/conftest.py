@@ -25,6 +25,6 @@ def app():
 
 def plain(markdown: str) -> str:
     """What a Markdown string escaped with `ui.text.escape_markdown` shows on screen."""
-    import re
+    from ui.text import unescape_markdown
 
-    return re.sub(r"\\(.)", r"\1", markdown).replace("  \n", "\n").replace("\u00a0", " ")
+    return unescape_markdown(markdown)
