@@ -168,7 +168,7 @@ if error_applies:
         with st.chat_message("assistant", avatar=companion_avatar):
             st.markdown(escape_markdown(error["partial"]))
             st.caption("✂️ cut off — not saved")
-    st.error(error["message"], icon="⚠️")
+    st.error(escape_markdown(error["message"]), icon="⚠️")
     if st.button("Retry", key="chat_retry", type="primary", icon="🔁"):
         st.session_state.pop("chat_error", None)
         target = messages.get(s, error["user_message_id"])

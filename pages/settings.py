@@ -12,6 +12,7 @@ from companion.openai_provider import check_connection
 from memory import messages
 from memory import settings as settings_store
 from ui import state
+from ui.text import escape_markdown
 
 s = state.store()
 cfg = state.provider_settings(s)
@@ -74,23 +75,23 @@ with st.container(border=True):
             help="Photos go as downscaled images only when the model takes them. "
             "KIZUNA_VISION=1/0 in the environment overrides this.",
         )
+        temperature = st.slider(
+            "Temperature",
+            0.0,
+            2.0,
+            float(cfg.temperature),
+            0.05,
+            key="settings_temperature",
+            help="Lower is steadier, higher is more playful.",
+        )
     else:
         base_url, model, api_key = cfg.base_url or "", cfg.model, ""
+        temperature = cfg.temperature
         vision = settings_store.get(s, "vision")
         st.caption(
             "🌙 The offline voice answers from your companion's own words, what you just said "
             "and your shared memories. Replies are labelled, so nobody mistakes it for a model."
         )
-    temperature = st.slider(
-        "Temperature",
-        0.0,
-        2.0,
-        float(cfg.temperature),
-        0.05,
-        key="settings_temperature",
-        help="Lower is steadier, higher is more playful. Used by models, not the offline voice.",
-    )
-
 with st.container(border=True):
     st.subheader("Time")
     zones = sorted(available_timezones())
@@ -136,9 +137,9 @@ if test_col.button("Test connection", key="settings_test", icon="🔌"):
             try:
                 result = check_connection(make_provider(trial, timeout=20, max_retries=0))
             except ProviderError as exc:
-                st.error(exc.message, icon="⚠️")
+                st.error(escape_markdown(exc.message), icon="⚠️")
             else:
-                st.success(result, icon="✅")
+                st.success(escape_markdown(result), icon="✅")
 
 if st.session_state.pop("settings_saved", False):
     st.success("Saved.", icon="✅")
@@ -146,7 +147,7 @@ in_force = state.provider_settings(s)
 photos_note = ""
 if in_force.provider == "openai":
     photos_note = " · photos sent" if in_force.vision else " · photos not sent"
-st.caption(f"In use now: {in_force.describe()}{photos_note}")
+st.caption(escape_markdown(f"In use now: {in_force.describe()}{photos_note}"))
 
 with st.container(border=True):
     st.subheader("Your data")

@@ -1,11 +1,12 @@
 """Showing user text exactly as typed.
 
 Streamlit's markdown never renders raw HTML unless asked, but it would still turn `[a](b)`
-into a link, `**x**` into bold, `$x$` into maths, `:smile:` into an emoji and a bare
-`https://…`, `www.…` or e-mail address into a link. Every Markdown-significant character is
-backslash-escaped; `:`, `.` and `@` become numeric character references instead, because
-GitHub-style autolinks are recognised before backslash escapes count. Leading spaces become
-no-break spaces and newlines hard breaks, so what the user typed is what they see.
+into a link, `**x**` into bold, `$x$` into maths, `:smile:` into an emoji and `1.` into a
+list. Every Markdown-significant character is backslash-escaped (`:`, `.` and `@` become
+numeric character references, which also keeps the Markdown parser's own autolinks away);
+leading spaces become no-break spaces and newlines hard breaks, so what the user typed is
+what they see. (Streamlit's frontend still makes a bare `https://…` clickable after
+rendering, as every chat app does; the text shown is unchanged.)
 """
 
 from __future__ import annotations

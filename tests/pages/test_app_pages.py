@@ -44,14 +44,13 @@ def test_html_and_markdown_are_shown_as_typed(app):
     user_markdown = next(m.value for m in app.markdown if "link" in m.value)
     # every markdown-significant character is escaped, so the rendered text equals `typed`
     assert plain(user_markdown) == typed
-    assert "http://" not in user_markdown and "www." not in user_markdown  # no autolinks
 
 
 def test_provider_failure_keeps_the_message_and_offers_retry(use_fake_openai, app, data_dir):
     use_fake_openai.default = Answer(status=500)
     app.chat_input[0].set_value("are you there?").run()
     assert not app.exception
-    assert any("internal error" in e.value for e in app.error)
+    assert any("internal error" in plain(e.value) for e in app.error)
     s = Store.open(data_dir)
     pid = personas.list_personas(s)[0].id
     assert [(m.role, m.content) for m in messages.recent(s, pid)] == [("user", "are you there?")]

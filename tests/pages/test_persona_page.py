@@ -101,7 +101,11 @@ def test_a_new_companion_is_created_and_shown(app, data_dir):
     app.switch_page("pages/chat.py").run()
     assert any(m.value == "### Klaus" for m in app.markdown)
     s = Store.open(data_dir)
+    sora, _ = personas.list_personas(s)
     assert [p.name for p in personas.list_personas(s)] == ["Sora", "Klaus"]
+    app.switch_page("pages/persona.py").run()
+    app.button(key=f"persona_switch_{sora.id}").click().run()
+    assert widget(app, "text_input", "Name").value == "Sora"
 
 
 def test_the_sidebar_switch_moves_every_page(data_dir):
