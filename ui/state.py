@@ -28,12 +28,23 @@ def store() -> Store:
     try:
         return _open_store(data_dir)
     except DataFolderInUse as exc:
-        st.error(str(exc), icon="🔒")
-        st.stop()
+        _stop_with(str(exc), "🔒")
     except StoreError as exc:
-        st.error(str(exc), icon="⚠️")
-        st.stop()
+        _stop_with(str(exc), "⚠️")
     raise AssertionError("unreachable")
+
+
+def _nothing() -> None:
+    """The only page while the data folder cannot be used."""
+
+
+def _stop_with(message: str, icon: str) -> None:
+    # A navigation of one hidden page keeps Streamlit from listing the files in pages/.
+    st.navigation([st.Page(_nothing, title="Kizuna")], position="hidden")
+    from ui.text import escape_markdown
+
+    st.error(escape_markdown(message), icon=icon)
+    st.stop()
 
 
 def secrets() -> dict:
