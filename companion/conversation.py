@@ -120,7 +120,9 @@ class Reply:
         images: tuple[Image, ...] = ()
         if self.user_message.photo_ids and self.provider.supports_images:
             images = tuple(
-                Image(photos.for_model(self.store, pid)) for pid in self.user_message.photo_ids
+                Image(data)
+                for data in (self._image_for_model(pid) for pid in self.user_message.photo_ids)
+                if data is not None
             )
         text = self.user_message.content or "(a photo)"
         turns.append(Turn("user", text, images))
@@ -133,6 +135,13 @@ class Reply:
             previous_reply=previous,
         )
         return turns, context
+
+    def _image_for_model(self, photo_id: int) -> bytes | None:
+        # A photo whose file went missing is left out rather than failing the reply.
+        try:
+            return photos.for_model(self.store, photo_id)
+        except (LookupError, OSError):
+            return None
 
     def __iter__(self) -> Iterator[str]:
         received: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -98,8 +99,14 @@ def provider_settings(s: Store, typed: dict | None = None) -> provider_config.Pr
 
 
 def provider(s: Store):
-    """A provider object for the configuration in force."""
-    return provider_config.make_provider(provider_settings(s))
+    """A provider object for the configuration in force (one per configuration, reused)."""
+    return _provider_for(provider_settings(s))
+
+
+@functools.lru_cache(maxsize=8)
+def _provider_for(config: provider_config.ProviderConfig):
+    # Building an SDK client costs more than a page run should; configurations rarely change.
+    return provider_config.make_provider(config)
 
 
 def avatar_for(s: Store, pv) -> str:
