@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 ROLES = ("user", "companion")
@@ -155,6 +155,10 @@ def get(store, message_id: int) -> Message | None:
     return found[0] if found else None
 
 
+#: How far back `recent` looks first (see there).
+_RECENT_WINDOW = timedelta(days=2)
+
+
 def recent(
     store,
     persona_id: int,
@@ -165,10 +169,10 @@ def recent(
 ) -> list[Message]:
     """The latest `limit` messages with a companion, oldest first (ready to display).
 
-    Two steps keep this as fast with a million messages as with a thousand: the oldest
-    timestamp among the latest `limit` is found by sorting that one narrow column, then only
-    rows from that instant on are read in full (DuckDB skips whole row groups outside a
-    `created_at` range).
+    DuckDB skips whole row groups outside a `created_at` range, so this stays as fast with a
+    million messages as with a thousand: it first looks only at the last two days (enough for
+    anyone chatting daily); failing that, it finds the oldest timestamp among the latest
+    `limit` by sorting that one narrow column, then reads in full only rows from that instant.
     """
     if limit <= 0:
         return []
@@ -181,6 +185,15 @@ def recent(
         where.append("id < ?")
         params.append(before_id)
     condition = " AND ".join(where)
+    select = (
+        f"SELECT {_COLUMNS} FROM messages WHERE {condition} AND created_at >= ? "
+        "ORDER BY created_at DESC, id DESC LIMIT ?"
+    )
+    rows = store.execute(select, [*params, datetime.now(UTC) - _RECENT_WINDOW, limit]).fetchall()
+    if len(rows) >= limit:
+        # Nothing older than the window can be among the latest `limit`.
+        rows.reverse()
+        return _attach_photos(store, rows)
     cutoff = store.execute(
         f"SELECT min(created_at) FROM (SELECT created_at FROM messages WHERE {condition} "
         "ORDER BY created_at DESC LIMIT ?)",
@@ -188,11 +201,7 @@ def recent(
     ).fetchone()[0]
     if cutoff is None:
         return []
-    rows = store.execute(
-        f"SELECT {_COLUMNS} FROM messages WHERE {condition} AND created_at >= ? "
-        "ORDER BY created_at DESC, id DESC LIMIT ?",
-        [*params, cutoff, limit],
-    ).fetchall()
+    rows = store.execute(select, [*params, cutoff, limit]).fetchall()
     rows.reverse()
     return _attach_photos(store, rows)
 
