@@ -141,8 +141,9 @@ with versions_tab:
             st.caption("These two versions are the same.")
         with st.container(border=True):
             head_a, head_b = st.columns(2)
-            head_a.markdown(f"**v{older.version}**")
-            head_b.markdown(f"**v{newer.version}**")
+            for head, version in ((head_a, older), (head_b, newer)):
+                head.markdown(f"**v{version.version}**")
+                head.caption(escape_markdown(labels[version.id].split(" · ", 1)[1]))
             for field in personas.SHAPED_FIELDS:
                 if field == "extra" or (field not in changed and not show_all):
                     continue

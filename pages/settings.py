@@ -20,7 +20,7 @@ session = st.session_state.get("provider_session", {})
 
 st.title("Settings")
 
-VISION_CHOICES = {None: "Guess from the model name", True: "Yes", False: "No"}
+VISION_CHOICES = {"guess": "Guess from the model name", "yes": "Yes", "no": "No"}
 
 with st.container(border=True):
     st.subheader("Companion's voice")
@@ -63,18 +63,17 @@ with st.container(border=True):
                 st.rerun()
         elif os.environ.get("OPENAI_API_KEY") or state.secrets().get("OPENAI_API_KEY"):
             st.caption("🔑 A key from OPENAI_API_KEY / secrets.toml is in use.")
-        stored_vision = settings_store.get(s, "vision")
-        vision = st.selectbox(
+        stored_vision = {True: "yes", False: "no"}.get(settings_store.get(s, "vision"), "guess")
+        vision_choice = st.selectbox(
             "Send photos to the model",
             list(VISION_CHOICES),
-            index=list(VISION_CHOICES).index(
-                stored_vision if stored_vision in (True, False) else None
-            ),
+            index=list(VISION_CHOICES).index(stored_vision),
             format_func=VISION_CHOICES.get,
             key="settings_vision",
             help="Photos go as downscaled images only when the model takes them. "
             "KIZUNA_VISION=1/0 in the environment overrides this.",
         )
+        vision = {"yes": True, "no": False}.get(vision_choice)
         temperature = st.slider(
             "Temperature",
             0.0,

@@ -65,13 +65,15 @@ def test_a_typed_key_is_used_but_never_reaches_the_data_folder(app, fake_openai,
             assert KEY.encode() not in path.read_bytes(), path
 
 
-def test_time_zone_and_temperature_are_saved(app, data_dir):
+def test_time_zone_temperature_and_photo_choice_are_saved(app, data_dir):
     open_settings(app)
     app.radio(key="settings_provider").set_value("openai").run()
     app.selectbox(key="settings_timezone").set_value("Asia/Tokyo")
     app.slider(key="settings_temperature").set_value(0.3)
+    app.selectbox(key="settings_vision").set_value("no")
     app.button(key="settings_save").click().run()
     s = Store.open(data_dir)
     assert settings_store.get(s, "timezone") == "Asia/Tokyo"
     assert settings_store.get(s, "temperature") == 0.3
+    assert settings_store.get(s, "vision") is False
     assert any(str(data_dir.resolve()) in c.value for c in app.code)
