@@ -127,6 +127,10 @@ class Reply:
         text = self.user_message.content or "(a photo)"
         turns.append(Turn("user", text, images))
         previous = next((m.content for m in reversed(history) if m.role == "companion"), None)
+        if self.replaces is not None:
+            # Regenerating: the reply being replaced is the one not to repeat.
+            replaced = messages.get(self.store, self.replaces)
+            previous = replaced.content if replaced is not None else previous
         context = PromptContext(
             persona=self.persona,
             user_text=self.user_message.content,

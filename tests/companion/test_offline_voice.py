@@ -89,3 +89,17 @@ def test_offline_voice_uses_the_name_for_the_user_in_japanese(store):
     joined = "".join(replies)
     assert "みか" in joined and "ずっと一緒だよ。" in joined and "水族館" in joined
     assert len(set(replies)) >= 6
+
+
+def test_a_regenerated_offline_reply_differs_from_the_one_it_replaces(store):
+    pid = personas.create(store, name="Klaus", user_name="Mika").persona_id
+    voice = OfflineVoice(seed=4)
+    user_message, _ = send(store, pid, "hello")
+    first = Reply(store, voice, user_message)
+    first.text()
+    for _ in range(8):
+        again = Reply(store, voice, user_message, replaces=first.message.id)
+        assert again.text() != first.message.content
+        assert messages.get(store, first.message.id) is None
+        assert [m.id for m in messages.recent(store, pid)] == [user_message.id, again.message.id]
+        first = again
