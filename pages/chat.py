@@ -41,8 +41,10 @@ else:
     head_right.caption(f"Talking through {escape_markdown(provider.label)}")
 
 
+today = state.today(s)
+
+
 def _day_label(day) -> str:
-    today = state.today(s)
     if day == today:
         return "Today"
     if day == today - timedelta(days=1):
