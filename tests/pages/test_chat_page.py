@@ -162,3 +162,14 @@ def test_a_20000_character_message_is_kept_and_shown_whole(app, data_dir):
     s, pid = starter(data_dir)
     assert messages.recent(s, pid)[0].content == typed
     assert any(plain(m.value) == typed for m in app.markdown)
+
+
+def test_a_message_left_without_a_reply_can_still_get_one(app, data_dir):
+    s, pid = starter(data_dir)
+    messages.add(s, pid, "user", "Are you awake?")  # e.g. the tab was closed mid-reply
+    app.run()
+    app.button(key="chat_answer_pending").click().run()
+    assert not app.exception
+    stored = messages.recent(s, pid)
+    assert [m.role for m in stored] == ["user", "companion"]
+    assert stored[1].reply_to == stored[0].id
