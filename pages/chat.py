@@ -57,6 +57,11 @@ def _shows_as_typed(m: messages.Message) -> bool:
     return m.role == "user" or m.provider == "offline"
 
 
+def _ask_before_deleting(message_id: int, popover_key: str) -> None:
+    st.session_state.chat_confirm_delete = message_id
+    st.session_state[popover_key] = False  # close the menu so the question is in view
+
+
 def show_message(m: messages.Message) -> None:
     role = "user" if m.role == "user" else "assistant"
     avatar = state.USER_AVATAR if m.role == "user" else companion_avatar
@@ -81,10 +86,15 @@ def show_message(m: messages.Message) -> None:
             label += f" · from {m.source.replace('import:', 'import ')}"
         cols = st.columns([12, 1], vertical_alignment="center")
         cols[0].caption(escape_markdown(label))
-        with cols[1].popover("⋯", type="tertiary", help="More"):
-            if st.button("Delete message", key=f"chat_del_{m.id}", icon="🗑️"):
-                st.session_state.chat_confirm_delete = m.id
-                st.rerun()
+        more = f"chat_more_{m.id}"
+        with cols[1].popover("⋯", type="tertiary", help="More", key=more, on_change="rerun"):
+            st.button(
+                "Delete message",
+                key=f"chat_del_{m.id}",
+                icon="🗑️",
+                on_click=_ask_before_deleting,
+                args=(m.id, more),
+            )
     if st.session_state.get("chat_confirm_delete") == m.id:
         with st.container(border=True):
             st.markdown("**Delete this message for good?** This cannot be undone.")
