@@ -170,9 +170,10 @@ def recent(
     """The latest `limit` messages with a companion, oldest first (ready to display).
 
     DuckDB skips whole row groups outside a `created_at` range, so this stays as fast with a
-    million messages as with a thousand: it first looks only at the last two days (enough for
-    anyone chatting daily); failing that, it finds the oldest timestamp among the latest
-    `limit` by sorting that one narrow column, then reads in full only rows from that instant.
+    million messages as with a thousand: it looks only at the two days before now (enough for
+    anyone chatting daily), then at the two days before the newest message; failing both, it
+    finds the oldest timestamp among the latest `limit` by sorting that one narrow column and
+    reads in full only rows from that instant.
     """
     if limit <= 0:
         return []
@@ -190,6 +191,13 @@ def recent(
         "ORDER BY created_at DESC, id DESC LIMIT ?"
     )
     rows = store.execute(select, [*params, datetime.now(UTC) - _RECENT_WINDOW, limit]).fetchall()
+    if len(rows) < limit:
+        newest = store.execute(
+            f"SELECT max(created_at) FROM messages WHERE {condition}", params
+        ).fetchone()[0]
+        if newest is None:
+            return []
+        rows = store.execute(select, [*params, newest - _RECENT_WINDOW, limit]).fetchall()
     if len(rows) >= limit:
         # Nothing older than the window can be among the latest `limit`.
         rows.reverse()

@@ -105,3 +105,18 @@ def test_recent_is_right_whether_or_not_the_last_two_days_fill_the_page(store):
     ]
     latest = messages.recent(store, pid, 5, before_id=messages.recent(store, pid, 1)[0].id)
     assert [m.content for m in latest] == [f"new {i}" for i in range(44, 49)]
+
+
+def test_recent_finds_a_busy_day_long_ago(store):
+    pid = personas.ensure_starter(store).id
+    long_ago = datetime(2020, 5, 1, tzinfo=UTC)
+    for i in range(30):
+        messages.add(store, pid, "user", f"older {i}", created_at=long_ago - timedelta(days=30 - i))
+    for i in range(50):
+        messages.add(store, pid, "user", f"busy {i}", created_at=long_ago + timedelta(minutes=i))
+    assert [m.content for m in messages.recent(store, pid, 40)] == [
+        f"busy {i}" for i in range(10, 50)
+    ]
+    assert [m.content for m in messages.recent(store, pid, 55)][:5] == [
+        f"older {i}" for i in range(25, 30)
+    ]
