@@ -33,6 +33,7 @@ def test_new_user_says_hello_and_the_offline_voice_answers(start_app, page, tmp_
         "() => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 4"
     )
     wait_for_app(page)
+    page.get_by_text("4 messages today").wait_for()  # the sidebar after the final rerun
     screenshot(page, "chat-first-reply")
     bubbles = page.get_by_test_id("stChatMessage")
     shown_long = bubbles.nth(2).get_by_test_id("stMarkdownContainer").first.inner_text()
