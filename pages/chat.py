@@ -141,8 +141,8 @@ if len(window) > len(history):
 
 if not history:
     st.info(
-        f"This is the beginning of your story with {pv.name}. Say hello — everything you "
-        "share stays on this computer.",
+        f"This is the beginning of your story with {escape_markdown(pv.name)}. Say hello — "
+        "everything you share stays on this computer.",
         icon="💞",
     )
 

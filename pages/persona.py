@@ -195,7 +195,7 @@ with companions_tab:
             else:
                 state.choose_persona(s, created.persona_id)
                 st.session_state["persona_notices"] = [
-                    f"{created.name} is here. Shape them below; the sidebar switches between "
-                    "companions."
+                    f"{escape_markdown(created.name)} is here. Shape them below; the sidebar "
+                    "switches between companions."
                 ]
                 st.rerun()
