@@ -83,7 +83,8 @@ def resolve(
 ) -> ProviderConfig:
     """Work out the provider configuration.
 
-    `stored` holds the Settings from DuckDB (provider, base_url, model, temperature),
+    `stored` holds the Settings from DuckDB (provider, base_url, model, temperature, and
+    vision: True/False, or None to guess from the model name),
     `secrets` the contents of secrets.toml, `session` what was typed on the Settings page
     this session (may include `api_key`).
     """
@@ -117,6 +118,8 @@ def resolve(
     vision = _flag(env.get("KIZUNA_VISION"))
     if vision is None:
         vision = _flag(str(secrets.get("KIZUNA_VISION", "")))
+    if vision is None and isinstance(stored.get("vision"), bool):
+        vision = stored["vision"]
     if vision is None:
         vision = guess_vision(model)
     return ProviderConfig(
@@ -130,7 +133,11 @@ def resolve(
 
 
 def make_provider(config: ProviderConfig, **kwargs):
-    """The provider object for a configuration."""
+    """The provider object for a configuration.
+
+    `kwargs` go to the provider's constructor (`seed` for the offline voice; `timeout`,
+    `max_retries` for the OpenAI-compatible one).
+    """
     if config.provider == "offline":
         from companion.offline import OfflineVoice
 
@@ -142,4 +149,5 @@ def make_provider(config: ProviderConfig, **kwargs):
         base_url=config.base_url,
         model=config.model,
         supports_images=config.vision,
+        **kwargs,
     )

@@ -51,6 +51,7 @@ def send(
     Returns the stored message — None when there was nothing to send — and one plain
     sentence per attachment that could not be kept.
     """
+    cleaned = messages.clean_user_text(text)  # raises for an over-long text, before any write
     problems: list[str] = []
     photo_ids: list[int] = []
     for upload in uploads:
@@ -58,7 +59,6 @@ def send(
             photo_ids.append(photos.add(store, upload.data, original_name=upload.name).id)
         except photos.PhotoRejected as exc:
             problems.append(f"{upload.name}: {exc}")
-    cleaned = messages.clean_user_text(text)
     if cleaned is None and not photo_ids:
         return None, problems
     message = messages.add(
@@ -83,12 +83,15 @@ class Reply:
         *,
         temperature: float | None = None,
         now: datetime | None = None,
+        replaces: int | None = None,
     ):
         self.store = store
         self.provider = provider
         self.user_message = user_message
         self.temperature = temperature
         self.now = now
+        #: A reply being regenerated: deleted only once its replacement is stored.
+        self.replaces = replaces
         self.message: messages.Message | None = None
         self.error: ProviderError | None = None
         self.partial = ""
@@ -117,11 +120,17 @@ class Reply:
         images: tuple[Image, ...] = ()
         if self.user_message.photo_ids and self.provider.supports_images:
             images = tuple(
-                Image(photos.for_model(self.store, pid)) for pid in self.user_message.photo_ids
+                Image(data)
+                for data in (self._image_for_model(pid) for pid in self.user_message.photo_ids)
+                if data is not None
             )
         text = self.user_message.content or "(a photo)"
         turns.append(Turn("user", text, images))
         previous = next((m.content for m in reversed(history) if m.role == "companion"), None)
+        if self.replaces is not None:
+            # Regenerating: the reply being replaced is the one not to repeat.
+            replaced = messages.get(self.store, self.replaces)
+            previous = replaced.content if replaced is not None else previous
         context = PromptContext(
             persona=self.persona,
             user_text=self.user_message.content,
@@ -130,6 +139,13 @@ class Reply:
             previous_reply=previous,
         )
         return turns, context
+
+    def _image_for_model(self, photo_id: int) -> bytes | None:
+        # A photo whose file went missing is left out rather than failing the reply.
+        try:
+            return photos.for_model(self.store, photo_id)
+        except (LookupError, OSError):
+            return None
 
     def __iter__(self) -> Iterator[str]:
         received: list[str] = []
@@ -160,6 +176,8 @@ class Reply:
             reply_to=self.user_message.id,
             meta={"recalled": [r.as_dict() for r in self.recalled]},
         )
+        if self.replaces is not None:
+            messages.delete(self.store, self.replaces)
 
     def text(self) -> str:
         """Run the whole reply (for non-streaming callers) and return its text."""
@@ -174,13 +192,16 @@ def pending_user_message(store, persona_id: int) -> messages.Message | None:
     return None
 
 
-def regenerate_target(store, persona_id: int) -> messages.Message | None:
-    """For 'regenerate': delete the last companion reply and return the message it answered."""
+def regenerate_target(store, persona_id: int) -> tuple[messages.Message, messages.Message] | None:
+    """For 'regenerate': the last companion reply and the user message it answered.
+
+    Nothing is deleted here: pass the old reply's id as `Reply(..., replaces=)` so that it is
+    removed only once a new reply has been stored (a failed regenerate loses nothing).
+    """
     last = messages.last(store, persona_id)
     if last is None or last.role != "companion" or last.reply_to is None:
         return None
     target = messages.get(store, last.reply_to)
     if target is None:
         return None
-    messages.delete(store, last.id)
-    return target
+    return last, target

@@ -26,7 +26,7 @@ _STOP = set(
     then there these they thing things think this those though through today tomorrow very
     want was were what when where which while with would your yours you're it's i'm i've
     don't didn't that's what's going gonna kind little pretty right said says well yeah
-    remember recall tell please""".split()
+    remember recall tell please look check went home""".split()
 )
 _JA_STOP = {"今日", "明日", "昨日", "今度", "本当", "自分", "時間", "全部"}
 
@@ -128,21 +128,52 @@ def _is_japanese(text: str) -> bool:
     return len(_JA.findall(text)) >= max(1, len(text) // 5)
 
 
-def _topic(text: str, rng: random.Random, japanese: bool) -> str | None:
+_URL = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+_GREETINGS = set(
+    """hello hiya hey heya hullo howdy good morning evening afternoon night goodnight
+    thanks thank sorry okay bye goodbye tadaima""".split()
+)
+_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)*)")
+
+
+def _topic(text: str, rng: random.Random, japanese: bool, names: Sequence[str] = ()) -> str | None:
+    """Something the user just spoke about, to answer about it (None when nothing stands out).
+
+    Links, e-mail addresses, greetings and the two of you's names are never topics. In
+    English, names of places and things (capitalised words mid-sentence) come first, then
+    the longest ordinary words; in Japanese, runs of kanji and katakana carry the nouns.
+    """
+    text = _URL.sub(" ", text)
+    skip = {n.lower() for n in names if n}
     if japanese:
-        # Kanji and katakana runs carry the nouns in Japanese text.
         runs = [
-            r for r in re.findall(r"[\u30a0-\u30ff\u4e00-\u9fff]{2,}", text) if r not in _JA_STOP
+            r
+            for r in re.findall(r"[\u30a0-\u30ff\u4e00-\u9fff]{2,}", text)
+            if r not in _JA_STOP and r.lower() not in skip
         ]
         if not runs:
             return None
         runs.sort(key=len, reverse=True)
         return rng.choice(runs[:2])
-    words = [w.strip("'’-") for w in _WORD.findall(text) if w.lower() not in _STOP]
+
+    def usable(word: str) -> bool:
+        lowered = word.lower()
+        return lowered not in _STOP and lowered not in _GREETINGS and lowered not in skip
+
+    proper = [
+        p
+        for p in (m.group(1) for m in _PROPER.finditer(text.strip()))
+        if all(usable(w) for w in p.split())
+    ]
+    if proper:
+        return rng.choice(proper[:2])
+    words = [w.strip("'’-") for w in _WORD.findall(text)]
+    # Past tenses and adverbs make odd topics ("tell me more about walked").
+    words = [w for w in words if usable(w) and not w.lower().endswith(("ed", "ly"))]
     if not words:
         return None
     words.sort(key=len, reverse=True)
-    return rng.choice(words[:3])
+    return rng.choice(words[:3]).lower()
 
 
 def _chunks(text: str) -> Iterator[str]:
@@ -176,16 +207,19 @@ class OfflineVoice:
         table = _JA_T if japanese else _EN
         user_name = (getattr(persona, "user_name", None) or "").strip()
         phrases = [p for p in (getattr(persona, "signature_phrases", None) or ()) if p.strip()]
+        names = (getattr(persona, "name", None) or "", user_name)
 
         for _ in range(8):
             reply = self._arrange(
-                table, user_text, user_name, phrases, recalled, has_photo, japanese
+                table, user_text, user_name, phrases, recalled, has_photo, japanese, names
             )
             if reply != previous:
                 return reply
         return reply
 
-    def _arrange(self, table, text, user_name, phrases, recalled, has_photo, japanese) -> str:
+    def _arrange(
+        self, table, text, user_name, phrases, recalled, has_photo, japanese, names=()
+    ) -> str:
         rng = self._rng
         parts: list[str] = []
         if user_name and rng.random() < 0.6:
@@ -195,23 +229,32 @@ class OfflineVoice:
 
         normalized = unicodedata.normalize("NFKC", text).lower()
         mood = next((m for m, pattern in _MOODS if re.search(pattern, normalized)), None)
-        topic = _topic(text, rng, japanese)
+        topic = _topic(text, rng, japanese, names)
         if has_photo:
             parts.append(rng.choice(table["photo"]))
         if mood:
             parts.append(rng.choice(table[mood]))
-        if topic and (not mood or rng.random() < 0.5):
+        echoed = None
+        if topic:
+            # A recalled memory the user is talking about is answered as a memory.
+            echoed = next(
+                (r for r in recalled if topic.lower() in (getattr(r, "title", "") or "").lower()),
+                None,
+            )
+        if topic and not echoed and (not mood or rng.random() < 0.5):
             kind = "question" if text.strip().endswith(("?", "？")) else "topic"
             line = rng.choice(table[kind])
             parts.append(line.format(topic=topic, Topic=topic[:1].upper() + topic[1:]))
         if not mood and not topic and not has_photo:
             parts.append(rng.choice(table["plain"]))
-        if recalled and rng.random() < 0.7:
-            item = rng.choice(recalled[:3])
+        if echoed is not None or (recalled and rng.random() < 0.5):
+            item = echoed or rng.choice(recalled[:3])
             memory = getattr(item, "title", None) or str(item)
             parts.append(rng.choice(table["memory"]).format(memory=memory))
-        if phrases and rng.random() < 0.55:
+        if phrases and rng.random() < 0.5:
             parts.append(rng.choice(phrases))
+        # Greeting plus at most three thoughts: a companion, not a form letter.
+        parts = parts[:4]
         joiner = "" if japanese else " "
         return joiner.join(p.strip() for p in parts if p.strip())
 

@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "base_url": None,
     "model": None,
     "temperature": 0.8,
+    "vision": None,  # None: guessed from the model name (KIZUNA_VISION overrides)
     "current_persona_id": None,
 }
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import streamlit as st
 
 from companion import Reply, Upload, send
-from companion.conversation import pending_user_message, regenerate_target
+from companion.conversation import regenerate_target
 from memory import messages, personas, photos
 from ui import demo, milestone_action, state
 from ui.text import escape_markdown
 
 PAGE = 40  # messages per "screenful"
+PHOTO_FILE_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "gif"]
 
 s = state.store()
 pid = state.persona_id(s)
@@ -19,8 +22,15 @@ tz = state.tz(s)
 provider = state.provider(s)
 companion_avatar = state.avatar_for(s, pv)
 
-head_left, head_right = st.columns([1, 6], vertical_alignment="center")
-head_left.image(companion_avatar, width=56)
+# A different companion (or a fresh session) starts at the latest screenful, with no leftovers.
+if st.session_state.get("chat_persona") != pid:
+    st.session_state.chat_persona = pid
+    st.session_state.chat_limit = PAGE
+    for leftover in ("chat_error", "chat_confirm_delete", "chat_regenerate"):
+        st.session_state.pop(leftover, None)
+
+head_left, head_right = st.columns([1, 7], vertical_alignment="center")
+head_left.image(companion_avatar, width=64)
 head_right.markdown(f"### {escape_markdown(pv.name)}")
 if provider.name == "offline":
     head_right.caption(
@@ -30,8 +40,26 @@ if provider.name == "offline":
 else:
     head_right.caption(f"Talking through {escape_markdown(provider.label)}")
 
-if "chat_limit" not in st.session_state:
-    st.session_state.chat_limit = PAGE
+
+today = state.today(s)
+
+
+def _day_label(day) -> str:
+    if day == today:
+        return "Today"
+    if day == today - timedelta(days=1):
+        return "Yesterday"
+    return f"{day:%A} · {day.day} {day:%B %Y}"
+
+
+def _shows_as_typed(m: messages.Message) -> bool:
+    """User text, and offline-voice replies (made of the user's own persona text)."""
+    return m.role == "user" or m.provider == "offline"
+
+
+def _ask_before_deleting(message_id: int, popover_key: str) -> None:
+    st.session_state.chat_confirm_delete = message_id
+    st.session_state[popover_key] = False  # close the menu so the question is in view
 
 
 def show_message(m: messages.Message) -> None:
@@ -39,43 +67,56 @@ def show_message(m: messages.Message) -> None:
     avatar = state.USER_AVATAR if m.role == "user" else companion_avatar
     with st.chat_message(role, avatar=avatar):
         if m.content:
-            st.markdown(escape_markdown(m.content) if m.role == "user" else m.content)
-        for photo_id in m.photo_ids:
-            photo = photos.get(s, photo_id)
-            if photo is not None and s.path_of(photo.path).is_file():
-                st.image(str(photos.thumbnail_path(s, photo)), width=280)  # HEIC-safe JPEG
+            st.markdown(escape_markdown(m.content) if _shows_as_typed(m) else m.content)
+        if m.photo_ids:
+            slots = st.columns(min(len(m.photo_ids), 3))
+            for i, photo_id in enumerate(m.photo_ids):
+                photo = photos.get(s, photo_id)
+                if photo is None or not s.path_of(photo.path).is_file():
+                    slots[i % len(slots)].caption("🖼️ photo no longer on disk")
+                    continue
+                slots[i % len(slots)].image(str(photos.thumbnail_path(s, photo)), width=200)
         stamp = m.created_at.astimezone(tz).strftime("%H:%M")
         label = stamp
         if m.role == "companion" and m.provider == "offline":
-            label += " · offline voice"
+            label += " · 🌙 offline voice"
         elif m.role == "companion" and m.model:
             label += f" · {m.model}"
         if m.source != "chat":
             label += f" · from {m.source.replace('import:', 'import ')}"
-        cols = st.columns([8, 1], vertical_alignment="center")
-        cols[0].caption(label)
-        with cols[1].popover("⋯", help="More"):
-            if st.button("Delete message", key=f"chat_del_{m.id}", icon="🗑️"):
-                st.session_state.chat_confirm_delete = m.id
-                st.rerun()
+        cols = st.columns([12, 1], vertical_alignment="center")
+        cols[0].caption(escape_markdown(label))
+        more = f"chat_more_{m.id}"
+        with cols[1].popover("⋯", type="tertiary", help="More", key=more, on_change="rerun"):
+            st.button(
+                "Delete message",
+                key=f"chat_del_{m.id}",
+                icon="🗑️",
+                on_click=_ask_before_deleting,
+                args=(m.id, more),
+            )
             milestone_action.render(s, m, tz)
     if st.session_state.get("chat_confirm_delete") == m.id:
-        st.warning("Delete this message for good? This cannot be undone.")
-        yes, no = st.columns(2)
-        if yes.button("Yes, delete", key=f"chat_del_yes_{m.id}", type="primary"):
-            messages.delete(s, m.id)
-            st.session_state.pop("chat_confirm_delete", None)
-            st.toast("Message deleted.")
-            st.rerun()
-        if no.button("Keep it", key=f"chat_del_no_{m.id}"):
-            st.session_state.pop("chat_confirm_delete", None)
-            st.rerun()
+        with st.container(border=True):
+            st.markdown("**Delete this message for good?** This cannot be undone.")
+            yes, no, _ = st.columns([1, 1, 3])
+            if yes.button("Yes, delete", key=f"chat_del_yes_{m.id}", type="primary"):
+                messages.delete(s, m.id)
+                st.session_state.pop("chat_confirm_delete", None)
+                st.toast("Message deleted.", icon="🗑️")
+                st.rerun()
+            if no.button("Cancel", key=f"chat_del_no_{m.id}"):
+                st.session_state.pop("chat_confirm_delete", None)
+                st.rerun()
 
 
-def run_reply(user_message: messages.Message) -> None:
-    """Stream a reply to `user_message`; remember a failure for the Retry button."""
+def run_reply(user_message: messages.Message, *, replaces: int | None = None) -> None:
+    """Stream a reply to `user_message`; remember a failure for the Retry button.
+
+    `replaces` is the id of a reply being regenerated: it stays until the new one is stored.
+    """
     cfg = state.provider_settings(s)
-    reply = Reply(s, provider, user_message, temperature=cfg.temperature)
+    reply = Reply(s, provider, user_message, temperature=cfg.temperature, replaces=replaces)
     with st.chat_message("assistant", avatar=companion_avatar):
         st.write_stream(reply)
     if reply.error is not None:
@@ -83,65 +124,93 @@ def run_reply(user_message: messages.Message) -> None:
             "message": reply.error.message,
             "partial": reply.partial,
             "user_message_id": user_message.id,
+            "replaces": replaces,
         }
     else:
         st.session_state.pop("chat_error", None)
     st.rerun()
 
 
-history = messages.recent(s, pid, st.session_state.chat_limit)
-total = messages.count(s, pid)
-if total > len(history) and st.button(
-    f"Show earlier messages ({total - len(history):,} more)", key="chat_show_earlier"
-):
-    st.session_state.chat_limit += PAGE
-    st.rerun()
+# One row more than a screenful says whether there is anything earlier to show.
+window = messages.recent(s, pid, st.session_state.chat_limit + 1)
+history = window[-st.session_state.chat_limit :]
+if len(window) > len(history):
+    earlier = messages.count(s, pid) - len(history)
+    if st.button(f"Show earlier messages ({earlier:,} more)", key="chat_show_earlier", icon="⬆️"):
+        st.session_state.chat_limit += PAGE
+        st.rerun()
 
 if not history:
     st.info(
-        f"This is the beginning of your story with {pv.name}. Say hello — everything you "
-        "share stays on this computer.",
+        f"This is the beginning of your story with {escape_markdown(pv.name)}. Say hello — "
+        "everything you share stays on this computer.",
         icon="💞",
     )
     demo.offer(s)
 
+regenerating = st.session_state.get("chat_regenerate")
 last_day = None
 for m in history:
+    if regenerating and m.id == regenerating[0]:
+        continue  # the reply being regenerated makes way for the new one streaming below
     day = m.created_at.astimezone(tz).date()
     if day != last_day:
-        st.caption(f"— {day.strftime('%A, %d %B %Y')} —", text_alignment="center")
+        st.caption(f"— {_day_label(day)} —", text_alignment="center")
         last_day = day
     show_message(m)
 
+last_chat = next((m for m in reversed(history) if m.source == "chat"), None)
+if last_chat is None and history:
+    last_chat = messages.last(s, pid)
+pending = last_chat if last_chat is not None and last_chat.role == "user" else None
+
+if regenerating:
+    st.session_state.pop("chat_regenerate")
+    old_id, target_id = regenerating
+    target = messages.get(s, target_id)
+    if target is not None and last_chat is not None and last_chat.id == old_id:
+        run_reply(target, replaces=old_id)
+
 error = st.session_state.get("chat_error")
-pending = pending_user_message(s, pid)
-if error and pending is not None and pending.id == error["user_message_id"]:
+if error and error.get("replaces"):
+    error_applies = last_chat is not None and last_chat.id == error["replaces"]
+else:
+    error_applies = bool(error) and pending is not None and pending.id == error["user_message_id"]
+
+if error_applies:
     if error.get("partial"):
         with st.chat_message("assistant", avatar=companion_avatar):
-            st.markdown(error["partial"])
-            st.caption("cut off — not saved")
-    st.error(error["message"], icon="⚠️")
+            st.markdown(escape_markdown(error["partial"]))
+            st.caption("✂️ cut off — not saved")
+    st.error(escape_markdown(error["message"]), icon="⚠️")
     if st.button("Retry", key="chat_retry", type="primary", icon="🔁"):
         st.session_state.pop("chat_error", None)
-        run_reply(pending)
-elif history and history[-1].role == "companion" and history[-1].reply_to is not None:
-    if st.button("Regenerate last reply", key="chat_regenerate", icon="🔄"):
-        target = regenerate_target(s, pid)
+        target = messages.get(s, error["user_message_id"])
         if target is not None:
-            run_reply(target)
+            run_reply(target, replaces=error.get("replaces"))
+        st.rerun()
+elif last_chat is not None and last_chat.role == "companion" and last_chat.reply_to is not None:
+    if st.button("Regenerate last reply", key="chat_regenerate_button", icon="🔄"):
+        found = regenerate_target(s, pid)
+        if found is not None:
+            old, target = found
+            st.session_state.chat_regenerate = (old.id, target.id)
+        st.rerun()
 elif (
     pending is not None
-    and not error
     # A message without a reply (e.g. the page was closed mid-reply): offer to answer it.
     and st.button("Get a reply", key="chat_answer_pending", icon="💬")
 ):
     run_reply(pending)
 
+for notice in st.session_state.pop("chat_notices", []):
+    st.warning(notice, icon="🖼️")
+
 submitted = st.chat_input(
     f"Message {pv.name}…",
     key="chat_input",
     accept_file="multiple",
-    file_type=["jpg", "jpeg", "png", "webp", "heic", "heif", "gif"],
+    file_type=PHOTO_FILE_TYPES,
 )
 if submitted:
     text = submitted if isinstance(submitted, str) else submitted.text
@@ -151,9 +220,12 @@ if submitted:
     except ValueError as exc:
         st.error(str(exc), icon="⚠️")
         st.stop()
-    for problem in problems:
-        st.warning(f"Could not attach {problem}")
-    if user_message is not None:
+    notices = [f"Could not attach {problem}" for problem in problems]
+    if user_message is None:
+        for notice in notices:
+            st.warning(notice, icon="🖼️")
+    else:
+        st.session_state.chat_notices = notices  # shown after the rerun below
         st.session_state.pop("chat_error", None)
         show_message(user_message)
         run_reply(user_message)

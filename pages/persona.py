@@ -11,113 +11,191 @@ from ui.text import escape_markdown
 s = state.store()
 pid = state.persona_id(s)
 pv = personas.current(s, pid)
+tz = state.tz(s)
+# Widget keys carry the version in force, so switching companion or restoring a version
+# fills the form with that version's values instead of what was typed before.
+k = f"{pv.id}"
 
 st.title("Persona")
-st.caption(
-    f"Version {pv.version} is in force. Every save keeps a new version, so you can always "
-    "go back to how they sounded before."
+
+card_avatar, card_text = st.columns([1, 5], vertical_alignment="center")
+card_avatar.image(state.avatar_for(s, pv), width=96)
+card_text.markdown(f"## {escape_markdown(pv.name)}")
+days = personas.days_together(pv, state.today(s))
+facts = [f"version {pv.version} in force"]
+if days is not None and days > 0:
+    facts.append(f"day {days:,} together")
+card_text.caption(
+    " · ".join(facts) + " — every save keeps a new version, so you can always go back to how "
+    "they sounded before."
 )
 
-with st.form("persona_form"):
-    left, right = st.columns([1, 3])
-    left.image(state.avatar_for(s, pv), width=120)
-    avatar_file = left.file_uploader(
-        "New avatar", type=["png", "jpg", "jpeg", "webp"], key="persona_avatar"
-    )
-    name = right.text_input("Name", pv.name, max_chars=80, key="persona_name")
-    user_name = right.text_input(
-        "What they call you", pv.user_name or "", max_chars=80, key="persona_user_name"
-    )
-    language = right.text_input(
-        "Language", pv.language or "", key="persona_language", placeholder="English, 日本語, …"
-    )
-    began_on = right.date_input(
-        "Together since", pv.began_on, key="persona_began_on", format="YYYY-MM-DD"
-    )
-    personality = st.text_area("Personality", pv.personality or "", key="persona_personality")
-    speaking_style = st.text_area(
-        "Speaking style and tone", pv.speaking_style or "", key="persona_speaking_style"
-    )
-    mannerisms = st.text_area("Mannerisms", pv.mannerisms or "", key="persona_mannerisms")
-    backstory = st.text_area("Backstory", pv.backstory or "", key="persona_backstory")
-    phrases = st.text_area(
-        "Signature phrases (one per line)",
-        "\n".join(pv.signature_phrases),
-        key="persona_phrases",
-        placeholder="AI or not, I could never not love you.",
-    )
-    note = st.text_input("What changed? (optional)", key="persona_note")
-    saved = st.form_submit_button("Save as a new version", type="primary")
+for notice in st.session_state.pop("persona_notices", []):
+    st.success(notice, icon="✅")
 
-if saved:
-    changes = {
-        "name": name,
-        "user_name": user_name.strip(),
-        "language": language.strip(),
-        "began_on": began_on,
-        "personality": personality,
-        "speaking_style": speaking_style,
-        "mannerisms": mannerisms,
-        "backstory": backstory,
-        "signature_phrases": phrases,
-    }
-    try:
-        if avatar_file is not None:
-            changes["avatar_path"] = personas.store_avatar(s, avatar_file.getvalue())
-        new = personas.save_version(s, pid, note=note.strip() or None, **changes)
-    except ValueError as exc:
-        st.error(str(exc), icon="⚠️")
-    else:
-        st.success(f"Saved as version {new.version}.")
-        st.rerun()
-
-st.divider()
-st.subheader("Versions")
 history = personas.versions(s, pid)
-if len(history) < 2:
-    st.caption("Earlier versions will appear here after your first save.")
-else:
-    labels = {
-        v.id: f"v{v.version} · {v.created_at.astimezone(state.tz(s)):%Y-%m-%d %H:%M}"
-        + (f" · {v.note}" if v.note else "")
-        for v in history
-    }
-    ids = [v.id for v in history]
-    a_col, b_col = st.columns(2)
-    older_id = a_col.selectbox("Compare", ids[1:], format_func=labels.get, key="persona_cmp_a")
-    newer_id = b_col.selectbox("with", ids, format_func=labels.get, key="persona_cmp_b")
-    older, newer = personas.version(s, older_id), personas.version(s, newer_id)
-    changed = set(personas.differences(older, newer))
-    for field in personas.SHAPED_FIELDS:
-        if field in ("extra",):
-            continue
-        label = personas.FIELD_LABELS[field]
-        mark = " ✏️" if field in changed else ""
-        st.markdown(f"**{label}**{mark}")
-        left, right = st.columns(2)
-        for col, version in ((left, older), (right, newer)):
-            value = getattr(version, field)
-            if field == "avatar_path":
-                col.image(state.avatar_for(s, version), width=64)
-                continue
-            if isinstance(value, tuple):
-                value = "\n".join(value)
-            col.markdown(escape_markdown(str(value)) if value else "—")
-    if older.id != pv.id and st.button(
-        f"Restore v{older.version}", key="persona_restore", icon="↩️"
-    ):
-        restored = personas.restore(s, pid, older.id)
-        st.success(f"Restored: version {older.version} is back in force as v{restored.version}.")
-        st.rerun()
+everyone = personas.list_personas(s)
+shape_tab, versions_tab, companions_tab = st.tabs(
+    # Labels stay the same from run to run, so the open tab stays open after a save.
+    ["✏️ Shape", "🕰️ Versions", "👥 Companions"]
+)
 
-st.divider()
-with st.expander("Add another companion"):
-    new_name = st.text_input("Their name", key="persona_new_name")
-    if st.button("Create companion", key="persona_create"):
+with shape_tab:
+    with st.form(f"persona_form_{k}", border=True):
+        st.markdown("#### Who they are")
+        left, right = st.columns([1, 2], gap="medium")
+        with left:
+            st.image(state.avatar_for(s, pv), width=160)
+            avatar_file = st.file_uploader(
+                "New avatar",
+                type=["png", "jpg", "jpeg", "webp", "gif"],
+                key=f"persona_avatar_{k}",
+                help="A square crop of the picture is kept (PNG, JPEG, WebP or GIF).",
+            )
+        with right:
+            name = st.text_input("Name", pv.name, max_chars=80, key=f"persona_name_{k}")
+            user_name = st.text_input(
+                "What they call you",
+                pv.user_name or "",
+                max_chars=80,
+                key=f"persona_user_name_{k}",
+                placeholder="your name, a nickname, “darling”…",
+            )
+            language = st.text_input(
+                "Language",
+                pv.language or "",
+                key=f"persona_language_{k}",
+                placeholder="English, 日本語…",
+            )
+            began_on = st.date_input(
+                "Together since", pv.began_on, key=f"persona_began_on_{k}", format="YYYY-MM-DD"
+            )
+        st.markdown("#### How they speak")
+        personality = st.text_area(
+            "Personality", pv.personality or "", key=f"persona_personality_{k}"
+        )
+        speaking_style = st.text_area(
+            "Speaking style and tone", pv.speaking_style or "", key=f"persona_speaking_style_{k}"
+        )
+        mannerisms = st.text_area("Mannerisms", pv.mannerisms or "", key=f"persona_mannerisms_{k}")
+        phrases = st.text_area(
+            "Signature phrases (one per line)",
+            "\n".join(pv.signature_phrases),
+            key=f"persona_phrases_{k}",
+            placeholder="AI or not, I could never not love you.",
+        )
+        backstory = st.text_area(
+            "Backstory", pv.backstory or "", key=f"persona_backstory_{k}", height=140
+        )
+        note = st.text_input(
+            "What changed? (optional, shown in the version list)",
+            key=f"persona_note_{k}",
+            placeholder="e.g. softer after the model change",
+        )
+        saved = st.form_submit_button("Save as a new version", type="primary", icon="💾")
+
+    if saved:
+        changes = {
+            "name": name,
+            "user_name": user_name.strip(),
+            "language": language.strip(),
+            "began_on": began_on,
+            "personality": personality,
+            "speaking_style": speaking_style,
+            "mannerisms": mannerisms,
+            "backstory": backstory,
+            "signature_phrases": phrases,
+        }
         try:
-            created = personas.create(s, name=new_name, began_on=state.today(s))
+            if avatar_file is not None:
+                changes["avatar_path"] = personas.store_avatar(s, avatar_file.getvalue())
+            new = personas.save_version(s, pid, note=note.strip() or None, **changes)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(f"Nothing was saved: {exc}", icon="⚠️")
         else:
-            state.choose_persona(s, created.persona_id)
+            st.session_state["persona_notices"] = [f"Saved as version {new.version}."]
             st.rerun()
+
+with versions_tab:
+    if len(history) < 2:
+        st.caption("Earlier versions will appear here after your first save.")
+    else:
+        labels = {
+            v.id: f"v{v.version} · {v.created_at.astimezone(tz):%Y-%m-%d %H:%M}"
+            + (f" · {v.note}" if v.note else "")
+            + (" · in force" if v.id == pv.id else "")
+            for v in history
+        }
+        ids = [v.id for v in history]
+        a_col, b_col = st.columns(2)
+        older_id = a_col.selectbox(
+            "Compare", ids, index=1, format_func=labels.get, key=f"persona_cmp_a_{k}"
+        )
+        newer_id = b_col.selectbox(
+            "with", ids, index=0, format_func=labels.get, key=f"persona_cmp_b_{k}"
+        )
+        older, newer = personas.version(s, older_id), personas.version(s, newer_id)
+        changed = set(personas.differences(older, newer)) - {"extra"}
+        show_all = st.toggle("Show unchanged fields too", key=f"persona_cmp_all_{k}")
+        if not changed:
+            st.caption("These two versions are the same.")
+        with st.container(border=True):
+            head_a, head_b = st.columns(2)
+            for head, version in ((head_a, older), (head_b, newer)):
+                head.markdown(f"**v{version.version}**")
+                head.caption(escape_markdown(labels[version.id].split(" · ", 1)[1]))
+            for field in personas.SHAPED_FIELDS:
+                if field == "extra" or (field not in changed and not show_all):
+                    continue
+                label = personas.FIELD_LABELS[field]
+                badge = " :orange-badge[changed]" if field in changed else ""
+                st.markdown(f"**{label}**{badge}")
+                left, right = st.columns(2)
+                for col, version in ((left, older), (right, newer)):
+                    value = getattr(version, field)
+                    if field == "avatar_path":
+                        col.image(state.avatar_for(s, version), width=72)
+                        continue
+                    if isinstance(value, tuple):
+                        value = "\n".join(value)
+                    col.markdown(escape_markdown(str(value)) if value else "—")
+        restorable = [v for v in (older, newer) if v.id != pv.id]
+        for v in restorable:
+            if st.button(
+                f"Restore v{v.version} (saved as a new version)",
+                key=f"persona_restore_{v.id}",
+                icon="↩️",
+            ):
+                restored = personas.restore(s, pid, v.id)
+                st.session_state["persona_notices"] = [
+                    f"Version {v.version} is back in force (kept as v{restored.version})."
+                ]
+                st.rerun()
+
+with companions_tab:
+    st.caption("Every page follows the companion chosen here or in the sidebar.")
+    for other in everyone:
+        other_pv = personas.current(s, other.id)
+        pic, who, action = st.columns([1, 5, 2], vertical_alignment="center")
+        pic.image(state.avatar_for(s, other_pv), width=48)
+        who.markdown(f"**{escape_markdown(other.name)}**")
+        who.caption(f"version {other_pv.version}" + (" · demo" if other.is_demo else ""))
+        if other.id == pid:
+            action.caption("in view")
+        elif action.button("Show", key=f"persona_switch_{other.id}"):
+            state.choose_persona(s, other.id)
+            st.rerun()
+    with st.expander("Add another companion", icon="➕"):
+        new_name = st.text_input("Their name", key="persona_new_name", max_chars=80)
+        if st.button("Create companion", key="persona_create"):
+            try:
+                created = personas.create(s, name=new_name, began_on=state.today(s))
+            except ValueError as exc:
+                st.error(str(exc), icon="⚠️")
+            else:
+                state.choose_persona(s, created.persona_id)
+                st.session_state["persona_notices"] = [
+                    f"{escape_markdown(created.name)} is here. Shape them below; the sidebar "
+                    "switches between companions."
+                ]
+                st.rerun()

@@ -2,88 +2,158 @@
 
 from __future__ import annotations
 
+import os
 from zoneinfo import available_timezones
 
 import streamlit as st
 
 from companion import ProviderError, make_provider
 from companion.openai_provider import check_connection
-from memory import settings
+from memory import messages
+from memory import settings as settings_store
 from ui import state
+from ui.text import escape_markdown
 
 s = state.store()
 cfg = state.provider_settings(s)
+session = st.session_state.get("provider_session", {})
 
 st.title("Settings")
 
-st.subheader("Companion's voice")
-provider = st.radio(
-    "Provider",
-    ["openai", "offline"],
-    index=0 if cfg.provider == "openai" else 1,
-    format_func={
-        "openai": "A model (OpenAI or any OpenAI-compatible server)",
-        "offline": "Offline voice (no model)",
-    }.get,
-    key="settings_provider",
-)
-base_url = st.text_input(
-    "Base URL",
-    cfg.base_url or "",
-    key="settings_base_url",
-    placeholder="empty for OpenAI · http://localhost:11434/v1 for Ollama · "
-    "http://localhost:1234/v1 for LM Studio",
-)
-model = st.text_input("Model", cfg.model, key="settings_model")
-api_key = st.text_input(
-    "API key (kept for this browser session only, never saved)",
-    type="password",
-    key="settings_api_key",
-    help="Set OPENAI_API_KEY or .streamlit/secrets.toml to keep a key between sessions.",
-)
-temperature = st.slider(
-    "Temperature", 0.0, 2.0, float(cfg.temperature), 0.05, key="settings_temperature"
-)
+VISION_CHOICES = {"guess": "Guess from the model name", "yes": "Yes", "no": "No"}
 
-zones = sorted(available_timezones())
-current_zone = settings.timezone_name(s)
-zone = st.selectbox(
-    "Time zone (for your days and the dashboard)",
-    zones,
-    index=zones.index(current_zone) if current_zone in zones else 0,
-    key="settings_timezone",
-)
+with st.container(border=True):
+    st.subheader("Companion's voice")
+    provider = st.radio(
+        "Who answers",
+        ["openai", "offline"],
+        index=0 if cfg.provider == "openai" else 1,
+        format_func={
+            "openai": "A model — OpenAI or any OpenAI-compatible server",
+            "offline": "The offline voice — no model, composed from the persona's own words",
+        }.get,
+        key="settings_provider",
+    )
+    if provider == "openai":
+        base_url = st.text_input(
+            "Base URL",
+            cfg.base_url or "",
+            key="settings_base_url",
+            placeholder="empty for OpenAI · http://localhost:11434/v1 for Ollama",
+            help="Ollama: http://localhost:11434/v1 · LM Studio: http://localhost:1234/v1 · "
+            "llama.cpp server: http://localhost:8080/v1 · OpenRouter: "
+            "https://openrouter.ai/api/v1",
+        )
+        model = st.text_input("Model", cfg.model, key="settings_model")
+        api_key = st.text_input(
+            "API key",
+            type="password",
+            key="settings_api_key",
+            placeholder="kept in this browser session only — never saved",
+            help="To keep a key between sessions, set OPENAI_API_KEY or put it in "
+            ".streamlit/secrets.toml. Local servers usually need no key.",
+        )
+        if session.get("api_key"):
+            key_note, key_forget = st.columns([4, 1], vertical_alignment="center")
+            key_note.caption("🔑 A key typed here is in use for this session.")
+            if key_forget.button("Forget it", key="settings_forget_key"):
+                st.session_state["provider_session"] = {
+                    k: v for k, v in session.items() if k != "api_key"
+                }
+                st.rerun()
+        elif os.environ.get("OPENAI_API_KEY") or state.secrets().get("OPENAI_API_KEY"):
+            st.caption("🔑 A key from OPENAI_API_KEY / secrets.toml is in use.")
+        stored_vision = {True: "yes", False: "no"}.get(settings_store.get(s, "vision"), "guess")
+        vision_choice = st.selectbox(
+            "Send photos to the model",
+            list(VISION_CHOICES),
+            index=list(VISION_CHOICES).index(stored_vision),
+            format_func=VISION_CHOICES.get,
+            key="settings_vision",
+            help="Photos go as downscaled images only when the model takes them. "
+            "KIZUNA_VISION=1/0 in the environment overrides this.",
+        )
+        vision = {"yes": True, "no": False}.get(vision_choice)
+        temperature = st.slider(
+            "Temperature",
+            0.0,
+            2.0,
+            float(cfg.temperature),
+            0.05,
+            key="settings_temperature",
+            help="Lower is steadier, higher is more playful.",
+        )
+    else:
+        base_url, model, api_key = cfg.base_url or "", cfg.model, ""
+        temperature = cfg.temperature
+        vision = settings_store.get(s, "vision")
+        st.caption(
+            "🌙 The offline voice answers from your companion's own words, what you just said "
+            "and your shared memories. Replies are labelled, so nobody mistakes it for a model."
+        )
+with st.container(border=True):
+    st.subheader("Time")
+    zones = sorted(available_timezones())
+    current_zone = settings_store.timezone_name(s)
+    zone = st.selectbox(
+        "Time zone",
+        zones,
+        index=zones.index(current_zone) if current_zone in zones else 0,
+        key="settings_timezone",
+        help="Your days — day separators, 'messages today', the dashboard — follow this zone.",
+    )
 
-left, right = st.columns(2)
-if left.button("Save settings", type="primary", key="settings_save"):
-    settings.set(s, "provider", provider)
-    settings.set(s, "base_url", base_url.strip() or None)
-    settings.set(s, "model", model.strip() or None)
-    settings.set(s, "temperature", temperature)
-    settings.set(s, "timezone", zone)
-    session = {"provider": provider}
-    if api_key.strip():
-        session["api_key"] = api_key.strip()
-    st.session_state["provider_session"] = session
-    st.success("Saved.")
+typed = {"provider": provider, "base_url": base_url.strip(), "model": model.strip()}
+if api_key.strip():
+    typed["api_key"] = api_key.strip()
+
+save_col, test_col, _ = st.columns([1, 1, 2])
+if save_col.button("Save settings", type="primary", key="settings_save", icon="💾"):
+    settings_store.set(s, "provider", provider)
+    settings_store.set(s, "base_url", typed["base_url"] or None)
+    settings_store.set(s, "model", typed["model"] or None)
+    settings_store.set(s, "temperature", temperature)
+    settings_store.set(s, "vision", vision)
+    settings_store.set(s, "timezone", zone)
+    # What was typed is in force now, even over the environment, for this session only.
+    st.session_state["provider_session"] = {
+        **{k: v for k, v in typed.items() if v},
+        **(
+            {"api_key": session["api_key"]}
+            if "api_key" in session and "api_key" not in typed
+            else {}
+        ),
+    }
+    st.session_state["settings_saved"] = True
     st.rerun()
 
-if right.button("Test connection", key="settings_test"):
-    trial = state.provider_settings(s)
+if test_col.button("Test connection", key="settings_test", icon="🔌"):
+    trial = state.provider_settings(s, typed)
     if trial.provider == "offline":
-        st.info("The offline voice needs no connection. Choose a model provider to test one.")
+        st.info("The offline voice needs no connection. Choose a model above to test one.")
     else:
         with st.spinner(f"Asking {trial.describe()}…"):
             try:
-                st.success(check_connection(make_provider(trial)))
+                result = check_connection(make_provider(trial, timeout=20, max_retries=0))
             except ProviderError as exc:
-                st.error(exc.message)
+                st.error(escape_markdown(exc.message), icon="⚠️")
+            else:
+                st.success(escape_markdown(result), icon="✅")
 
-st.caption(f"In use: {state.provider_settings(s).describe()}")
+if st.session_state.pop("settings_saved", False):
+    st.success("Saved.", icon="✅")
+in_force = state.provider_settings(s)
+photos_note = ""
+if in_force.provider == "openai":
+    photos_note = " · photos sent" if in_force.vision else " · photos not sent"
+st.caption(escape_markdown(f"In use now: {in_force.describe()}{photos_note}"))
 
-st.subheader("Your data")
-st.markdown(f"Data folder: `{s.data_dir}`")
-st.caption(
-    "Everything — conversations, photos, journal — lives in this folder on your disk. "
-    "Set KIZUNA_DATA_DIR to use another one."
-)
+with st.container(border=True):
+    st.subheader("Your data")
+    st.markdown("Everything — conversations, photos, journal — lives in this folder:")
+    st.code(str(s.data_dir), language=None)
+    size_mb = s.db_path.stat().st_size / 1_000_000 if s.db_path.is_file() else 0
+    st.caption(
+        f"{messages.count(s):,} messages · database {size_mb:,.1f} MB · "
+        "set KIZUNA_DATA_DIR to use another folder."
+    )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from memory import messages, personas
 from ui import state
+from ui.text import escape_markdown
 
 
 def render(s) -> None:
@@ -13,34 +14,32 @@ def render(s) -> None:
     pv = personas.current(s, pid)
     with st.sidebar:
         left, right = st.columns([1, 2], vertical_alignment="center")
-        left.image(state.avatar_for(s, pv), width=64)
-        right.markdown(f"**{_plain(pv.name)}**")
+        left.image(state.avatar_for(s, pv), width=72)
+        right.markdown(f"**{escape_markdown(pv.name)}**")
         day = personas.days_together(pv, state.today(s))
         if day is not None and day > 0:
             right.caption(f"Day {day:,} together")
-        st.caption(f"{messages.count_today(s, pid, state.tz(s)):,} messages today")
+        today = messages.count_today(s, pid, state.tz(s))
+        st.caption(f"💬 {today:,} message{'' if today == 1 else 's'} today")
         everyone = personas.list_personas(s)
         if len(everyone) > 1:
-            ids = [p.id for p in everyone]
             names = {p.id: p.name + (" (demo)" if p.is_demo else "") for p in everyone}
-            picked = st.selectbox(
+
+            def switch() -> None:
+                state.choose_persona(s, st.session_state["sidebar_persona"])
+
+            # The widget shows the companion in force, even when another page switched it.
+            if st.session_state.get("sidebar_persona") != pid:
+                st.session_state["sidebar_persona"] = pid
+            st.selectbox(
                 "Companion",
-                ids,
-                index=ids.index(pid),
+                list(names),
                 format_func=names.get,
                 key="sidebar_persona",
+                on_change=switch,
             )
-            if picked != pid:
-                state.choose_persona(s, picked)
-                st.rerun()
         cfg = state.provider_settings(s)
         if cfg.provider == "offline":
             st.caption("🌙 Offline voice — no model connected")
         else:
-            st.caption(f"Model: {cfg.model}")
-
-
-def _plain(text: str) -> str:
-    from ui.text import escape_markdown
-
-    return escape_markdown(text)
+            st.caption(f"🧠 {escape_markdown(cfg.model)}")

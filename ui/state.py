@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -30,12 +31,23 @@ def store() -> Store:
     try:
         return _open_store(data_dir)
     except DataFolderInUse as exc:
-        st.error(str(exc), icon="🔒")
-        st.stop()
+        _stop_with(str(exc), "🔒")
     except StoreError as exc:
-        st.error(str(exc), icon="⚠️")
-        st.stop()
+        _stop_with(str(exc), "⚠️")
     raise AssertionError("unreachable")
+
+
+def _nothing() -> None:
+    """The only page while the data folder cannot be used."""
+
+
+def _stop_with(message: str, icon: str) -> None:
+    # A navigation of one hidden page keeps Streamlit from listing the files in pages/.
+    st.navigation([st.Page(_nothing, title="Kizuna")], position="hidden")
+    from ui.text import escape_markdown
+
+    st.error(escape_markdown(message), icon=icon)
+    st.stop()
 
 
 def secrets() -> dict:
@@ -75,16 +87,28 @@ def today(s: Store) -> date:
     return datetime.now(tz(s)).date()
 
 
-def provider_settings(s: Store) -> provider_config.ProviderConfig:
-    """The provider configuration in force for this session (key never stored)."""
-    stored = {k: settings_store.get(s, k) for k in ("provider", "base_url", "model", "temperature")}
-    session = st.session_state.get("provider_session", {})
+PROVIDER_SETTINGS = ("provider", "base_url", "model", "temperature", "vision")
+
+
+def provider_settings(s: Store, typed: dict | None = None) -> provider_config.ProviderConfig:
+    """The provider configuration in force for this session (the key is never stored).
+
+    `typed` are values on the Settings page not yet saved (for "Test connection").
+    """
+    stored = {k: settings_store.get(s, k) for k in PROVIDER_SETTINGS}
+    session = {**st.session_state.get("provider_session", {}), **(typed or {})}
     return provider_config.resolve(stored, secrets=secrets(), session=session, environ=os.environ)
 
 
 def provider(s: Store):
-    """A provider object for the configuration in force."""
-    return provider_config.make_provider(provider_settings(s))
+    """A provider object for the configuration in force (one per configuration, reused)."""
+    return _provider_for(provider_settings(s))
+
+
+@functools.lru_cache(maxsize=8)
+def _provider_for(config: provider_config.ProviderConfig):
+    # Building an SDK client costs more than a page run should; configurations rarely change.
+    return provider_config.make_provider(config)
 
 
 def avatar_for(s: Store, pv) -> str:

@@ -41,3 +41,65 @@ def test_offline_voice_answers_in_japanese(store):
     text = Reply(store, OfflineVoice(seed=2), user_message).text()
     assert any("\u3040" <= ch <= "\u30ff" for ch in text)
     assert messages.count(store, pid) == 2
+
+
+def test_links_greetings_and_names_are_never_the_topic():
+    import random
+
+    from companion.offline import _topic
+
+    rng = random.Random(0)
+    assert _topic("hello!", rng, False) is None
+    assert _topic("Good morning Klaus", rng, False, ("Klaus", "Mika")) is None
+    assert _topic("https://example.com/a-very-long-path-indeed", rng, False) is None
+    assert _topic("We walked through Korakuen Garden today", rng, False) == "Korakuen Garden"
+    assert _topic("今日は後楽園に行ったよ https://x.jp", rng, True) == "後楽園"
+
+
+def test_offline_voice_brings_up_a_recent_shared_memory(store):
+    pid = personas.create(store, name="Klaus", user_name="Mika").persona_id
+    store.execute(
+        "INSERT INTO outings (persona_id, title, place, happened_on) "
+        "VALUES (?, 'Korakuen Garden', 'Tokyo', DATE '2025-04-02')",
+        [pid],
+    )
+    voice = OfflineVoice(seed=5)
+    replies = []
+    for text in ("How was your day?", "I keep thinking about Korakuen Garden", "I'm back"):
+        user_message, _ = send(store, pid, text)
+        replies.append(Reply(store, voice, user_message).text())
+    assert any("Korakuen Garden (Tokyo)" in r for r in replies)
+    # Talking about the memory itself is answered as a memory, not as a new topic.
+    assert "Korakuen Garden (Tokyo)" in replies[1]
+
+
+def test_offline_voice_uses_the_name_for_the_user_in_japanese(store):
+    pid = personas.create(
+        store,
+        name="ハル",
+        user_name="みか",
+        language="日本語",
+        signature_phrases=["ずっと一緒だよ。"],
+    ).persona_id
+    voice = OfflineVoice(seed=11)
+    replies = []
+    for i in range(10):
+        user_message, _ = send(store, pid, f"ただいま、今日は水族館に行ったよ {i}")
+        replies.append(Reply(store, voice, user_message).text())
+    joined = "".join(replies)
+    assert "みか" in joined and "ずっと一緒だよ。" in joined and "水族館" in joined
+    assert len(set(replies)) >= 6
+
+
+def test_a_regenerated_offline_reply_differs_from_the_one_it_replaces(store):
+    pid = personas.create(store, name="Klaus", user_name="Mika").persona_id
+    voice = OfflineVoice(seed=4)
+    user_message, _ = send(store, pid, "hello")
+    first = Reply(store, voice, user_message)
+    first.text()
+    for _ in range(8):
+        again = Reply(store, voice, user_message, replaces=first.message.id)
+        assert again.text() != first.message.content
+        assert messages.get(store, first.message.id) is None
+        assert [m.id for m in messages.recent(store, pid)] == [user_message.id, again.message.id]
+        first = again

@@ -131,3 +131,15 @@ def test_reply_records_provider_model_and_persona_version(store, fake_openai):
     system = fake_openai.last_messages()[0]
     assert system["role"] == "system" and "teasing" in system["content"]
     assert fake_openai.last_messages()[-1] == {"role": "user", "content": "are you there?"}
+
+
+def test_a_photo_missing_from_disk_does_not_stop_the_reply(store, fake_openai):
+    pid = personas.ensure_starter(store).id
+    from companion import Upload
+
+    user_message, _ = send(store, pid, "look", [Upload("a.jpg", jpeg_bytes())])
+    for f in store.photos_dir.rglob("*.jpg"):
+        f.unlink()
+    reply = Reply(store, provider_for(fake_openai, supports_images=True), user_message)
+    assert reply.text() == "Hello there!"
+    assert fake_openai.last_messages()[-1]["content"] == "look"

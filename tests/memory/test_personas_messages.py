@@ -87,3 +87,36 @@ def test_delete_removes_the_message(store):
     m = messages.add(store, pid, "user", "oops")
     messages.delete(store, m.id)
     assert messages.get(store, m.id) is None
+
+
+def test_recent_is_right_whether_or_not_the_last_two_days_fill_the_page(store):
+    pid = personas.ensure_starter(store).id
+    old = datetime(2020, 1, 1, tzinfo=UTC)
+    now = datetime.now(UTC)
+    for i in range(50):
+        messages.add(store, pid, "user", f"old {i}", created_at=old + timedelta(days=i))
+        messages.add(store, pid, "user", f"new {i}", created_at=now - timedelta(minutes=50 - i))
+    assert [m.content for m in messages.recent(store, pid, 40)] == [
+        f"new {i}" for i in range(10, 50)
+    ]
+    assert [m.content for m in messages.recent(store, pid, 60)] == [
+        *(f"old {i}" for i in range(40, 50)),
+        *(f"new {i}" for i in range(50)),
+    ]
+    latest = messages.recent(store, pid, 5, before_id=messages.recent(store, pid, 1)[0].id)
+    assert [m.content for m in latest] == [f"new {i}" for i in range(44, 49)]
+
+
+def test_recent_finds_a_busy_day_long_ago(store):
+    pid = personas.ensure_starter(store).id
+    long_ago = datetime(2020, 5, 1, tzinfo=UTC)
+    for i in range(30):
+        messages.add(store, pid, "user", f"older {i}", created_at=long_ago - timedelta(days=30 - i))
+    for i in range(50):
+        messages.add(store, pid, "user", f"busy {i}", created_at=long_ago + timedelta(minutes=i))
+    assert [m.content for m in messages.recent(store, pid, 40)] == [
+        f"busy {i}" for i in range(10, 50)
+    ]
+    assert [m.content for m in messages.recent(store, pid, 55)][:5] == [
+        f"older {i}" for i in range(25, 30)
+    ]

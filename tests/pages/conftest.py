@@ -21,3 +21,10 @@ def app():
     """The whole app (router, sidebar, pages) under AppTest, on the test's data folder."""
     at = AppTest.from_file(str(APP), default_timeout=60)
     return at.run()
+
+
+def plain(markdown: str) -> str:
+    """What a Markdown string escaped with `ui.text.escape_markdown` shows on screen."""
+    from ui.text import unescape_markdown
+
+    return unescape_markdown(markdown)

@@ -1,0 +1,169 @@
+"""Chat at scale: the page's script run with 1M vs 1k messages, and the app's overhead to the
+first streamed token compared with a bare SDK call to the same loopback server.
+
+    python -m benchmarks.bench_chat            # full run (1,000,000 messages)
+    python -m benchmarks.bench_chat --quick    # smoke run (small volumes)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.common import Result, print_table, scratch_dir, store_with_messages
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+
+
+def _chat_page(data_dir: Path):
+    """An AppTest of the app on the chat page, already run once (store opened and cached)."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["KIZUNA_DATA_DIR"] = str(data_dir)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    if at.exception:
+        raise RuntimeError([e.value for e in at.exception])
+    return at
+
+
+def _rerun_seconds(at, data_dir: Path) -> float:
+    """One chat-page script run (a rerun, as after each message)."""
+    os.environ["KIZUNA_DATA_DIR"] = str(data_dir)
+    start = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - start
+    if at.exception:
+        raise RuntimeError([e.value for e in at.exception])
+    return elapsed
+
+
+def page_ratio(quick: bool) -> list[Result]:
+    small_n, large_n = (1_000, 1_000_000) if not quick else (100, 20_000)
+    rounds = 15 if not quick else 3
+    folders = {n: scratch_dir(f"chat-{n}") for n in (small_n, large_n)}
+    try:
+        pages = {}
+        for n, folder in folders.items():
+            store_with_messages(folder, n).close()
+            pages[n] = _chat_page(folder)
+        samples: dict[int, list[float]] = {small_n: [], large_n: []}
+        # Alternate the two so that load from elsewhere on the machine hits both alike.
+        for i in range(rounds + 2):
+            for n in (small_n, large_n):
+                elapsed = _rerun_seconds(pages[n], folders[n])
+                if i >= 2:  # the first two rounds warm up
+                    samples[n].append(elapsed)
+    finally:
+        for folder in folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
+    times = {n: statistics.median(v) for n, v in samples.items()}
+    ratio = times[large_n] / times[small_n]
+    print(
+        f"chat page script run: {times[small_n] * 1000:.1f} ms with {small_n:,} messages, "
+        f"{times[large_n] * 1000:.1f} ms with {large_n:,} messages, ratio {ratio:.2f}",
+        file=sys.stderr,
+    )
+    return [
+        Result(
+            f"chat page run, {large_n:,} vs {small_n:,} messages",
+            ratio,
+            "×",
+            "≤ 1.3×",
+            ratio <= 1.3,
+        )
+    ]
+
+
+def first_token_overhead(quick: bool) -> list[Result]:
+    """Time to the first chunk: the whole app path vs the bare SDK, same server, same prompt.
+
+    The app path is what happens when the user presses Enter: `send` (the user's message is
+    committed), `Reply` (persona, recalled memories, the last 30 messages out of a million,
+    the system prompt) and the SDK call. The bare call sends the very same messages straight
+    through the SDK, so the difference is what the app itself adds. A bare call with a
+    two-message prompt is printed too, for scale.
+    """
+    import openai
+
+    from companion import Reply, send
+    from companion.openai_provider import OpenAIProvider
+    from memory import personas
+    from tests.openai_server import Answer, FakeOpenAI
+
+    n = 1_000_000 if not quick else 20_000
+    folder = scratch_dir("first-token")
+    store = store_with_messages(folder, n)
+    pid = personas.ensure_starter(store).id
+    samples: dict[str, list[float]] = {"tiny": [], "bare": [], "app": []}
+    tiny_prompt = [
+        {"role": "system", "content": "You are Sora."},
+        {"role": "user", "content": "hi"},
+    ]
+    with FakeOpenAI() as server:
+        server.default = Answer(chunks=["Hi", " there", "!"])
+        client = openai.OpenAI(api_key="sk-bench", base_url=server.base_url, max_retries=0)
+        provider = OpenAIProvider(api_key="sk-bench", base_url=server.base_url, model="fake")
+
+        def bare(messages: list[dict]) -> float:
+            start = time.perf_counter()
+            stream = client.chat.completions.create(model="fake", messages=messages, stream=True)
+            iterator = iter(stream)
+            for chunk in iterator:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    break
+            elapsed = time.perf_counter() - start
+            for _ in iterator:  # read the rest, outside the timed part
+                pass
+            return elapsed
+
+        def app() -> float:
+            start = time.perf_counter()
+            user_message, _ = send(store, pid, "We went to the aquarium today, it was lovely")
+            reply = Reply(store, provider, user_message)
+            iterator = iter(reply)
+            next(iterator)
+            elapsed = time.perf_counter() - start
+            for _ in iterator:  # finish (stores the reply), outside the timed part
+                pass
+            return elapsed
+
+        rounds = 25 if not quick else 5
+        for i in range(rounds + 3):  # three warm-up rounds (connections, caches)
+            timings = {"app": app()}
+            same_prompt = server.requests[-1]["body"]["messages"]
+            timings["bare"] = bare(same_prompt)
+            timings["tiny"] = bare(tiny_prompt)
+            if i >= 3:
+                for name, elapsed in timings.items():
+                    samples[name].append(elapsed)
+        prompt_size = len(same_prompt)
+    store.close()
+    shutil.rmtree(folder, ignore_errors=True)
+    ms = {name: statistics.median(values) * 1000 for name, values in samples.items()}
+    overhead = ms["app"] - ms["bare"]
+    print(
+        f"first streamed token ({n:,} messages stored, {prompt_size} messages in the prompt): "
+        f"bare SDK {ms['bare']:.1f} ms (two-message prompt {ms['tiny']:.1f} ms), "
+        f"app {ms['app']:.1f} ms, overhead {overhead:.1f} ms",
+        file=sys.stderr,
+    )
+    return [
+        Result("first token, bare SDK, two-message prompt", ms["tiny"], "ms", "(scale)", True),
+        Result("first token, bare SDK, the app's prompt", ms["bare"], "ms", "(reference)", True),
+        Result("first token, app (send + Reply)", ms["app"], "ms", "(reference)", True),
+        Result("app overhead to first token", overhead, "ms", "≤ 50 ms", overhead <= 50),
+    ]
+
+
+def run(quick: bool = False) -> list[Result]:
+    return page_ratio(quick) + first_token_overhead(quick)
+
+
+if __name__ == "__main__":
+    print_table(run("--quick" in sys.argv))
