@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import sidebar, state
+from ui import lock, sidebar, state
 
 st.set_page_config(page_title="Kizuna", page_icon="💞", layout="centered")
 
@@ -22,5 +22,6 @@ pages = {
     ],
 }
 page = st.navigation(pages)
+lock.gate(store)
 sidebar.render(store)
 page.run()

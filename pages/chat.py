@@ -7,7 +7,7 @@ import streamlit as st
 from companion import Reply, Upload, send
 from companion.conversation import pending_user_message, regenerate_target
 from memory import messages, personas, photos
-from ui import state
+from ui import care, state
 from ui.text import escape_markdown
 
 PAGE = 40  # messages per "screenful"
@@ -110,6 +110,7 @@ for m in history:
         st.caption(f"— {day.strftime('%A, %d %B %Y')} —", text_alignment="center")
         last_day = day
     show_message(m)
+care.render_chat(s, pid)
 
 error = st.session_state.get("chat_error")
 pending = pending_user_message(s, pid)

@@ -9,7 +9,7 @@ import streamlit as st
 from companion import ProviderError, make_provider
 from companion.openai_provider import check_connection
 from memory import settings
-from ui import state
+from ui import care_settings, state
 
 s = state.store()
 cfg = state.provider_settings(s)
@@ -80,6 +80,8 @@ if right.button("Test connection", key="settings_test"):
                 st.error(exc.message)
 
 st.caption(f"In use: {state.provider_settings(s).describe()}")
+
+care_settings.render(s)
 
 st.subheader("Your data")
 st.markdown(f"Data folder: `{s.data_dir}`")
