@@ -1,9 +1,10 @@
 """The lock screen: asked on every new browser session and again after idle minutes.
 
-`gate(s)` runs in app.py after `st.navigation` and before the sidebar and the page, so a
-locked session renders nothing but the lock screen. Activity is any full run of the app (a
-click, a message); a small fragment checks the clock every half minute so an idle window
-locks itself even when nobody touches it.
+`guard(s)` is called by `ui.state.store()`, which every page and app.py call before anything
+else, so a locked session renders nothing but the lock screen whichever way the page was
+reached. `gate(s)` in app.py adds a small fragment that checks the clock every half minute,
+so an idle window locks itself even when nobody touches it. Activity is any full run of the
+app (a click, a message).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from streamlit import config
+from streamlit.runtime.pages_manager import PagesManager
 
 from memory import passcode
 
@@ -18,7 +21,24 @@ MAX_TRIES = 5
 WAIT_SECONDS = 30
 
 
-def gate(s) -> None:
+def require_router() -> None:
+    """Make later runs go through app.py even when this one was started on a page's URL.
+
+    Streamlit still knows the old "pages/ folder" multipage mode: until some run in this
+    process has called `st.navigation`, a browser opening a page's URL directly (a restored
+    tab on /settings, a bookmark) runs `pages/settings.py` on its own, without the router
+    and the sidebar. This switches Streamlit to `st.navigation` routing and reruns so the
+    page is drawn through app.py. (`guard` protects the page in either mode.)
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        # AppTest starts every run in that mode and a rerun would drop the click being
+        # tested, so under AppTest the page simply runs on its own, guarded all the same.
+        if not config.get_option("global.appTest"):
+            st.rerun()
+
+
+def guard(s) -> None:
     """Stop the run at the lock screen unless this session is unlocked and recently active."""
     if not passcode.is_set(s):
         return
@@ -30,11 +50,17 @@ def gate(s) -> None:
         st.session_state["lock_reason"] = "idle"
     if st.session_state.get("lock_unlocked"):
         st.session_state["lock_last_active"] = now
-        with st.sidebar:
-            _idle_watch(limit)
         return
     _lock_screen(s, now)
     st.stop()
+
+
+def gate(s) -> None:
+    """For app.py: the guard, plus the watcher that locks an idle window by itself."""
+    guard(s)
+    if passcode.is_set(s):
+        with st.sidebar:
+            _idle_watch(passcode.idle_minutes(s) * 60)
 
 
 def unlock_this_session() -> None:

@@ -12,6 +12,7 @@ import streamlit as st
 from companion import config as provider_config
 from memory import DataFolderInUse, Store, StoreError, default_data_dir, personas
 from memory import settings as settings_store
+from ui import lock
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 USER_AVATAR = str(ASSETS / "user.png")
@@ -23,17 +24,20 @@ def _open_store(data_dir: str) -> Store:
 
 
 def store() -> Store:
-    """The store for this app's data folder; stops the page with a plain message if unusable."""
+    """The store for this app's data folder; stops the page with a plain message if unusable,
+    or at the lock screen when a passcode is due (see ui/lock.py)."""
+    lock.require_router()
     data_dir = str(default_data_dir().resolve())
     try:
-        return _open_store(data_dir)
+        s = _open_store(data_dir)
     except DataFolderInUse as exc:
         st.error(str(exc), icon="🔒")
         st.stop()
     except StoreError as exc:
         st.error(str(exc), icon="⚠️")
         st.stop()
-    raise AssertionError("unreachable")
+    lock.guard(s)
+    return s
 
 
 def secrets() -> dict:
