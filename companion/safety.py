@@ -172,6 +172,14 @@ def offline_crisis_reply(language: str | None = None, sample: str | None = None)
     return _load("care_messages.json")["offline_crisis_reply"][_language_of(language, sample)]
 
 
+def panel_text(sample: str | None = None) -> dict[str, str]:
+    """The helpline panel's heading, introduction and emergency line, in the user's language.
+
+    The emergency line holds `{emergency}` for the region's emergency number.
+    """
+    return _load("care_messages.json")["panel"][_language_of(None, sample)]
+
+
 # -- helplines ---------------------------------------------------------------------------------
 
 

@@ -22,13 +22,10 @@ def helpline_panel(s, persona_id: int) -> None:
     if concern is None or st.session_state.get("care_hidden_for") == concern.id:
         return
     region = safety.helplines(safety.region(s))
+    words = safety.panel_text(concern.content if concern.role == "user" else None)
     with st.container(border=True, key="care_helplines"):
-        st.markdown("#### 💗 You don't have to carry this alone")
-        st.markdown(
-            "If you are thinking about hurting yourself or ending your life, please talk to "
-            "someone now. These lines are free and confidential, and the people there want "
-            "to hear from you."
-        )
+        st.markdown(f"#### 💗 {words['heading']}")
+        st.markdown(words["intro"])
         for line in region.lines:
             parts = [f"**{escape_markdown(line.name)}**"]
             if line.phone:
@@ -41,10 +38,7 @@ def helpline_panel(s, persona_id: int) -> None:
             if line.url:
                 text += f"  \n[{escape_markdown(line.url)}]({line.url})"
             st.markdown(text)
-        st.markdown(
-            f"**In immediate danger?** Call {escape_markdown(region.emergency)} "
-            "or go to the nearest emergency department."
-        )
+        st.markdown(words["danger"].format(emergency=escape_markdown(region.emergency)))
         left, right = st.columns([3, 1], vertical_alignment="center")
         left.caption(
             f"Showing lines for {escape_markdown(region.name)}. Choose your region on "

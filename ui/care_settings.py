@@ -30,8 +30,9 @@ def _region(s) -> None:
         settings.set(s, "care_region", None if picked == AUTOMATIC else picked)
         st.toast("Helpline region saved.")
 
+    st.markdown("**Helplines**")
     st.selectbox(
-        "Helplines for",
+        "Show crisis lines for",
         codes,
         index=index,
         format_func=names.get,
@@ -53,6 +54,7 @@ def _budget(s) -> None:
         wellbeing.set_budget(s, amount if on else None)
         st.toast("Daily budget saved." if on else "Daily budget turned off.")
 
+    st.markdown("**Wellbeing**")
     on = st.toggle(
         "Gentle daily message budget",
         value=current is not None,
@@ -75,10 +77,11 @@ def _budget(s) -> None:
 
 def _passcode(s) -> None:
     if not passcode.is_set(s):
-        st.markdown("**Passcode** — off")
+        st.markdown("**Passcode**")
         st.caption(
-            "Ask for a passcode on every new browser session and after a while away. It keeps "
-            "the app's pages private on a shared computer; it does not encrypt the data folder."
+            "Off. Turn it on to be asked for a passcode in every new browser session and after "
+            "a while away. It keeps the app's pages private on a shared computer; it does not "
+            "encrypt the data folder."
         )
         with st.form("settings_passcode_new", clear_on_submit=True, border=False):
             code = st.text_input("New passcode", type="password", key="settings_passcode_new1")
@@ -94,7 +97,11 @@ def _passcode(s) -> None:
                     st.rerun()
         return
 
-    st.markdown("**Passcode** — on")
+    st.markdown("**Passcode**")
+    st.caption(
+        "🔒 On — asked in every new browser session and after the idle minutes below. It "
+        "does not encrypt the data folder."
+    )
 
     def save_idle() -> None:
         passcode.set_idle_minutes(s, st.session_state["settings_passcode_idle"])
@@ -108,13 +115,12 @@ def _passcode(s) -> None:
         key="settings_passcode_idle",
         on_change=save_idle,
     )
-    with st.form("settings_passcode_change", clear_on_submit=True, border=False):
+    with (
+        st.expander("Change or turn off the passcode"),
+        st.form("settings_passcode_change", clear_on_submit=True, border=False),
+    ):
         current = st.text_input("Current passcode", type="password", key="settings_passcode_old")
-        code = st.text_input(
-            "New passcode (leave empty to turn the passcode off)",
-            type="password",
-            key="settings_passcode_new1",
-        )
+        code = st.text_input("New passcode", type="password", key="settings_passcode_new1")
         again = st.text_input("Type it again", type="password", key="settings_passcode_new2")
         left, right = st.columns(2)
         change = left.form_submit_button("Change passcode", key="settings_passcode_change")

@@ -28,9 +28,9 @@ def test_crisis_words_bring_helplines_for_the_chosen_region(app, data_dir):
 
 def test_hiding_the_panel_keeps_it_hidden_until_new_crisis_words(app):
     app.chat_input[0].set_value("死にたい").run()
-    assert "You don't have to carry this alone" in texts(app)
+    assert "ひとりで抱え込まないで" in texts(app)  # in the user's language
     app.button(key="care_hide_helplines").click().run()
-    assert "You don't have to carry this alone" not in texts(app)
+    assert "ひとりで抱え込まないで" not in texts(app)
     app.chat_input[0].set_value("I want to die").run()
     assert "You don't have to carry this alone" in texts(app)
 
@@ -40,6 +40,7 @@ def test_figures_of_speech_bring_no_panel(app):
     app.chat_input[0].set_value("死ぬほど笑った").run()
     assert not app.exception
     assert "You don't have to carry this alone" not in texts(app)
+    assert "ひとりで抱え込まないで" not in texts(app)
 
 
 def test_region_setting_changes_the_lines_shown(app):
