@@ -38,9 +38,10 @@ SAFETY_RULES = (
     "claim to be human if sincerely asked."
 )
 
-#: Characters of a streamed reply held back until the text before them has been screened,
-#: so that a harmful phrase is caught before any of it reaches the screen.
-HOLDBACK = 120
+#: Characters of a streamed reply held back until the text after them has arrived and been
+#: screened: a harmful phrase is caught when its last word arrives, before its words (the
+#: last HOLDBACK characters) reach the screen. Longer would make short replies stop streaming.
+HOLDBACK = 40
 
 #: A crisis message older than this no longer keeps the helpline panel on the chat page.
 PANEL_WINDOW = timedelta(hours=24)

@@ -14,10 +14,11 @@ def test_new_user_says_hello_and_the_offline_voice_answers(start_app, page, tmp_
     box.press("Enter")
 
     page.get_by_text("Hello Sora, I just got home from the aquarium 🐠").wait_for()
-    page.get_by_text("offline voice").first.wait_for()
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 2"
     )
+    # the stored reply (after the page reruns) carries the "offline voice" label
+    page.get_by_test_id("stChatMessage").last.get_by_text("offline voice").wait_for()
     wait_for_app(page)
     screenshot(page, "chat-first-reply")
     shown = page.get_by_test_id("stChatMessage").all_inner_texts()
