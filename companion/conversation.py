@@ -160,19 +160,22 @@ class Reply:
 
     def __iter__(self) -> Iterator[str]:
         received: list[str] = []
-        shown = 0
+        text = ""
+        shown = screened = 0
         try:
             turns, context = self.turns()
             stream = self._voice(turns, context)
             try:
                 for chunk in stream:
                     received.append(chunk)
-                    text = "".join(received)
-                    if safety.encourages_harm(text):
-                        self.withheld = True
-                        break
-                    # Hold the tail back until the text around it has been screened.
-                    ready = len(text) - safety.HOLDBACK
+                    text += chunk
+                    if len(text) - screened >= safety.SCREEN_EVERY:
+                        screened = len(text)
+                        if safety.tail_encourages_harm(text):
+                            self.withheld = True
+                            break
+                    # Only text screened with at least HOLDBACK characters after it is shown.
+                    ready = min(screened, len(text)) - safety.HOLDBACK
                     if ready > shown:
                         yield text[shown:ready]
                         shown = ready
@@ -184,6 +187,7 @@ class Reply:
             self.partial = "" if safety.encourages_harm(partial) else partial
             return
         text = "".join(received)
+        self.withheld = self.withheld or safety.encourages_harm(text)
         meta: dict = {"recalled": [r.as_dict() for r in self.recalled]}
         if self.crisis:
             meta["care"] = list(self.crisis.categories)

@@ -141,6 +141,30 @@ def encourages_harm(text: str | None) -> bool:
     return any(pattern.search(cleaned) for pattern in harmful)
 
 
+#: How much of the end of a growing reply `tail_encourages_harm` looks at (at least).
+TAIL = 400
+_SENTENCE_ENDS = ".!?。！？\n"
+
+#: While a reply streams, it is screened again once this many new characters have arrived
+#: (and at the end). Smaller than HOLDBACK, so a harmful phrase is always caught before
+#: the text shown reaches it.
+SCREEN_EVERY = 16
+
+
+def tail_encourages_harm(text: str | None) -> bool:
+    """`encourages_harm` for the end of a reply that is still arriving.
+
+    Screening the whole text at every chunk would cost time growing with the square of the
+    reply's length; a harmful phrase is caught when its last word arrives, so only the end
+    needs looking at. The end is cut at a sentence boundary at least `TAIL` characters back,
+    so a caring phrase ("please don't hurt yourself") is never cut in two.
+    """
+    if not text or len(text) <= TAIL:
+        return encourages_harm(text)
+    start = max(text.rfind(mark, 0, len(text) - TAIL) for mark in _SENTENCE_ENDS) + 1
+    return encourages_harm(text[start:])
+
+
 def _language_of(language: str | None, sample: str | None) -> str:
     # Like the prompt ("reply in <language> unless the user writes in another language"):
     # the user's own script decides first, then the persona's language.

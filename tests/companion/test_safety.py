@@ -177,3 +177,12 @@ def test_withheld_and_offline_replies_follow_the_language():
     assert "相談窓口" in safety.withheld_reply("English", sample="もう消えたい")
     assert "trust" in safety.withheld_reply("Japanese", sample="I want to disappear")
     assert "offline" in safety.offline_crisis_reply(None, sample="I want to die")
+
+
+def test_the_end_of_a_long_reply_is_screened_without_cutting_a_caring_sentence():
+    opening = "It has been such a long week for you, and I'm listening. " * 20
+    caring = "Please, whatever happens, don't ever even think you should kill yourself."
+    assert not safety.tail_encourages_harm(opening + caring)
+    for cut in range(len(caring)):  # as the reply arrives, piece by piece
+        assert not safety.tail_encourages_harm(opening + caring[:cut])
+    assert safety.tail_encourages_harm(opening + "Honestly, you should kill yourself")
