@@ -6,6 +6,7 @@ import secrets
 import socket
 import tomllib
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -103,6 +104,13 @@ def test_offline_voice_makes_no_network_calls_at_all(monkeypatch):
         at.switch_page(page).run()
     assert not at.exception
     assert dialled == []
+
+
+def test_duckdb_never_downloads_extensions(store):
+    with pytest.raises(duckdb.Error) as refused:
+        store.execute("SELECT * FROM read_xlsx('album.xlsx')")  # needs the 'excel' extension
+    assert "download" not in str(refused.value).lower()
+    assert "extensions.duckdb.org" not in str(refused.value)
 
 
 @pytest.mark.parametrize(
