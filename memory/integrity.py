@@ -26,18 +26,17 @@ def set_aside_unreferenced_photos(store) -> list[Path]:
     folder = store.photos_dir
     if not folder.is_dir():
         return []
-    files = []
-    for path in folder.rglob("*"):
-        match = _CONTENT_NAME.match(path.name)
-        if match and path.is_file():
-            files.append((path, match.group(1)))
+    files: list[tuple[str, str]] = []  # (directory, file name) of content-named files
+    for directory, _, names in os.walk(folder):
+        files.extend((directory, name) for name in names if _CONTENT_NAME.match(name))
     if not files:
         return []
     known = {row[0] for row in store.execute("SELECT DISTINCT sha256 FROM photos").fetchall()}
     moved: list[Path] = []
-    for path, sha in sorted(files):
-        if sha in known:
+    for directory, name in sorted(files):
+        if name[:64] in known:
             continue
+        path = Path(directory) / name
         target = store.data_dir / UNREFERENCED / path.relative_to(folder)
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
