@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import demo, sidebar, state
+from ui import demo, lock, sidebar, state
 
 st.set_page_config(page_title="Kizuna", page_icon="💞", layout="centered")
 
@@ -24,5 +24,6 @@ pages = {
 }
 page = st.navigation(pages)
 demo.banner(store)
+lock.gate(store)
 sidebar.render(store)
 page.run()

@@ -3,6 +3,11 @@
 The user's words are committed before any model call. A reply is stored only when the stream
 finished; a failed or cut-off stream stores nothing (the partial text is kept on the `Reply`
 for display only) and the user's message stays, ready for a retry.
+
+Care comes first (see `companion.safety`): crisis language in the user's words adds caring
+instructions to the prompt and sets `Reply.crisis`; a reply that encourages self-harm is
+withheld — never stored, and held back from the stream before any of it shows — and a caring
+message is stored in its place (`Reply.withheld`).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from companion import safety
 from companion.prompt import history_turns, system_prompt
 from companion.provider import Image, ProviderError, Turn
 from memory import messages, personas, photos, recall
@@ -72,7 +78,10 @@ class Reply:
 
     Iterate it (e.g. with `st.write_stream`) to receive text chunks. Iteration never raises
     for provider failures: afterwards `message` holds the stored reply, or `error` holds a
-    `ProviderError` whose `message` is one plain sentence.
+    `ProviderError` whose `message` is one plain sentence. `crisis` is the crisis language
+    found in the user's message (None when there is none): the page shows helplines for it.
+    `withheld` is True when the provider's reply encouraged self-harm and a caring message
+    was stored instead.
     """
 
     def __init__(
@@ -97,6 +106,10 @@ class Reply:
         self.partial = ""
         self.recalled: list = []
         self.persona = personas.current(store, user_message.persona_id)
+        self.crisis: safety.Crisis | None = (
+            safety.detect_crisis(user_message.content) if user_message.role == "user" else None
+        )
+        self.withheld = False
 
     def turns(self) -> tuple[list[Turn], PromptContext]:
         """The turns sent to the provider, and the context beside them."""
@@ -115,7 +128,13 @@ class Reply:
                 before_id=self.user_message.id,
             )
         ]
-        turns = [Turn("system", system_prompt(self.persona, today=today, recalled=self.recalled))]
+        care = [safety.crisis_instructions()] if self.crisis else []
+        turns = [
+            Turn(
+                "system",
+                system_prompt(self.persona, today=today, recalled=self.recalled, extra=care),
+            )
+        ]
         turns.extend(history_turns(history))
         images: tuple[Image, ...] = ()
         if self.user_message.photo_ids and self.provider.supports_images:
@@ -147,23 +166,64 @@ class Reply:
         except (LookupError, OSError):
             return None
 
+    def _voice(self, turns: list[Turn], context: PromptContext) -> Iterator[str]:
+        if self.crisis and self.provider.name == "offline":
+            # The offline voice composes from the persona's words and cannot answer a crisis
+            # with the care it needs, so it says the prepared caring words instead.
+            yield safety.offline_crisis_reply(self.persona.language, self.user_message.content)
+            return
+        yield from self.provider.stream(turns, temperature=self.temperature, context=context)
+
     def __iter__(self) -> Iterator[str]:
         received: list[str] = []
+        text = ""
+        shown = screened = 0
         try:
             turns, context = self.turns()
-            for chunk in self.provider.stream(turns, temperature=self.temperature, context=context):
-                received.append(chunk)
-                yield chunk
+            stream = self._voice(turns, context)
+            try:
+                for chunk in stream:
+                    received.append(chunk)
+                    text += chunk
+                    if len(text) - screened >= safety.SCREEN_EVERY:
+                        screened = len(text)
+                        if safety.tail_encourages_harm(text):
+                            self.withheld = True
+                            break
+                    # Only text screened with at least HOLDBACK characters after it is shown.
+                    ready = min(screened, len(text)) - safety.HOLDBACK
+                    if ready > shown:
+                        yield text[shown:ready]
+                        shown = ready
+            finally:
+                stream.close()
         except ProviderError as exc:
             self.error = exc
-            self.partial = exc.partial or "".join(received)
+            partial = exc.partial or "".join(received)
+            self.partial = "" if safety.encourages_harm(partial) else partial
             return
         text = "".join(received)
-        if not text.strip():
-            self.error = ProviderError(
-                "server", "The model answered with an empty reply. Nothing was saved; try again."
+        self.withheld = self.withheld or safety.encourages_harm(text)
+        meta: dict = {"recalled": [r.as_dict() for r in self.recalled]}
+        if self.crisis:
+            meta["care"] = list(self.crisis.categories)
+        if self.withheld:
+            text = safety.withheld_reply(self.persona.language, self.user_message.content)
+            meta["withheld"] = True
+            yield ("\n\n" if shown else "") + text
+        else:
+            if not text.strip():
+                self.error = ProviderError(
+                    "server",
+                    "The model answered with an empty reply. Nothing was saved; try again.",
+                )
+                return
+            if len(text) > shown:
+                yield text[shown:]
+        if self.crisis:
+            messages.update_meta(
+                self.store, self.user_message.id, crisis=list(self.crisis.categories)
             )
-            return
         self.message = messages.add(
             self.store,
             self.user_message.persona_id,
@@ -174,7 +234,7 @@ class Reply:
             model=self.provider.model,
             persona_version_id=self.persona.id,
             reply_to=self.user_message.id,
-            meta={"recalled": [r.as_dict() for r in self.recalled]},
+            meta=meta,
         )
         if self.replaces is not None:
             messages.delete(self.store, self.replaces)

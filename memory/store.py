@@ -73,12 +73,16 @@ class Store:
         # Timestamps are stored as instants and handed to Python in UTC; the user's own
         # zone is applied explicitly where days are counted (see memory.settings.timezone).
         con.execute("SET GLOBAL TimeZone = 'UTC'")
+        # No network: DuckDB would otherwise download a missing extension on first use.
+        con.execute("SET GLOBAL autoinstall_known_extensions = false")
         store = cls(data_dir, con)
         if migrate:
+            from memory.integrity import set_aside_unreferenced_photos
             from memory.migrations import migrate as run_migrations
 
             run_migrations(store)
             store.cleanup_interrupted_writes()
+            set_aside_unreferenced_photos(store)
         return store
 
     def close(self) -> None:

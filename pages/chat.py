@@ -9,7 +9,7 @@ import streamlit as st
 from companion import Reply, Upload, send
 from companion.conversation import regenerate_target
 from memory import messages, personas, photos
-from ui import demo, milestone_action, state
+from ui import care, demo, milestone_action, state
 from ui.text import escape_markdown
 
 PAGE = 40  # messages per "screenful"
@@ -158,6 +158,7 @@ for m in history:
         st.caption(f"— {_day_label(day)} —", text_alignment="center")
         last_day = day
     show_message(m)
+care.render_chat(s, pid)
 
 last_chat = next((m for m in reversed(history) if m.source == "chat"), None)
 if last_chat is None and history:

@@ -11,7 +11,7 @@ from companion import ProviderError, make_provider
 from companion.openai_provider import check_connection
 from memory import messages
 from memory import settings as settings_store
-from ui import state
+from ui import care_settings, state
 from ui.text import escape_markdown
 
 s = state.store()
@@ -147,6 +147,8 @@ photos_note = ""
 if in_force.provider == "openai":
     photos_note = " · photos sent" if in_force.vision else " · photos not sent"
 st.caption(escape_markdown(f"In use now: {in_force.describe()}{photos_note}"))
+
+care_settings.render(s)
 
 with st.container(border=True):
     st.subheader("Your data")

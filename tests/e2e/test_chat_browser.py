@@ -18,7 +18,6 @@ def test_new_user_says_hello_and_the_offline_voice_answers(start_app, page, tmp_
     box.fill("Hello Sora, I just got home from the aquarium 🐠")
     box.press("Enter")
     page.get_by_text("Hello Sora, I just got home from the aquarium 🐠").wait_for()
-    page.get_by_text("offline voice").first.wait_for()
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 2"
     )

@@ -1,0 +1,46 @@
+from memory import Store, messages, passcode, settings
+from tests.e2e.conftest import screenshot, wait_for_app
+
+
+def test_locked_app_opens_with_the_passcode_and_shows_helplines(start_app, page, tmp_path):
+    data = tmp_path / "data"
+    with Store.open(data) as s:
+        passcode.set_passcode(s, "kizuna-2468")
+        settings.set(s, "care_region", "JP")
+    app = start_app(data)
+
+    # a restored tab on a page's own URL is locked too
+    page.goto(app.url + "/settings")
+    wait_for_app(page)
+    page.get_by_text("Kizuna is locked").wait_for()
+    assert page.get_by_text("Companion's voice").count() == 0
+    page.get_by_label("Passcode").fill("not-it")
+    page.get_by_role("button", name="Unlock").click()
+    page.get_by_text("That passcode isn't right").wait_for()
+    screenshot(page, "lock-wrong-code")
+    page.get_by_label("Passcode").fill("kizuna-2468")
+    page.get_by_role("button", name="Unlock").click()
+    page.get_by_text("Change or turn off the passcode").wait_for()
+    page.get_by_test_id("stSidebar").get_by_text("Sora").wait_for()
+    wait_for_app(page)
+    heading = page.get_by_role("heading", name="Care and privacy")
+    heading.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    screenshot(page, "settings-care")
+
+    page.get_by_role("link", name="Chat").click()
+    wait_for_app(page)
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill("最近ずっとつらくて、もう消えたい")
+    box.press("Enter")
+    page.get_by_text("ひとりで抱え込まないで").wait_for()
+    wait_for_app(page)
+    screenshot(page, "chat-helplines")
+    panel = page.locator(".st-key-care_helplines").inner_text()
+    assert "0570-783-556" in panel and "TELL Lifeline" in panel and "119" in panel
+    app.stop()
+
+    with Store.open(data) as s:
+        stored = messages.recent(s, 1)
+    assert [m.role for m in stored] == ["user", "companion"]
+    assert stored[0].meta == {"crisis": ["disappear"]}

@@ -1,0 +1,143 @@
+"""Settings → Care and privacy: helpline region, the gentle daily budget, the passcode."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from companion import safety
+from memory import passcode, settings, wellbeing
+from ui import lock
+
+AUTOMATIC = "auto"
+
+
+def render(s) -> None:
+    """The Care and privacy section of the Settings page."""
+    st.subheader("Care and privacy")
+    _region(s)
+    _budget(s)
+    _passcode(s)
+
+
+def _region(s) -> None:
+    names = {AUTOMATIC: "Automatic (from your time zone)"} | safety.regions()
+    chosen = settings.get(s, "care_region")
+    codes = list(names)
+    index = codes.index(chosen) if chosen in names else 0
+
+    def save() -> None:
+        picked = st.session_state["settings_care_region"]
+        settings.set(s, "care_region", None if picked == AUTOMATIC else picked)
+        st.toast("Helpline region saved.")
+
+    st.markdown("**Helplines**")
+    st.selectbox(
+        "Show crisis lines for",
+        codes,
+        index=index,
+        format_func=names.get,
+        key="settings_care_region",
+        on_change=save,
+        help="If you write about wanting to die or hurt yourself, the chat shows crisis lines "
+        "for this region.",
+    )
+    if chosen not in names or chosen == AUTOMATIC:
+        st.caption(f"Now showing: {safety.helplines(safety.region(s)).name}")
+
+
+def _budget(s) -> None:
+    current = wellbeing.budget(s)
+
+    def save() -> None:
+        on = st.session_state["settings_budget_on"]
+        amount = st.session_state.get("settings_budget", current or 100)
+        wellbeing.set_budget(s, amount if on else None)
+        st.toast("Daily budget saved." if on else "Daily budget turned off.")
+
+    st.markdown("**Wellbeing**")
+    on = st.toggle(
+        "Gentle daily message budget",
+        value=current is not None,
+        key="settings_budget_on",
+        on_change=save,
+        help="Opt-in. Past the number you choose, the chat shows a soft note — nothing is "
+        "ever blocked.",
+    )
+    if on:
+        st.number_input(
+            "Messages you send per day",
+            min_value=1,
+            max_value=10_000,
+            value=current or 100,
+            step=10,
+            key="settings_budget",
+            on_change=save,
+        )
+
+
+def _passcode(s) -> None:
+    if not passcode.is_set(s):
+        st.markdown("**Passcode**")
+        st.caption(
+            "Off. Turn it on to be asked for a passcode in every new browser session and after "
+            "a while away. It keeps the app's pages private on a shared computer; it does not "
+            "encrypt the data folder."
+        )
+        with st.form("settings_passcode_new", clear_on_submit=True, border=False):
+            code = st.text_input("New passcode", type="password", key="settings_passcode_new1")
+            again = st.text_input("Type it again", type="password", key="settings_passcode_new2")
+            if st.form_submit_button("Turn on passcode", key="settings_passcode_set"):
+                problem = passcode.check_new(code, again)
+                if problem:
+                    st.error(problem)
+                else:
+                    passcode.set_passcode(s, code)
+                    lock.unlock_this_session()
+                    st.toast("Passcode on. Kizuna will ask for it in every new session.", icon="🔒")
+                    st.rerun()
+        return
+
+    st.markdown("**Passcode**")
+    st.caption(
+        "🔒 On — asked in every new browser session and after the idle minutes below. It "
+        "does not encrypt the data folder."
+    )
+
+    def save_idle() -> None:
+        passcode.set_idle_minutes(s, st.session_state["settings_passcode_idle"])
+        st.toast("Saved.")
+
+    st.number_input(
+        "Ask again after this many idle minutes",
+        min_value=1,
+        max_value=24 * 60,
+        value=passcode.idle_minutes(s),
+        key="settings_passcode_idle",
+        on_change=save_idle,
+    )
+    with (
+        st.expander("Change or turn off the passcode"),
+        st.form("settings_passcode_change", clear_on_submit=True, border=False),
+    ):
+        current = st.text_input("Current passcode", type="password", key="settings_passcode_old")
+        code = st.text_input("New passcode", type="password", key="settings_passcode_new1")
+        again = st.text_input("Type it again", type="password", key="settings_passcode_new2")
+        left, right = st.columns(2)
+        change = left.form_submit_button("Change passcode", key="settings_passcode_change")
+        off = right.form_submit_button("Turn passcode off", key="settings_passcode_off")
+        if change or off:
+            if not passcode.verify(s, current):
+                st.error("The current passcode isn't right; nothing was changed.")
+            elif off:
+                passcode.clear(s)
+                st.toast("Passcode off. Kizuna opens without asking.", icon="🔓")
+                st.rerun()
+            else:
+                problem = passcode.check_new(code, again)
+                if problem:
+                    st.error(problem)
+                else:
+                    passcode.set_passcode(s, code)
+                    lock.unlock_this_session()
+                    st.toast("Passcode changed.", icon="🔒")
+                    st.rerun()

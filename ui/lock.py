@@ -1,0 +1,121 @@
+"""The lock screen: asked on every new browser session and again after idle minutes.
+
+`guard(s)` is called by `ui.state.store()`, which every page and app.py call before anything
+else, so a locked session renders nothing but the lock screen whichever way the page was
+reached. `gate(s)` in app.py adds a small fragment that checks the clock every half minute,
+so an idle window locks itself even when nobody touches it. Activity is any full run of the
+app (a click, a message).
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+from streamlit import config
+from streamlit.runtime.pages_manager import PagesManager
+
+from memory import passcode
+
+MAX_TRIES = 5
+WAIT_SECONDS = 30
+
+
+def require_router() -> None:
+    """Make later runs go through app.py even when this one was started on a page's URL.
+
+    Streamlit still knows the old "pages/ folder" multipage mode: until some run in this
+    process has called `st.navigation`, a browser opening a page's URL directly (a restored
+    tab on /settings, a bookmark) runs `pages/settings.py` on its own, without the router
+    and the sidebar. This switches Streamlit to `st.navigation` routing and reruns so the
+    page is drawn through app.py. (`guard` protects the page in either mode.)
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        # AppTest starts every run in that mode and a rerun would drop the click being
+        # tested, so under AppTest the page simply runs on its own, guarded all the same.
+        if not config.get_option("global.appTest"):
+            st.rerun()
+
+
+def guard(s) -> None:
+    """Stop the run at the lock screen unless this session is unlocked and recently active."""
+    if not passcode.is_set(s):
+        return
+    now = time.time()
+    limit = passcode.idle_minutes(s) * 60
+    last = st.session_state.get("lock_last_active")
+    if st.session_state.get("lock_unlocked") and (last is None or now - last > limit):
+        st.session_state["lock_unlocked"] = False
+        st.session_state["lock_reason"] = "idle"
+    if st.session_state.get("lock_unlocked"):
+        st.session_state["lock_last_active"] = now
+        return
+    _lock_screen(s, now)
+    st.stop()
+
+
+def gate(s) -> None:
+    """For app.py: the guard, plus the watcher that locks an idle window by itself."""
+    guard(s)
+    if passcode.is_set(s):
+        with st.sidebar:
+            _idle_watch(passcode.idle_minutes(s) * 60)
+
+
+def unlock_this_session() -> None:
+    """Mark the current browser session as unlocked (after the passcode was typed or set)."""
+    st.session_state["lock_unlocked"] = True
+    st.session_state["lock_last_active"] = time.time()
+    for key in ("lock_reason", "lock_failures", "lock_wait_until"):
+        st.session_state.pop(key, None)
+
+
+@st.fragment(run_every=30)
+def _idle_watch(limit: float) -> None:
+    last = st.session_state.get("lock_last_active") or 0
+    if time.time() - last > limit:
+        st.session_state["lock_unlocked"] = False
+        st.session_state["lock_reason"] = "idle"
+        st.rerun(scope="app")
+
+
+def _lock_screen(s, now: float) -> None:
+    # Nothing of the app shows behind the lock: not even the page list in the sidebar.
+    st.html(
+        "<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
+        "[data-testid='stExpandSidebarButton']{display:none}</style>"
+    )
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.markdown("## 🔒 Kizuna is locked")
+        if st.session_state.get("lock_reason") == "idle":
+            st.caption("You were away for a while, so Kizuna locked itself.")
+        else:
+            st.caption("Type your passcode to open your conversations, album and journal.")
+        wait_until = st.session_state.get("lock_wait_until", 0)
+        with st.form("lock_form", clear_on_submit=True, border=True):
+            code = st.text_input("Passcode", type="password", key="lock_code")
+            submitted = st.form_submit_button("Unlock", type="primary", width="stretch")
+        if submitted:
+            if now < wait_until:
+                st.warning(f"Too many tries. Wait {int(wait_until - now) + 1} seconds.")
+            elif passcode.verify(s, code):
+                unlock_this_session()
+                st.rerun()
+            else:
+                failures = st.session_state.get("lock_failures", 0) + 1
+                st.session_state["lock_failures"] = failures
+                if failures >= MAX_TRIES:
+                    st.session_state["lock_failures"] = 0
+                    st.session_state["lock_wait_until"] = now + WAIT_SECONDS
+                    st.error(
+                        f"That passcode isn't right. Too many tries: wait {WAIT_SECONDS} "
+                        "seconds before the next one."
+                    )
+                else:
+                    st.error("That passcode isn't right. Try again.")
+        st.caption(
+            "Forgot it? On this computer, run `python -m memory passcode --clear` and start "
+            "Kizuna again. Your data stays exactly as it is."
+        )
