@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 
 from benchmarks.common import Result, print_table, scratch_dir, store_with_messages, timed
 from companion import safety
-from memory import Store, passcode, wellbeing
-from memory.integrity import set_aside_unreferenced_photos
+from memory import Store, passcode, photos, wellbeing
 
 SAMPLE = [
     "We walked through Korakuen Garden today and the plum blossoms were out",
@@ -69,7 +68,7 @@ def run(quick: bool = False) -> list[Result]:
             path.write_bytes(b"x")
             rows.append((sha, f"photos/{sha[:2]}/{sha}.jpg"))
         store.cursor().executemany("INSERT INTO photos (sha256, path) VALUES (?, ?)", rows)
-        sweep = timed(lambda: set_aside_unreferenced_photos(store), repeat=3)
+        sweep = timed(lambda: photos.sweep_unreferenced_files(store), repeat=3)
     results.append(
         Result(f"start-up photo sweep, {files:,} photos", sweep, "s", "≤ 1 s", sweep <= 1)
     )

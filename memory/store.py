@@ -77,12 +77,10 @@ class Store:
         con.execute("SET GLOBAL autoinstall_known_extensions = false")
         store = cls(data_dir, con)
         if migrate:
-            from memory.integrity import set_aside_unreferenced_photos
             from memory.migrations import migrate as run_migrations
 
             run_migrations(store)
             store.cleanup_interrupted_writes()
-            set_aside_unreferenced_photos(store)
         return store
 
     def close(self) -> None:
