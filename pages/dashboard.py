@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from memory import personas, stats
-from ui import charts, state
+from ui import care, charts, state
 from ui.text import escape_markdown
 
 st.set_page_config(layout="wide")
@@ -122,6 +122,8 @@ else:
         border=True,
         height="stretch",
     )
+
+    care.wellbeing_panel(s, persona_filter or pid)
 
     if data.range_is_empty:
         st.info(

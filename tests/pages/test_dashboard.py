@@ -68,6 +68,9 @@ def test_dashboard_shows_figures_and_every_chart(history, app):
     assert shown["Exchanges a day"] == f"{sum(range(3, 10)) / 7:,.1f}"
     assert shown["Current streak"] == "9 days"  # the first day has no reply, so no exchange
     assert shown["Messages in all"] == f"{sum(2 * k + 1 for k in range(10)):,}"
+    # the wellbeing panel counts today's own messages (ten, from 23:30 local)
+    assert shown["Messages you sent"] == "10"
+    assert "Time together today" in shown
 
     charts = figures(app)
     assert set(charts) == {
