@@ -5,15 +5,16 @@ import logging
 import secrets
 import socket
 import tomllib
+import zipfile
 
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from memory import Store, messages
+from memory import Store, backup, cards, exports, messages, personas
 from tests.conftest import ROOT
 from tests.openai_server import Answer
-from tests.pages.conftest import APP, PAGES
+from tests.pages.conftest import APP, PAGES, plain
 
 
 def test_streamlit_config_sends_no_usage_statistics_and_limits_uploads():
@@ -65,7 +66,31 @@ def test_api_key_never_reaches_the_data_folder_or_the_logs(
     with Store.open(data_dir) as s:
         assert messages.count(s) == 6
         s.execute(f"EXPORT DATABASE '{tmp_path / 'export'}' (FORMAT csv)")
+        # a backup zip (read member by member: compression would hide the key from a plain
+        # byte search) and every export a user can take away
+        zipped = backup.create(s, tmp_path / "backup.zip").path
+        pid = personas.list_personas(s)[0].id
+        exported = [
+            exports.chat_markdown(s, pid).encode(),
+            exports.chat_jsonl(s, pid).encode(),
+            exports.journal_markdown(s, pid).encode(),
+            cards.export_json(s, pid),
+            cards.export_png(s, pid),
+        ]
     on_disk += every_byte_under(tmp_path / "export")
+    unzipped = tmp_path / "unzipped"
+    with zipfile.ZipFile(zipped) as zf:
+        zf.extractall(unzipped)
+    # Parquet pages are compressed too: turn every table of the backup back into text.
+    con = duckdb.connect()
+    for parquet in unzipped.rglob("*.parquet"):
+        con.execute(
+            f"COPY (SELECT * FROM read_parquet('{parquet}')) TO '{parquet}.csv' (FORMAT csv)"
+        )
+    con.close()
+    in_backup = every_byte_under(unzipped)
+    assert b"did it save?" in in_backup
+    on_disk += in_backup + zipped.read_bytes() + b"".join(exported)
     assert b"did it save?" in on_disk
     out, err = capfd.readouterr()
     logged = caplog.text + out + err
@@ -124,7 +149,7 @@ def test_duckdb_never_downloads_extensions(store):
 def test_user_text_is_shown_as_typed_never_as_html(app, typed):
     app.chat_input[0].set_value(typed).run()
     assert not app.exception
-    assert [m.value.replace("\\", "") for m in app.markdown].count(typed) == 1
+    assert [plain(m.value) for m in app.markdown].count(typed) == 1
     for element in app.markdown:
         assert not element.proto.allow_html
 
