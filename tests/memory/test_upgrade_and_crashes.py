@@ -6,12 +6,15 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from benchmarks.bench_import import build_export
 from memory import Store, photos
+from memory.importers import chatgpt
 from memory.migrations import all_migrations, applied
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -162,3 +165,55 @@ def test_uploaded_file_names_never_form_paths(store, tmp_path):
     assert created
     inside = (store.photos_dir, store.thumbs_dir)
     assert all(any(p == f or f in p.parents for f in inside) for p in created)
+
+
+CHATGPT_IMPORTER = textwrap.dedent("""
+    import sys, time
+    from benchmarks.bench_import import build_export
+    from memory import Store, personas
+    from memory.importers import chatgpt
+
+    store = Store.open(sys.argv[1])
+    pid = personas.ensure_starter(store).id
+    export = chatgpt.parse(build_export(400, 100))
+
+    def progress(fraction, text):
+        if text.startswith("Saving"):
+            print("saving", flush=True)
+            time.sleep(float(sys.argv[2]))
+
+    chatgpt.import_conversations(store, export.conversations, pid, progress=progress)
+    print("done", flush=True)
+    time.sleep(120)
+""")
+
+
+@pytest.mark.parametrize("pause", [0.0, 0.3])
+def test_killed_chatgpt_import_lands_whole_or_not_at_all(data_dir, pause):
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHATGPT_IMPORTER, str(data_dir), str(pause)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "saving", child.stderr.read()
+        time.sleep(pause + 0.2)  # somewhere in the middle of the transaction, or just after
+    finally:
+        child.kill()  # SIGKILL: no clean-up code runs in the child
+        child.wait()
+
+    with Store.open(data_dir) as store:
+        count = store.execute(
+            "SELECT count(*) FROM messages WHERE source = 'import:chatgpt'"
+        ).fetchone()[0]
+        export = chatgpt.parse(build_export(400, 100))
+        expected = sum(len(c.messages) for c in export.conversations)
+        assert count in (0, expected)  # never half an import
+        pid = store.execute("SELECT min(id) FROM personas").fetchone()[0]
+        chatgpt.import_conversations(store, export.conversations, pid)
+        assert store.execute(
+            "SELECT count(*), count(DISTINCT external_id) FROM messages "
+            "WHERE source = 'import:chatgpt'"
+        ).fetchone() == (expected, expected)
