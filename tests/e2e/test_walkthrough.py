@@ -13,12 +13,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from memory import Store, messages, personas
+from PIL import Image as PILImage
+from PIL import ImageDraw
+
+from memory import Store, messages, outings, personas
 from tests.e2e.conftest import RunningApp, screenshot, wait_for_app
 from tests.openai_server import Answer, FakeOpenAI
 
-#: Sidebar entries, as app.py names them.
-PAGE_TITLES = ("Chat", "Album", "Timeline", "Dashboard", "Journal", "Persona", "Settings")
+#: Sidebar entries, as app.py names them, and the address each page lives at.
+PAGE_PATHS = {
+    "Chat": "",
+    "Album": "album",
+    "Timeline": "timeline",
+    "Dashboard": "dashboard",
+    "Journal": "journal",
+    "Persona": "persona",
+    "Settings": "settings",
+    "Backup & import": "data",
+}
+PAGE_TITLES = tuple(PAGE_PATHS)
 
 
 @dataclass
@@ -48,7 +61,7 @@ class Walk:
 def open_page(page, title: str) -> None:
     """Click a sidebar entry and wait until that page has been drawn."""
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
-    path = "" if title == PAGE_TITLES[0] else title.lower()
+    path = PAGE_PATHS[title]
     page.wait_for_url(lambda url: url.rstrip("/").endswith("/" + path) or not path)
     settle(page)
 
@@ -96,10 +109,15 @@ def step_shape_the_persona(walk: Walk) -> None:
     walk.page.get_by_label("What they call you").fill("Alex")
     walk.page.get_by_label("Mannerisms").fill("Hums when she is happy.")
     walk.page.get_by_role("button", name="Save as a new version").click()
-    walk.page.get_by_text("Version 2 is in force").wait_for()
-    walk.page.get_by_text("Compare", exact=True).wait_for()  # the versions side by side
-    wait_for_app(walk.page)
+    walk.page.get_by_text("version 2 in force").wait_for()
+    settle(walk.page)
     walk.shot("02-persona-saved")
+    walk.page.get_by_role("tab", name="🕰️ Versions").click()
+    # the two versions side by side, with the way back to the first
+    walk.page.get_by_role("button", name="Restore v1 (saved as a new version)").wait_for()
+    assert walk.page.get_by_text("changed").count() >= 2  # mannerisms and name for the user
+    settle(walk.page)
+    walk.shot("02b-persona-versions")
 
 
 def step_chat_with_a_streamed_reply(walk: Walk) -> None:
@@ -121,16 +139,95 @@ def step_chat_with_a_streamed_reply(walk: Walk) -> None:
 
 
 def step_every_page_renders(walk: Walk) -> None:
-    for number, title in enumerate(PAGE_TITLES, start=4):
+    for number, title in enumerate(PAGE_TITLES, start=11):
         walk.open(title)
         assert not walk.page.get_by_test_id("stException").count(), title
         walk.shot(f"{number:02d}-{title.lower()}")
+
+
+def step_log_an_outing_with_photos(walk: Walk) -> None:
+    walk.model.default = Answer(chunks=["What a ", "lovely ", "garden, ", "Alex."])
+    walk.open("Album")
+    folder = walk.data_dir.parent / "phone"
+    folder.mkdir(exist_ok=True)
+    files = []
+    for name, colour in (("pond.jpg", (40, 120, 70)), ("teahouse.jpg", (180, 120, 60))):
+        img = PILImage.new("RGB", (1200, 900), colour)
+        ImageDraw.Draw(img).ellipse((300, 200, 900, 700), fill=(240, 240, 220))
+        img.save(folder / name, "JPEG", quality=85)
+        files.append(str(folder / name))
+    walk.page.get_by_label("Title").fill("Korakuen Garden")
+    walk.page.get_by_label("Place").fill("Okayama")
+    walk.page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(files)
+    walk.page.get_by_text("teahouse.jpg").wait_for()
+    walk.page.get_by_role("button", name="Save outing").click()
+    walk.page.get_by_role("heading", name="Korakuen Garden").wait_for()
+    walk.page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stImage\"] img')]"
+        ".filter(i => i.complete && i.naturalWidth > 0).length >= 2"
+    )
+    walk.page.get_by_text("What a lovely garden, Alex.").first.wait_for()
+    settle(walk.page)
+    walk.shot("05-album-outing")
+    walk.notes["album_text"] = walk.page.inner_text("[data-testid='stMain']")
+
+
+def step_timeline_shows_the_outing(walk: Walk) -> None:
+    walk.open("Timeline")
+    walk.page.get_by_text("Korakuen Garden").first.wait_for()
+    walk.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 1")
+    settle(walk.page)
+    walk.shot("06-timeline")
+
+
+def step_dashboard_draws_its_charts(walk: Walk) -> None:
+    walk.open("Dashboard")
+    walk.page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4"
+    )
+    settle(walk.page)
+    walk.shot("07-dashboard")
+    assert walk.page.get_by_test_id("stMetric").count() >= 8
+
+
+def step_back_up_and_restore(walk: Walk) -> None:
+    walk.open("Backup & import")
+    walk.page.get_by_role("button", name="Back up now").click()
+    walk.page.get_by_text("Backed up").first.wait_for()
+    settle(walk.page)
+    walk.shot("08-backup-made")
+
+    # Something said after the backup, which restoring the backup takes away again.
+    walk.model.default = Answer(chunks=["Noted."])
+    walk.open("Chat")
+    box = walk.page.get_by_test_id("stChatInputTextArea")
+    box.fill("This message is newer than the backup")
+    box.press("Enter")
+    walk.page.get_by_test_id("stChatMessage").last.get_by_text("Noted.").wait_for()
+    settle(walk.page)
+
+    walk.open("Backup & import")
+    walk.page.get_by_text("A backup in this data folder").click()
+    settle(walk.page)
+    walk.page.get_by_role("button", name="Restore this backup…").click()
+    walk.page.get_by_role("button", name="Yes, replace my data").click()
+    walk.page.get_by_text("Restored").first.wait_for()
+    settle(walk.page)
+    walk.shot("09-restored")
+    walk.open("Chat")
+    walk.page.get_by_text("I walked through Korakuen Garden today").first.wait_for()
+    assert walk.page.get_by_text("This message is newer than the backup").count() == 0
+    walk.shot("10-chat-after-restore")
 
 
 STEPS = [
     step_first_start,
     step_shape_the_persona,
     step_chat_with_a_streamed_reply,
+    step_log_an_outing_with_photos,
+    step_timeline_shows_the_outing,
+    step_dashboard_draws_its_charts,
+    step_back_up_and_restore,
     step_every_page_renders,
 ]
 
@@ -151,9 +248,15 @@ def test_newcomer_walkthrough(start_app, page, fake_openai, tmp_path):
         (persona,) = personas.list_personas(s)
         pv = personas.current(s, persona.id)
         assert (pv.version, pv.user_name) == (2, "Alex")
-        stored = messages.recent(s, persona.id)
+        stored = messages.recent(s, persona.id, sources=("chat",))
         assert [(m.role, m.content) for m in stored][-1] == (
             "companion",
             "Okaeri, Alex! How was the garden?",
         )
         assert stored[-1].model == "fake-model"
+        assert outings.count(s, persona.id) == 1
+        outing = outings.get(s, 1)
+        assert (outing.title, outing.place) == ("Korakuen Garden", "Okayama")
+        responses = outings.responses(s, outing.id)
+        assert len(responses) == 3  # one per photo and one for the day
+        assert all(r.content == "What a lovely garden, Alex." for r in responses.values())
