@@ -7,7 +7,7 @@ import streamlit as st
 from companion import Reply, Upload, send
 from companion.conversation import pending_user_message, regenerate_target
 from memory import messages, personas, photos
-from ui import state
+from ui import recall_view, state
 from ui.text import escape_markdown
 
 PAGE = 40  # messages per "screenful"
@@ -58,6 +58,8 @@ def show_message(m: messages.Message) -> None:
             if st.button("Delete message", key=f"chat_del_{m.id}", icon="🗑️"):
                 st.session_state.chat_confirm_delete = m.id
                 st.rerun()
+            recall_view.remember_button(s, m)
+        recall_view.remembered(m)
     if st.session_state.get("chat_confirm_delete") == m.id:
         st.warning("Delete this message for good? This cannot be undone.")
         yes, no = st.columns(2)
@@ -88,6 +90,7 @@ def run_reply(user_message: messages.Message) -> None:
     st.rerun()
 
 
+recall_view.show_jump_day(s, pid, tz, show_message)
 history = messages.recent(s, pid, st.session_state.chat_limit)
 total = messages.count(s, pid)
 if total > len(history) and st.button(
