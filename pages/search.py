@@ -47,7 +47,8 @@ if not results.total:
     st.info(f"Nothing found for “{escape_markdown(query.strip())}”.", icon="🔎")
     st.stop()
 
-st.caption(f"{results.total:,} results, best first in each kind")
+found = "1 result" if results.total == 1 else f"{results.total:,} results"
+st.caption(f"{found}, best first in each kind")
 for kind, (icon, label) in SECTIONS.items():
     hits = results.by_kind.get(kind, [])
     if not hits:

@@ -11,7 +11,8 @@ from memory import journal
 from ui import recall_view
 from ui.text import escape_markdown
 
-MOOD_COLORS = ["#d9d9d9", "#d7301f", "#fc8d59", "#fee08b", "#91cf60", "#1a9850"]
+UNWRITTEN = "#f3e6eb"
+MOOD_COLORS = ["#b0b0b0", "#d7301f", "#fc8d59", "#fee08b", "#91cf60", "#1a9850"]
 
 
 def mood_label(mood: int | None) -> str:
@@ -53,7 +54,8 @@ def on_this_day(s, persona_id: int, today: date, tz, *, shown: int = 3) -> None:
                     if day.first_words
                     else ""
                 )
-                st.markdown(f"💬 {day.message_count:,} messages{words}")
+                count = "1 message" if day.message_count == 1 else f"{day.message_count:,} messages"
+                st.markdown(f"💬 {count}{words}")
                 if button.button(
                     "That day in chat", key=f"journal_otd_{day.day.isoformat()}", icon="💬"
                 ):
@@ -81,15 +83,20 @@ def calendar_figure(days: list[journal.DayMood], year: int, today: date) -> go.F
             entries = "1 entry" if found.entries == 1 else f"{found.entries} entries"
             hover[row][week] = f"{label}<br>{entries}, {mood}"
         elif current <= end:
+            z[row][week] = -1
             hover[row][week] = f"{label}<br>not written"
         current += timedelta(days=1)
+    # z: -1 not written, 0 written without a mood, 1–5 the day's mood
     scale = [
-        [0.0, MOOD_COLORS[0]],
-        [0.15, MOOD_COLORS[0]],
-        [0.2, MOOD_COLORS[1]],
-        [0.4, MOOD_COLORS[2]],
-        [0.6, MOOD_COLORS[3]],
-        [0.8, MOOD_COLORS[4]],
+        [0.0, UNWRITTEN],
+        [0.08, UNWRITTEN],
+        [0.09, MOOD_COLORS[0]],
+        [0.25, MOOD_COLORS[0]],
+        [0.26, MOOD_COLORS[1]],
+        [1 / 3, MOOD_COLORS[1]],
+        [0.5, MOOD_COLORS[2]],
+        [2 / 3, MOOD_COLORS[3]],
+        [5 / 6, MOOD_COLORS[4]],
         [1.0, MOOD_COLORS[5]],
     ]
     month_ticks = [
@@ -103,7 +110,7 @@ def calendar_figure(days: list[journal.DayMood], year: int, today: date) -> go.F
             hoverinfo="text",
             hovertemplate="%{text}<extra></extra>",
             colorscale=scale,
-            zmin=0,
+            zmin=-1,
             zmax=5,
             xgap=3,
             ygap=3,
@@ -111,7 +118,7 @@ def calendar_figure(days: list[journal.DayMood], year: int, today: date) -> go.F
         )
     )
     fig.update_layout(
-        height=210,
+        height=180,
         margin=dict(l=10, r=10, t=10, b=10),
         plot_bgcolor="rgba(0,0,0,0)",
         yaxis=dict(
@@ -132,14 +139,19 @@ def calendar_figure(days: list[journal.DayMood], year: int, today: date) -> go.F
     return fig
 
 
-def mood_figure(series: list[journal.DayMood]) -> go.Figure:
-    """Mood per written day, with a 7-day average line."""
+def mood_figure(series: list[journal.DayMood], *, window_days: int = 30) -> go.Figure:
+    """Mood per written day, with a rolling average that breaks across long gaps."""
     days = [d.day for d in series]
     moods = [d.mood for d in series]
-    rolling = []
-    for i in range(len(series)):
-        window = [d.mood for d in series if 0 <= (series[i].day - d.day).days < 7]
-        rolling.append(sum(window) / len(window))
+    line_x: list = []
+    line_y: list = []
+    for i, current in enumerate(series):
+        if i and (current.day - series[i - 1].day).days > window_days:
+            line_x.append(None)  # no line across a month without entries
+            line_y.append(None)
+        window = [d.mood for d in series[: i + 1] if (current.day - d.day).days < window_days]
+        line_x.append(current.day)
+        line_y.append(sum(window) / len(window))
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -147,20 +159,19 @@ def mood_figure(series: list[journal.DayMood]) -> go.Figure:
             y=moods,
             mode="markers",
             name="that day",
-            marker=dict(
-                size=8, color=moods, colorscale=[c for c in MOOD_COLORS[1:]], cmin=1, cmax=5
-            ),
+            marker=dict(size=8, color=moods, colorscale=MOOD_COLORS[1:], cmin=1, cmax=5),
             hovertemplate="%{x|%d %b %Y}: %{y:.1f}<extra></extra>",
         )
     )
     fig.add_trace(
         go.Scatter(
-            x=days,
-            y=rolling,
+            x=line_x,
+            y=line_y,
             mode="lines",
-            name="7-day average",
-            line=dict(color="#8c6bb1", width=2, shape="spline"),
-            hovertemplate="%{x|%d %b %Y}: %{y:.1f} (7-day average)<extra></extra>",
+            name=f"{window_days}-day average",
+            connectgaps=False,
+            line=dict(color="#8c6bb1", width=2.5),
+            hovertemplate=f"%{{x|%d %b %Y}}: %{{y:.1f}} ({window_days}-day average)<extra></extra>",
         )
     )
     fig.update_layout(
