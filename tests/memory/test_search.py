@@ -118,3 +118,13 @@ def test_other_companions_messages_are_not_searched(store, corpus):
     messages.add(store, other.persona_id, "user", "a secret concerto for someone else")
     found = search.search(store, corpus["pid"], "concerto").by_kind["message"]
     assert all("secret" not in h.text for h in found)
+
+
+def test_a_word_in_most_messages_lists_the_newest_holding_it(store, corpus):
+    pid = corpus["pid"]
+    added = [messages.add(store, pid, "user", f"tea number {i}").id for i in range(12)]
+    search.rebuild_index(store)
+    found = [h.id for h in search.search(store, pid, "tea").by_kind["message"]]
+    assert found[:3] == added[::-1][:3]
+    # recall has nothing distinctive to bring back from such a word
+    assert search.message_scores(store, pid, ["tea"], common_words=False) == []
