@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from memory import settings as settings_store
+
 KINDS = ("fact", "moment")
 MAX_CHARS = 2_000
 PINNED_LIMIT = 8
@@ -111,7 +113,11 @@ def remember_message(store, message) -> Memory:
         kind=kind,
         origin="message",
         message_id=message.id,
-        happened_on=message.created_at.date() if message.created_at else None,
+        happened_on=(
+            message.created_at.astimezone(settings_store.timezone(store)).date()
+            if message.created_at
+            else None
+        ),
     )
 
 
@@ -267,6 +273,7 @@ def propose_from_conversation(store, persona_id: int, *, look_back: int = 200) -
         """,
         [persona_id, look_back],
     ).fetchall()
+    tz = settings_store.timezone(store)
     added = 0
     with store.transaction() as cur:
         for message_id, content, created_at in rows:
@@ -276,7 +283,12 @@ def propose_from_conversation(store, persona_id: int, *, look_back: int = 200) -
             cur.execute(
                 "INSERT INTO memories (persona_id, kind, body, status, origin, message_id, "
                 "happened_on) VALUES (?, 'fact', ?, 'proposed', 'proposed', ?, ?)",
-                [persona_id, " ".join(sentences)[:MAX_CHARS], message_id, created_at.date()],
+                [
+                    persona_id,
+                    " ".join(sentences)[:MAX_CHARS],
+                    message_id,
+                    created_at.astimezone(tz).date(),
+                ],
             )
             added += 1
     return added

@@ -606,13 +606,22 @@ def small_hits(store, persona_id: int, terms, tz, limit: int) -> dict[str, list[
         ]
     scores = _direct(store, _OUTINGS_SQL, [persona_id], terms, limit)
     if scores:
+        ids = [i for i, _ in scores]
         rows = _rows_by_id(
             store,
-            f"SELECT o.id, o.title, o.place, o.happened_on, "
-            f"concat_ws(' — ', o.notes, src.captions, src.replies) "
-            f"FROM outings o JOIN ({_OUTINGS_PARTS_SQL}) src ON src.id = o.id "
-            "WHERE o.id IN (SELECT unnest(?::INTEGER[]))",
-            [persona_id, [i for i, _ in scores]],
+            f"""
+            SELECT o.id, o.title, o.place, o.happened_on,
+                   concat_ws(' — ', o.notes, c.captions, r.replies)
+            FROM outings o
+            LEFT JOIN (SELECT outing_id, string_agg(caption, ' ') AS captions FROM photos
+                       WHERE outing_id IN ({_marks(ids)}) AND caption IS NOT NULL
+                       GROUP BY outing_id) c ON c.outing_id = o.id
+            LEFT JOIN (SELECT outing_id, string_agg(content, ' ' ORDER BY id) AS replies
+                       FROM messages WHERE outing_id IN ({_marks(ids)}) AND role = 'companion'
+                       GROUP BY outing_id) r ON r.outing_id = o.id
+            WHERE o.id IN ({_marks(ids)})
+            """,
+            [*ids, *ids, *ids],
         )
         hits = []
         for i, s in scores:
@@ -626,12 +635,18 @@ def small_hits(store, persona_id: int, terms, tz, limit: int) -> dict[str, list[
         out["outing"] = hits
     scores = _direct(store, _JOURNAL_SQL, [persona_id], terms, limit)
     if scores:
+        ids = [i for i, _ in scores]
         rows = _rows_by_id(
             store,
-            f"SELECT j.id, j.body, j.written_on, src.text FROM journal_entries j "
-            f"JOIN ({_JOURNAL_SQL}) src ON src.id = j.id "
-            "WHERE j.id IN (SELECT unnest(?::INTEGER[]))",
-            [persona_id, [i for i, _ in scores]],
+            f"""
+            SELECT j.id, j.body, j.written_on, concat_ws(' ', j.body, r.replies)
+            FROM journal_entries j
+            LEFT JOIN (SELECT journal_entry_id, string_agg(content, ' ') AS replies
+                       FROM messages WHERE journal_entry_id IN ({_marks(ids)})
+                       GROUP BY journal_entry_id) r ON r.journal_entry_id = j.id
+            WHERE j.id IN ({_marks(ids)})
+            """,
+            [*ids, *ids],
         )
         out["journal"] = [
             Hit(
@@ -647,6 +662,11 @@ def small_hits(store, persona_id: int, terms, tz, limit: int) -> dict[str, list[
             if i in rows
         ]
     return out
+
+
+def _marks(values: Sequence) -> str:
+    """`?, ?, …` for an IN list of `values` (passed as parameters)."""
+    return ", ".join("?" * len(values))
 
 
 def _rows_by_id(store, sql: str, params: list) -> dict:
@@ -669,11 +689,12 @@ def message_hits(
     )
     if not scores:
         return []
+    ids = [i for i, _ in scores]
+    # a literal IN list (not a subquery) lets DuckDB skip row groups by their id range
     rows = _rows_by_id(
         store,
-        "SELECT id, role, content, created_at FROM messages "
-        "WHERE id IN (SELECT unnest(?::BIGINT[]))",
-        [[i for i, _ in scores]],
+        f"SELECT id, role, content, created_at FROM messages WHERE id IN ({_marks(ids)})",
+        ids,
     )
     hits = []
     for i, s in scores:

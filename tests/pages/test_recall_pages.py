@@ -133,3 +133,35 @@ def test_search_page_finds_both_languages_and_jumps_to_the_day(app, data_dir):
     app.button(key="chat_jump_back").click().run()
     assert not any("Thursday, 01 May 2025" in m.value for m in app.markdown)
     assert app.chat_input  # the latest conversation is back
+
+
+def test_journal_entry_with_a_photo_keeps_the_photo(app, data_dir):
+    import io
+
+    from PIL import Image
+
+    from memory import photos
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 200)).save(buffer, "PNG")
+    app.switch_page("pages/journal.py").run()
+    app.text_area(key="journal_body_0").input("Sunset at the river")
+    app.file_uploader(key="journal_photo_0").upload("sunset.png", buffer.getvalue(), "image/png")
+    app.button[0].click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    s = _store(data_dir)
+    [entry] = journal.list_entries(s, personas.list_personas(s)[0].id)
+    photo = photos.get(s, entry.photo_id)
+    assert photo.original_name == "sunset.png"
+    assert s.path_of(photo.path).is_file()
+
+
+def test_journal_refuses_a_file_that_is_not_a_photo_and_keeps_the_words(app, data_dir):
+    app.switch_page("pages/journal.py").run()
+    app.text_area(key="journal_body_0").input("Words worth keeping")
+    app.file_uploader(key="journal_photo_0").upload("fake.png", b"not an image", "image/png")
+    app.button[0].click().run()
+    assert any("not an image" in e.value for e in app.error)
+    assert app.text_area(key="journal_body_0").value == "Words worth keeping"
+    s = _store(data_dir)
+    assert journal.count(s, personas.list_personas(s)[0].id) == 0
