@@ -12,11 +12,27 @@ between two background rebuilds.
 
 from __future__ import annotations
 
+import os
+import statistics
 import sys
 import time
 
 from benchmarks.common import Result, print_table, scratch_dir, store_with_messages, timed
 from memory import messages, personas, recall, search
+
+REPEAT = 9
+
+
+def _samples(fn, repeat: int = REPEAT) -> tuple[float, float]:
+    """(best, median) wall time in seconds; the machine is shared, so both are printed."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times), statistics.median(times)
+
 
 TAIL = 5_000
 
@@ -93,40 +109,49 @@ def run(quick: bool = False) -> list[Result]:
     prompt = "do you remember the garden?"
     first = recall.for_prompt(store, pid, prompt)
     assert first and first[0].title.startswith("Korakuen Garden"), first[:1]
-    recall_s = timed(lambda: recall.for_prompt(store, pid, prompt), repeat=7)
-    recall_ja_s = timed(lambda: recall.for_prompt(store, pid, "後楽園の庭を覚えてる？"), repeat=7)
+    ja_prompt = "後楽園の庭を覚えてる？"
+    first_ja = recall.for_prompt(store, pid, ja_prompt)
+    assert first_ja and first_ja[0].title.startswith("Korakuen Garden"), first_ja[:1]
 
     def searched(text):
         return lambda: search.search(store, pid, text)
 
-    search_s = timed(searched("garden sea dinner"), repeat=7)
-    search_rare_s = timed(searched("message number 123456"), repeat=7)
-    search_ja_s = timed(searched("ラーメン"), repeat=7)
+    timings = [
+        ("recall, English prompt", lambda: recall.for_prompt(store, pid, prompt), 0.1),
+        ("recall, Japanese prompt", lambda: recall.for_prompt(store, pid, ja_prompt), 0.1),
+        ("search, words in every message", searched("garden sea dinner"), 0.2),
+        ("search, a rare word among common ones", searched("message number 123456"), 0.2),
+        ("search, Japanese", searched("ラーメン"), 0.2),
+    ]
+    ms = 1000.0
+    results = []
+    for label, fn, target in timings:
+        best, median = _samples(fn)
+        results.append(
+            Result(
+                f"{label}, {n:,} messages (median; best {best * ms:.0f} ms)",
+                median * ms,
+                "ms",
+                f"≤ {target * ms:.0f} ms",
+                median <= target,
+            )
+        )
 
     terms = search.query_terms(store, "message number 123456")
-    indexed_s = timed(lambda: search.message_scores(store, pid, terms), repeat=7)
-    scan_s = timed(lambda: search.message_scores(store, pid, terms, use_index=False), repeat=3)
-
-    ms = 1000.0
+    _, indexed_s = _samples(lambda: search.message_scores(store, pid, terms))
+    _, scan_s = _samples(lambda: search.message_scores(store, pid, terms, use_index=False), 3)
+    load = os.getloadavg()[0]
     return [
+        *results,
         Result(
-            f"recall, one English prompt, {n:,} messages",
-            recall_s * ms,
-            "ms",
-            "≤ 100 ms",
-            recall_s <= 0.1,
+            "messages: unindexed scan ÷ indexed (median)",
+            scan_s / indexed_s,
+            "×",
+            "> 1",
+            scan_s > indexed_s,
         ),
-        Result(
-            "recall, one Japanese prompt", recall_ja_s * ms, "ms", "≤ 100 ms", recall_ja_s <= 0.1
-        ),
-        Result("search, words in every message", search_s * ms, "ms", "≤ 200 ms", search_s <= 0.2),
-        Result("search, rare words", search_rare_s * ms, "ms", "≤ 200 ms", search_rare_s <= 0.2),
-        Result("search, Japanese (tail)", search_ja_s * ms, "ms", "≤ 200 ms", search_ja_s <= 0.2),
-        Result(
-            "messages: unindexed scan ÷ indexed", scan_s / indexed_s, "×", "> 1", scan_s > indexed_s
-        ),
-        Result("messages: unindexed scan", scan_s * ms, "ms", "(baseline)", True),
-        Result("index build (background)", build_s, "s", "(off the save path)", True),
+        Result("messages: unindexed scan (median)", scan_s * ms, "ms", "(baseline)", True),
+        Result("index build, in the background", build_s, "s", "(off the save path)", True),
         Result(
             "save a message, 1M ÷ 1k messages",
             save_large / save_small,
@@ -134,6 +159,7 @@ def run(quick: bool = False) -> list[Result]:
             "≤ 2×",
             save_large / save_small <= 2.0,
         ),
+        Result("machine load average (2 cores, shared)", load, "", "(context)", True),
     ]
 
 

@@ -136,13 +136,24 @@ def fts_extension_path() -> str:
     )
 
 
-def _load_fts(store) -> None:
-    if _loaded.get(store):
-        return
-    path = fts_extension_path()
-    # LOAD takes no parameters; the path comes from the installed package, never from input.
-    store.execute(f"LOAD '{path}'")
-    _loaded[store] = True
+def _load_fts(store) -> bool:
+    """Load the fts extension once per store; False when it cannot be loaded here.
+
+    Without it search still works — unstemmed words, every message scanned directly —
+    only slower on a large history.
+    """
+    if store in _loaded:
+        return _loaded[store]
+    import duckdb
+
+    try:
+        path = fts_extension_path()
+        # LOAD takes no parameters; the path comes from the installed package, not input.
+        store.execute(f"LOAD '{path}'")
+        _loaded[store] = True
+    except (ImportError, OSError, duckdb.Error):
+        _loaded[store] = False
+    return _loaded[store]
 
 
 # -- words ------------------------------------------------------------------------------------
@@ -159,15 +170,15 @@ def query_terms(store, text: str, *, for_recall: bool = False) -> list[str]:
     """
     if not text or not text.strip():
         return []
-    _load_fts(store)
+    stemming = _load_fts(store)
     words = store.execute("SELECT kizuna_search_words(?)", [text[:2000]]).fetchone()[0].split()
     stop = STOP_WORDS | RECALL_WORDS if for_recall else STOP_WORDS
     latin = [w for w in words if is_latin(w) and w not in stop and (len(w) > 1 or w.isdigit())]
     cjk = [w for w in words if not is_latin(w) and not (for_recall and w in RECALL_PAIRS)]
     if any(not _KANA_ONLY.match(w) for w in cjk):
         cjk = [w for w in cjk if not _KANA_ONLY.match(w)]
-    stems = []
-    if latin:
+    stems = latin
+    if latin and stemming:
         stems = [
             r[0]
             for r in store.execute(
@@ -282,7 +293,11 @@ def rebuild_index(store) -> IndexStatus:
     searches running meanwhile keep using the previous snapshot and the unindexed tail.
     Takes seconds for a million messages; call it from a background thread or the CLI.
     """
-    _load_fts(store)
+    if not _load_fts(store):
+        raise RuntimeError(
+            "DuckDB's full-text extension could not be loaded (is duckdb-extension-fts "
+            "installed at the same version as duckdb?). Search still works, more slowly."
+        )
     with _guard:
         lock = _build_locks.setdefault(store, threading.Lock())
     with lock:
@@ -462,12 +477,11 @@ def message_scores(
     """
     if not terms:
         return []
-    state = _state(store) if use_index else None
+    state = _state(store) if use_index and _load_fts(store) else None
     upto = state[1] if state else 0
     before = before_id if before_id is not None else 2**62
     n_index, in_index = 0, {}
     if state:
-        _load_fts(store)
         n_index, in_index = _index_df(store, state[0], terms)
     df_index = {t: df for t, (_, df) in in_index.items()}
     tail = _direct(

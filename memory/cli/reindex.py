@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from memory import search
 from memory.cli import open_store
 
@@ -14,7 +16,11 @@ def register(sub) -> None:
 
 def run(args) -> int:
     with open_store(args) as store:
-        status = search.rebuild_index(store)
+        try:
+            status = search.rebuild_index(store)
+        except RuntimeError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
         print(
             f"Indexed {status.docs:,} message{'' if status.docs == 1 else 's'} "
             f"in {status.build_seconds:.1f} s; "
