@@ -13,6 +13,7 @@ between two background rebuilds.
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -92,12 +93,22 @@ def _save_cost(store, pid: int) -> float:
 
 def run(quick: bool = False) -> list[Result]:
     n = 20_000 if quick else 1_000_000
-    small = store_with_messages(scratch_dir("recall-small"), 1_000)
+    small_dir, big_dir = scratch_dir("recall-small"), scratch_dir("recall")
+    try:
+        return _run(n, small_dir, big_dir)
+    finally:
+        shutil.rmtree(small_dir, ignore_errors=True)
+        shutil.rmtree(big_dir, ignore_errors=True)
+
+
+def _run(n: int, small_dir, big_dir) -> list[Result]:
+    small = store_with_messages(small_dir, 1_000)
     small_pid = personas.ensure_starter(small).id
     save_small = _save_cost(small, small_pid)
 
-    store = store_with_messages(scratch_dir("recall"), n)
+    store = store_with_messages(big_dir, n)
     pid = personas.ensure_starter(store).id
+    quick = n < 1_000_000
     _add_corpus(store, pid, 200 if quick else 10_000, 200 if quick else 5_000)
 
     started = time.perf_counter()
