@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from memory import search
+from memory import personas, search
 from ui import recall_view, state
 from ui.text import escape_markdown
 
 s = state.store()
 pid = state.persona_id(s)
+companion_name = personas.current(s, pid).name
 
 st.title("Search")
 query = st.text_input(
@@ -58,7 +59,9 @@ for kind, (icon, label) in SECTIONS.items():
         with st.container(border=True):
             text_col, button_col = st.columns([5, 2], vertical_alignment="center")
             day = hit.when.strftime("%a %d %b %Y") if hit.when else ""
-            title = hit.title if kind != "message" else ("You" if hit.role == "user" else "")
+            title = hit.title
+            if kind == "message":
+                title = "You" if hit.role == "user" else companion_name
             head = " · ".join(x for x in (escape_markdown(title), day) if x)
             text_col.caption(head or day)
             text_col.markdown(_snippet(hit))
