@@ -203,7 +203,9 @@ def _match_sql(latin: bool) -> str:
 
 def _match_params(term: str) -> list[str | None]:
     if is_latin(term):
-        return [term, r"(^|[^\p{Latin}0-9])" + re.escape(term)]
+        # Porter turns a final y into i ("happy" → "happi"); the text still says "happy"
+        prefix = term[:-1] if term.endswith("i") and len(term) > 3 else term
+        return [prefix, r"(^|[^\p{Latin}0-9])" + re.escape(prefix)]
     return [term, None]
 
 

@@ -128,3 +128,13 @@ def test_a_word_in_most_messages_lists_the_newest_holding_it(store, corpus):
     assert found[:3] == added[::-1][:3]
     # recall has nothing distinctive to bring back from such a word
     assert search.message_scores(store, pid, ["tea"], common_words=False) == []
+
+
+def test_stemmed_word_is_found_in_unindexed_text_too(store, corpus):
+    pid = corpus["pid"]
+    happy = messages.add(store, pid, "user", "I feel so happy today")
+    found = [h.id for h in search.search(store, pid, "happiness").by_kind["message"]]
+    assert found == [happy.id]
+    search.rebuild_index(store)
+    found = [h.id for h in search.search(store, pid, "happiness").by_kind["message"]]
+    assert found == [happy.id]
