@@ -15,6 +15,7 @@ PAGE = 10
 
 s = state.store()
 pid = state.persona_id(s)
+recall_view.forget_jump()  # coming back to the chat shows the latest messages
 pv = personas.current(s, pid)
 tz = state.tz(s)
 today = state.today(s)

@@ -10,6 +10,7 @@ from ui.text import escape_markdown
 
 s = state.store()
 pid = state.persona_id(s)
+recall_view.forget_jump()  # coming back to the chat shows the latest messages
 companion_name = personas.current(s, pid).name
 
 st.title("Search")

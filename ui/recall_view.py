@@ -74,6 +74,12 @@ def remembered(m) -> None:
                 st.caption(escape_markdown(item.text[:300]))
 
 
+def forget_jump() -> None:
+    """Leave the day view: the next visit to the chat shows the latest conversation."""
+    st.session_state.pop(JUMP_DAY, None)
+    st.session_state.pop(JUMP_MESSAGE, None)
+
+
 def jump_to_day(day: date, message_id: int | None = None) -> None:
     """Open the chat page on `day` (from search results)."""
     st.session_state[JUMP_DAY] = day.isoformat()
@@ -100,8 +106,7 @@ def show_jump_day(s, persona_id: int, tz, show_message) -> None:
     top = st.columns([3, 2], vertical_alignment="center")
     top[0].markdown(f"#### {day.strftime('%A, %d %B %Y')}")
     if top[1].button("Back to the conversation", key="chat_jump_back", icon="↩️"):
-        st.session_state.pop(JUMP_DAY, None)
-        st.session_state.pop(JUMP_MESSAGE, None)
+        forget_jump()
         st.rerun()
     if not found:
         st.info("No messages on this day.", icon="🗓️")

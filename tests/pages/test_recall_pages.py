@@ -135,6 +135,18 @@ def test_search_page_finds_both_languages_and_jumps_to_the_day(app, data_dir):
     assert app.chat_input  # the latest conversation is back
 
 
+def test_leaving_for_search_ends_the_day_view(app, data_dir):
+    s = _store(data_dir)
+    recall_corpus.load(s)
+    app.switch_page("pages/search.py").run()
+    app.text_input(key="search_query").input("violin concerto").run()
+    next(b for b in app.button if b.key.startswith("search_jump_message_")).click().run()
+    assert any("Thursday, 01 May 2025" in m.value for m in app.markdown)
+    app.switch_page("pages/search.py").run()
+    app.switch_page("pages/chat.py").run()
+    assert not any("Thursday, 01 May 2025" in m.value for m in app.markdown)
+
+
 def test_journal_entry_with_a_photo_keeps_the_photo(app, data_dir):
     import io
 
