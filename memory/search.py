@@ -2,10 +2,11 @@
 
 Design (measured in benchmarks/bench_recall.py):
 
-* Words. `kizuna_search_words` (a DuckDB macro, migration m031) turns text into words: Latin
-  runs as they are and Japanese runs as overlapping character pairs (後楽園 → 後楽 楽園), since
-  Japanese has no spaces. Queries go through the same macro, then English words are stemmed
-  with the fts extension's Porter stemmer and stop words are dropped.
+* Words. `kizuna_search_words` (a DuckDB macro, migration m031) turns text into words:
+  space-separated words (English, French, Russian, Korean, …) as they are, and Japanese runs
+  as overlapping character pairs (後楽園 → 後楽 楽園), since Japanese has no spaces.
+  Queries go through the same macro, then words are stemmed with the fts extension's Porter
+  stemmer and English stop words are dropped.
 * Messages (up to millions) are ranked with BM25 from DuckDB's fts extension
   (`duckdb-extension-fts`, loaded from its PyPI package, no download). The fts index is a
   snapshot: it is built over a copy of the messages' words up to `indexed_upto` and never
@@ -44,7 +45,8 @@ B = 0.75
 KINDS = ("memory", "outing", "journal", "message")
 
 _SNAPSHOTS = ("search_snap_a", "search_snap_b")
-_IGNORE = r"(\.|[^a-z0-9\p{Latin}\p{Han}\p{Hiragana}\p{Katakana}ー々])+"
+# The words are already clean and space-separated: the fts tokenizer only splits on spaces.
+_IGNORE = r"(\s)+"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々ー]")
 _KANA_ONLY = re.compile(r"^[\u3040-\u309fー]+$")
 
@@ -205,7 +207,7 @@ def _match_params(term: str) -> list[str | None]:
     if is_latin(term):
         # Porter turns a final y into i ("happy" → "happi"); the text still says "happy"
         prefix = term[:-1] if term.endswith("i") and len(term) > 3 else term
-        return [prefix, r"(^|[^\p{Latin}0-9])" + re.escape(prefix)]
+        return [prefix, r"(^|[\s\p{P}\p{S}\p{Han}\p{Hiragana}\p{Katakana}])" + re.escape(prefix)]
     return [term, None]
 
 

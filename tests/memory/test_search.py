@@ -138,3 +138,14 @@ def test_stemmed_word_is_found_in_unindexed_text_too(store, corpus):
     search.rebuild_index(store)
     found = [h.id for h in search.search(store, pid, "happiness").by_kind["message"]]
     assert found == [happy.id]
+
+
+@pytest.mark.parametrize("indexed", [False, True])
+def test_other_space_separated_scripts_are_searchable(store, corpus, indexed):
+    pid = corpus["pid"]
+    korean = messages.add(store, pid, "user", "오늘 친구와 바다에 갔어요")
+    russian = messages.add(store, pid, "user", "Мы гуляли в парке у реки")
+    if indexed:
+        search.rebuild_index(store)
+    assert search.search(store, pid, "바다에").by_kind["message"][0].id == korean.id
+    assert search.search(store, pid, "парке").by_kind["message"][0].id == russian.id
