@@ -15,6 +15,8 @@ pages = {
         st.Page("pages/timeline.py", title="Timeline", icon="🗓️"),
         st.Page("pages/dashboard.py", title="Dashboard", icon="📈"),
         st.Page("pages/journal.py", title="Journal", icon="📔"),
+        st.Page("pages/memories.py", title="Memories", icon="💭"),
+        st.Page("pages/search.py", title="Search", icon="🔎"),
     ],
     "Your companion": [
         st.Page("pages/persona.py", title="Persona", icon="🪞"),

@@ -1,14 +1,23 @@
 """What the companion remembers when it answers.
 
-`for_prompt` returns the few shared memories worth bringing into one reply. This first
-version offers the most recent outings; relevance ranking over memories, outings, journal
-and messages grows here (the prompt builder and the offline voice only see `Recalled`).
+`for_prompt` gathers, for what the user just said: the pinned memories (always), the few
+most relevant memories, outings (title, place, notes, photo captions and what the companion
+said about them), journal entries and past messages, and what happened on this date in
+earlier months and years. Relevance is `memory.search` (BM25 over English words and Japanese
+character pairs). Messages still in the prompt's recent history are not recalled again.
+The prompt builder, the offline voice and the "what I remembered" view see only `Recalled`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+
+from memory import journal, memories, search
+from memory import settings as settings_store
+
+#: Messages the prompt already carries as history (companion.conversation.HISTORY_LIMIT).
+HISTORY_WINDOW = 30
 
 
 @dataclass(frozen=True)
@@ -30,16 +39,102 @@ class Recalled:
             "when": self.when.isoformat() if self.when else None,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Recalled:
+        """The inverse of `as_dict` (for a reply's stored `meta`)."""
+        when = data.get("when")
+        return cls(
+            str(data.get("kind", "")),
+            int(data.get("id") or 0),
+            str(data.get("title", "")),
+            str(data.get("text") or ""),
+            date.fromisoformat(when) if when else None,
+        )
 
-def for_prompt(store, persona_id: int, text: str, *, limit: int = 3) -> list[Recalled]:
-    """The shared memories to offer the companion for a reply to `text`."""
-    rows = store.execute(
-        "SELECT id, title, place, happened_on, notes FROM outings WHERE persona_id = ? "
-        "ORDER BY happened_on DESC, id DESC LIMIT ?",
-        [persona_id, limit],
-    ).fetchall()
-    found = []
-    for outing_id, title, place, happened_on, notes in rows:
-        label = f"{title} ({place})" if place else title
-        found.append(Recalled("outing", outing_id, label, notes or "", happened_on))
-    return found
+
+def _short(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _from_hit(hit: search.Hit) -> Recalled:
+    if hit.kind == "outing":
+        return Recalled("outing", hit.id, hit.title, _short(hit.text, 400), hit.when)
+    if hit.kind == "memory":
+        return Recalled("memory", hit.id, _short(hit.text), hit.text, hit.when)
+    if hit.kind == "journal":
+        day = hit.when.strftime("%d %B %Y") if hit.when else ""
+        return Recalled(
+            "journal", hit.id, f"your journal entry of {day}", _short(hit.text, 400), hit.when
+        )
+    who = "you said" if hit.role == "user" else "I said"
+    return Recalled(
+        "message", hit.id, f"when {who} “{_short(hit.text, 60)}”", _short(hit.text, 400), hit.when
+    )
+
+
+def _history_start(store, persona_id: int) -> int | None:
+    row = store.execute(
+        "SELECT min(id) FROM (SELECT id FROM messages WHERE persona_id = ? "
+        "ORDER BY id DESC LIMIT ?)",
+        [persona_id, HISTORY_WINDOW],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def for_prompt(
+    store, persona_id: int, text: str, *, limit: int = 3, today: date | None = None
+) -> list[Recalled]:
+    """The shared memories to offer the companion for a reply to `text`, best first.
+
+    Relevant items come first (memories, outings and journal entries by score, then
+    messages), then one "on this day" item, then the pinned memories.
+    """
+    tz = settings_store.timezone(store)
+    today = today or datetime.now(tz).date()
+    found: list[Recalled] = []
+    terms = search.query_terms(store, text or "", for_recall=True)
+    if terms:
+        small = search.small_hits(store, persona_id, terms, tz, limit)
+        ranked = sorted(
+            (hit for kind in ("memory", "outing", "journal") for hit in small.get(kind, [])),
+            key=lambda h: -h.score,
+        )
+        found.extend(_from_hit(h) for h in ranked[: limit * 2])
+        found.extend(
+            _from_hit(h)
+            for h in search.message_hits(
+                store,
+                persona_id,
+                terms,
+                tz,
+                limit=limit,
+                before_id=_history_start(store, persona_id),
+                common_words=False,
+            )
+        )
+        search.refresh_in_background(store)
+    for past in journal.on_this_day(store, persona_id, today, tz, with_messages=False)[:1]:
+        for oid, title, place, notes in past.outings[:1]:
+            label = f"{title} ({place})" if place else title
+            found.append(
+                Recalled("outing", oid, f"{label}, {past.label} today", notes or "", past.day)
+            )
+        for entry in past.entries[:1]:
+            found.append(
+                Recalled(
+                    "journal",
+                    entry.id,
+                    f"your journal entry from {past.label} today",
+                    _short(entry.body, 400),
+                    past.day,
+                )
+            )
+    for memory in memories.pinned(store, persona_id):
+        found.append(
+            Recalled("memory", memory.id, _short(memory.body), memory.body, memory.happened_on)
+        )
+    unique: dict[tuple[str, int], Recalled] = {}
+    for item in found:
+        unique.setdefault((item.kind, item.id), item)
+    return list(unique.values())

@@ -9,7 +9,7 @@ import streamlit as st
 from companion import Reply, Upload, send
 from companion.conversation import regenerate_target
 from memory import messages, personas, photos
-from ui import care, demo, milestone_action, state
+from ui import care, demo, milestone_action, recall_view, state
 from ui.text import escape_markdown
 
 PAGE = 40  # messages per "screenful"
@@ -96,6 +96,8 @@ def show_message(m: messages.Message) -> None:
                 args=(m.id, more),
             )
             milestone_action.render(s, m, tz)
+            recall_view.remember_button(s, m)
+        recall_view.remembered(m)
     if st.session_state.get("chat_confirm_delete") == m.id:
         with st.container(border=True):
             st.markdown("**Delete this message for good?** This cannot be undone.")

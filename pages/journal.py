@@ -1,6 +1,224 @@
-"""Journal page (being built: see the open issue)."""
+"""Journal: a daily entry with a mood and a photo, the companion's reflection, and the past."""
+
+from __future__ import annotations
+
+from datetime import timedelta
 
 import streamlit as st
 
+from companion.journal import Reflection
+from memory import journal, personas, photos
+from ui import journal_view, recall_view, state
+from ui.text import escape_markdown
+
+PAGE = 10
+
+s = state.store()
+pid = state.persona_id(s)
+recall_view.forget_jump()  # coming back to the chat shows the latest messages
+pv = personas.current(s, pid)
+tz = state.tz(s)
+today = state.today(s)
+avatar = state.avatar_for(s, pv)
+
 st.title("Journal")
-st.info("This part of Kizuna is on its way. Your chats are already being kept safely.")
+st.caption(f"A few lines a day. {escape_markdown(pv.name)} reads each entry and answers.")
+
+journal_view.on_this_day(s, pid, today, tz)
+
+# -- write ------------------------------------------------------------------------------------
+form_n = st.session_state.get("journal_form_n", 0)
+with st.form(f"journal_write_{form_n}", border=True):
+    st.markdown("**Today's entry**")
+    left, right = st.columns([2, 3])
+    day = left.date_input(
+        "Day", value=today, max_value=today, key=f"journal_day_{form_n}", format="YYYY-MM-DD"
+    )
+    mood = right.radio(
+        "Mood",
+        [0, 1, 2, 3, 4, 5],
+        index=0,
+        format_func=lambda m: "—" if m == 0 else f"{journal.MOODS[m]} {m}",
+        horizontal=True,
+        key=f"journal_mood_{form_n}",
+    )
+    body = st.text_area(
+        "What happened today?",
+        key=f"journal_body_{form_n}",
+        height=140,
+        placeholder="How was your day? · 今日はどんな一日だった？",
+    )
+    upload = st.file_uploader(
+        "A photo (optional)",
+        type=["jpg", "jpeg", "png", "webp", "heic", "heif", "gif"],
+        key=f"journal_photo_{form_n}",
+    )
+    saved = st.form_submit_button("Save entry", type="primary", icon="📔")
+
+if saved:
+    photo_id = None
+    problem = None
+    if upload is not None:
+        try:
+            photo_id = photos.add(s, upload.getvalue(), original_name=upload.name).id
+        except photos.PhotoRejected as exc:
+            problem = f"Could not keep {upload.name}: {exc} Your words were not saved yet."
+    if problem:
+        st.error(problem, icon="⚠️")
+    else:
+        try:
+            entry = journal.add(s, pid, body, written_on=day, mood=mood or None, photo_id=photo_id)
+        except ValueError as exc:
+            st.error(str(exc), icon="⚠️")
+        else:
+            st.session_state["journal_form_n"] = form_n + 1
+            st.session_state["journal_reflect"] = {"id": entry.id, "replace": False}
+            st.rerun()
+
+
+def run_reflection(entry_id: int, replace: bool) -> None:
+    """Stream the companion's reflection on an entry, then show the page again."""
+    cfg = state.provider_settings(s)
+    reflection = Reflection(
+        s, state.provider(s), entry_id, temperature=cfg.temperature, replace=replace
+    )
+    with st.chat_message("assistant", avatar=avatar):
+        st.write_stream(reflection)
+    st.session_state.pop("journal_reflect", None)
+    if reflection.error is not None:
+        st.session_state["journal_error"] = {"id": entry_id, "message": reflection.error.message}
+    else:
+        st.session_state.pop("journal_error", None)
+    st.rerun()
+
+
+def show_entry(entry: journal.Entry, reflection) -> None:
+    editing = st.session_state.get("journal_editing") == entry.id
+    with st.container(border=True):
+        head = entry.written_on.strftime("%A %d %B %Y")
+        mood = journal_view.mood_label(entry.mood)
+        st.markdown(f"**{head}**" + (f" · {mood}" if mood else ""))
+        if editing:
+            new_body = st.text_area(
+                "Entry", value=entry.body, key=f"journal_edit_body_{entry.id}", height=140
+            )
+            new_mood = st.radio(
+                "Mood",
+                [0, 1, 2, 3, 4, 5],
+                index=entry.mood or 0,
+                format_func=lambda m: "—" if m == 0 else f"{journal.MOODS[m]} {m}",
+                horizontal=True,
+                key=f"journal_edit_mood_{entry.id}",
+            )
+            save, cancel, _ = st.columns([1, 1, 3])
+            if save.button("Save", key=f"journal_save_{entry.id}", type="primary"):
+                try:
+                    journal.update(s, entry.id, new_body, mood=new_mood or None)
+                except (ValueError, LookupError) as exc:
+                    st.error(str(exc), icon="⚠️")
+                else:
+                    st.session_state.pop("journal_editing", None)
+                    st.rerun()
+            if cancel.button("Cancel", key=f"journal_cancel_{entry.id}"):
+                st.session_state.pop("journal_editing", None)
+                st.rerun()
+            return
+        if entry.body:
+            st.markdown(escape_markdown(entry.body))
+        if entry.photo_id is not None:
+            photo = photos.get(s, entry.photo_id)
+            if photo is not None and s.path_of(photo.path).is_file():
+                st.image(str(s.path_of(photo.path)), width=320)
+        pending = st.session_state.get("journal_reflect")
+        if pending and pending["id"] == entry.id:
+            run_reflection(entry.id, pending["replace"])
+        elif reflection is not None:
+            with st.chat_message("assistant", avatar=avatar):
+                st.markdown(reflection.content)
+                label = "offline voice" if reflection.provider == "offline" else reflection.model
+                st.caption(f"{escape_markdown(pv.name)} · {escape_markdown(label or '')}")
+                recall_view.remembered(reflection)
+        error = st.session_state.get("journal_error")
+        if error and error["id"] == entry.id:
+            st.error(error["message"], icon="⚠️")
+        if st.session_state.get("journal_deleting") == entry.id:
+            st.warning("Delete this entry and its reflection for good? This cannot be undone.")
+            yes, no, _ = st.columns([1, 1, 3])
+            if yes.button("Yes, delete", key=f"journal_del_yes_{entry.id}", type="primary"):
+                journal.delete(s, entry.id)
+                st.session_state.pop("journal_deleting", None)
+                st.toast("Entry deleted.")
+                st.rerun()
+            if no.button("Keep it", key=f"journal_del_no_{entry.id}"):
+                st.session_state.pop("journal_deleting", None)
+                st.rerun()
+            return
+        again, edit, delete, _ = st.columns([2, 1, 1, 1])
+        if again.button(
+            "Regenerate" if reflection is not None else "Get a reflection",
+            key=f"journal_regen_{entry.id}",
+            icon="🔄",
+            width="stretch",
+        ):
+            st.session_state.pop("journal_error", None)
+            st.session_state["journal_reflect"] = {
+                "id": entry.id,
+                "replace": reflection is not None,
+            }
+            st.rerun()
+        if edit.button("Edit", key=f"journal_edit_{entry.id}", icon="✏️", width="stretch"):
+            st.session_state["journal_editing"] = entry.id
+            st.rerun()
+        if delete.button("Delete", key=f"journal_del_{entry.id}", icon="🗑️", width="stretch"):
+            st.session_state["journal_deleting"] = entry.id
+            st.rerun()
+
+
+# -- read back --------------------------------------------------------------------------------
+total = journal.count(s, pid)
+entries_tab, calendar_tab, mood_tab = st.tabs(["Entries", "Calendar", "Mood"])
+
+with entries_tab:
+    if not total:
+        st.info("No entries yet. Write the first one above — even one line is enough.", icon="📔")
+    limit = st.session_state.get("journal_limit", PAGE)
+    shown = journal.list_entries(s, pid, limit=limit)
+    found = journal.reflections(s, [e.id for e in shown])
+    for entry in shown:
+        show_entry(entry, found.get(entry.id))
+    if total > len(shown) and st.button(
+        f"Show older entries ({total - len(shown):,} more)", key="journal_more", icon="⬇️"
+    ):
+        st.session_state["journal_limit"] = limit + PAGE
+        st.rerun()
+
+with calendar_tab:
+    first = journal.first_day(s, pid)
+    years = list(range(today.year, (first or today).year - 1, -1))
+    year = st.selectbox("Year", years, key="journal_year") if len(years) > 1 else today.year
+    start = today.replace(year=year, month=1, day=1)
+    days = journal.written_days(s, pid, start, start.replace(month=12, day=31))
+    streak = 0
+    written = {d.day for d in journal.written_days(s, pid, today - timedelta(days=400), today)}
+    cursor = today if today in written else today - timedelta(days=1)
+    while cursor in written:
+        streak += 1
+        cursor -= timedelta(days=1)
+    summary = f"Written on {len(days)} day{'s' if len(days) != 1 else ''} in {year}"
+    if streak:
+        summary += f" · {streak}-day streak"
+    st.caption(summary + " · colour = mood, grey = no mood given")
+    st.plotly_chart(
+        journal_view.calendar_figure(days, year, today),
+        key="journal_calendar",
+        config={"displayModeBar": False},
+    )
+
+with mood_tab:
+    series = journal.mood_series(s, pid)
+    if len(series) < 2:
+        st.info("Give a mood to a few entries and their trend will show here.", icon="📈")
+    else:
+        st.plotly_chart(
+            journal_view.mood_figure(series), key="journal_mood", config={"displayModeBar": False}
+        )

@@ -11,6 +11,8 @@ PAGES = [
     "pages/timeline.py",
     "pages/dashboard.py",
     "pages/journal.py",
+    "pages/memories.py",
+    "pages/search.py",
     "pages/persona.py",
     "pages/settings.py",
 ]

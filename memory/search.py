@@ -1,0 +1,770 @@
+"""Search and relevance over everything kept with a companion, in English and in Japanese.
+
+Design (measured in benchmarks/bench_recall.py):
+
+* Words. `kizuna_search_words` (a DuckDB macro, migration m031) turns text into words:
+  space-separated words (English, French, Russian, Korean, …) as they are, and Japanese runs
+  as overlapping character pairs (後楽園 → 後楽 楽園), since Japanese has no spaces.
+  Queries go through the same macro, then words are stemmed with the fts extension's Porter
+  stemmer and English stop words are dropped.
+* Messages (up to millions) are ranked with BM25 from DuckDB's fts extension
+  (`duckdb-extension-fts`, loaded from its PyPI package, no download). The fts index is a
+  snapshot: it is built over a copy of the messages' words up to `indexed_upto` and never
+  touched when a message is saved. Messages after the snapshot — the "tail" — are searched
+  directly with `contains` on their text, which is cheap while the tail is small. When the
+  tail passes `TAIL_LIMIT` messages, the next search starts a rebuild in a background thread
+  into the *other* of two snapshot tables and switches over in one transaction, so searches
+  never wait for a build and saving a message never costs more than saving a message.
+* Outings, journal entries and memories are small tables (thousands of rows): they are
+  scanned directly with the same matching and the same BM25 weighting, so their text can be
+  edited freely without any index to maintain.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import threading
+import time
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from memory import settings as settings_store
+
+#: Messages after the indexed snapshot above which a background rebuild starts.
+TAIL_LIMIT = 20_000
+
+# BM25 parameters (the fts extension's defaults).
+K1 = 1.2
+B = 0.75
+
+KINDS = ("memory", "outing", "journal", "message")
+
+_SNAPSHOTS = ("search_snap_a", "search_snap_b")
+# The words are already clean and space-separated: the fts tokenizer only splits on spaces.
+_IGNORE = r"(\s)+"
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々ー]")
+_KANA_ONLY = re.compile(r"^[\u3040-\u309fー]+$")
+
+#: English words too common to search for (also kept out of the fts index).
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is
+    it its itself just me more most my myself no nor not now of off on once only or other our
+    ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we
+    were what when where which while who whom why will with would you your yours yourself
+    yourselves s t don didn doesn isn wasn aren im ive id ill youre thats whats lets""".split()
+)
+#: Words that ask for a memory rather than name one ("do you remember the garden?").
+RECALL_WORDS = frozenset(
+    """remember remembered remembering recall recalled forget forgot forgotten think thought
+    know knew tell told say said hey oh yes yeah please maybe really""".split()
+)
+#: The same for Japanese character pairs (覚えてる？ 思い出して).
+RECALL_PAIRS = frozenset("覚え 憶え 思い い出 出し 出せ 出す 知っ 覚て".split())
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One thing found: a message, a journal entry, an outing or a memory."""
+
+    kind: str
+    id: int
+    score: float
+    title: str
+    text: str
+    when: date | None
+    role: str | None = None  # for messages: 'user' or 'companion'
+    snippet: tuple[str, str, str] = ("", "", "")  # before, match, after
+
+    @property
+    def day(self) -> date | None:
+        return self.when
+
+
+@dataclass
+class Results:
+    """Search results by kind, best first within each kind."""
+
+    query: str
+    terms: list[str]
+    by_kind: dict[str, list[Hit]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(len(v) for v in self.by_kind.values())
+
+    def __iter__(self):
+        for kind in KINDS:
+            yield from self.by_kind.get(kind, [])
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """What the messages' full-text index covers."""
+
+    active: str | None
+    indexed_upto: int
+    docs: int
+    tail: int
+    built_at: datetime | None
+    build_seconds: float | None
+    building: bool
+
+
+# -- the fts extension ------------------------------------------------------------------------
+_loaded: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_building: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_guard = threading.Lock()
+
+
+def fts_extension_path() -> str:
+    """The fts extension shipped inside the `duckdb-extension-fts` package (no download)."""
+    import duckdb
+    import duckdb_extension_fts
+
+    version = duckdb.__version__
+    return os.path.join(
+        os.path.dirname(duckdb_extension_fts.__file__),
+        "extensions",
+        f"v{version}",
+        "fts.duckdb_extension",
+    )
+
+
+def _load_fts(store) -> bool:
+    """Load the fts extension once per store; False when it cannot be loaded here.
+
+    Without it search still works — unstemmed words, every message scanned directly —
+    only slower on a large history.
+    """
+    if store in _loaded:
+        return _loaded[store]
+    import duckdb
+
+    try:
+        path = fts_extension_path()
+        # LOAD takes no parameters; the path comes from the installed package, not input.
+        store.execute(f"LOAD '{path}'")
+        _loaded[store] = True
+    except (ImportError, OSError, duckdb.Error):
+        _loaded[store] = False
+    return _loaded[store]
+
+
+# -- words ------------------------------------------------------------------------------------
+def is_latin(term: str) -> bool:
+    return not _CJK.search(term)
+
+
+def query_terms(store, text: str, *, for_recall: bool = False) -> list[str]:
+    """The search terms in `text`: stemmed English words and Japanese character pairs.
+
+    For recall, words that only ask for a memory ("remember", "think") are dropped, and
+    pairs made only of hiragana (mostly grammar: て, いる, した) are dropped when the text also
+    has kanji or katakana pairs, which carry the meaning in Japanese.
+    """
+    if not text or not text.strip():
+        return []
+    stemming = _load_fts(store)
+    words = store.execute("SELECT kizuna_search_words(?)", [text[:2000]]).fetchone()[0].split()
+    stop = STOP_WORDS | RECALL_WORDS if for_recall else STOP_WORDS
+    latin = [w for w in words if is_latin(w) and w not in stop and (len(w) > 1 or w.isdigit())]
+    cjk = [w for w in words if not is_latin(w) and not (for_recall and w in RECALL_PAIRS)]
+    if any(not _KANA_ONLY.match(w) for w in cjk):
+        cjk = [w for w in cjk if not _KANA_ONLY.match(w)]
+    stems = latin
+    if latin and stemming:
+        stems = [
+            r[0]
+            for r in store.execute(
+                "SELECT stem(w, 'porter') FROM (SELECT unnest(?::VARCHAR[]) AS w)", [latin]
+            ).fetchall()
+        ]
+    seen: dict[str, None] = {}
+    for term in stems + cjk:
+        if term and term not in seen:
+            seen[term] = None
+    return list(seen)[:24]
+
+
+def _match_sql(latin: bool) -> str:
+    """SQL testing one term against the lower-cased text `t` (parameters: term, pattern)."""
+    if latin:
+        # a word starting with the stem: "garden" finds "gardens", not "bodyguardens";
+        # the cheap `contains` runs first so the regular expression sees few rows.
+        return "(CASE WHEN contains(t, ?) THEN regexp_matches(t, ?) ELSE false END)"
+    return "(contains(t, ?) AND ? IS NULL)"
+
+
+def _match_params(term: str) -> list[str | None]:
+    if is_latin(term):
+        # Porter turns a final y into i ("happy" → "happi"); the text still says "happy"
+        prefix = term[:-1] if term.endswith("i") and len(term) > 3 else term
+        return [prefix, r"(^|[\s\p{P}\p{S}\p{Han}\p{Hiragana}\p{Katakana}])" + re.escape(prefix)]
+    return [term, None]
+
+
+def _idf(n_docs: int, df: int) -> float:
+    return math.log((n_docs - df + 0.5) / (df + 0.5) + 1.0)
+
+
+# -- direct scoring (small tables and the messages' unindexed tail) ----------------------------
+def _direct(
+    store,
+    source_sql: str,
+    source_params: list,
+    terms: Sequence[str],
+    limit: int,
+    *,
+    extra_docs: int = 0,
+    extra_df: dict[str, int] | None = None,
+) -> list[tuple[int, float]]:
+    """BM25-weighted matches of `terms` over rows `(id, text)` of `source_sql`, in one pass.
+
+    `source_sql` is a fixed query (never user text); terms travel as parameters. Each term
+    counts once per row; length normalisation uses characters. `extra_docs`/`extra_df` add
+    the statistics of an index that covers the rest of the same collection.
+    """
+    if not terms:
+        return []
+    extra_df = extra_df or {}
+    k = len(terms)
+    flags = ", ".join(f"{_match_sql(is_latin(t))} AS m{i}" for i, t in enumerate(terms))
+    any_match = " OR ".join(f"m{i}" for i in range(k))
+    counts = ", ".join(f"count_if(m{i}) + ? AS d{i}" for i in range(k))
+    weight = " + ".join(
+        f"CASE WHEN m{i} THEN ln((n_docs - d{i} + 0.5) / (d{i} + 0.5) + 1) ELSE 0 END"
+        for i in range(k)
+    )
+    sql = f"""
+        WITH src AS MATERIALIZED (
+            SELECT id, lower(text) AS t, length(text) AS n FROM ({source_sql})
+        ),
+        totals AS (SELECT count(*) + ? AS n_docs, coalesce(avg(n), 1) AS avg_n FROM src),
+        flagged AS MATERIALIZED (SELECT id, n, {flags} FROM src),
+        hits AS MATERIALIZED (SELECT * FROM flagged WHERE {any_match}),
+        df AS (SELECT {counts} FROM hits)
+        SELECT id, ({weight}) * {K1 + 1} / (1 + {K1} * (1 - {B} + {B} * n / avg_n)) AS score
+        FROM hits, totals, df
+        ORDER BY score DESC, id DESC LIMIT ?
+    """
+    params: list = [*source_params, extra_docs]
+    for term in terms:
+        params += _match_params(term)
+    params += [extra_df.get(t, 0) for t in terms]
+    params.append(limit)
+    rows = store.execute(sql, params).fetchall()
+    return [(int(i), float(sc)) for i, sc in rows if sc and sc > 0]
+
+
+# -- the messages index -----------------------------------------------------------------------
+def _state(store):
+    return store.execute(
+        "SELECT active, indexed_upto, docs, built_at, build_seconds "
+        "FROM search_index_state WHERE id = 1"
+    ).fetchone()
+
+
+def index_status(store) -> IndexStatus:
+    """How much of the message history the full-text index covers, and how much is tail."""
+    state = _state(store)
+    upto = state[1] if state else 0
+    tail = store.execute("SELECT count(*) FROM messages WHERE id > ?", [upto]).fetchone()[0]
+    if state is None:
+        return IndexStatus(None, 0, 0, tail, None, None, _is_building(store))
+    return IndexStatus(state[0], state[1], state[2], tail, state[3], state[4], _is_building(store))
+
+
+def _is_building(store) -> bool:
+    thread = _building.get(store)
+    return thread is not None and thread.is_alive()
+
+
+_build_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def rebuild_index(store) -> IndexStatus:
+    """Build the full-text index over every message saved so far, then switch to it.
+
+    The build goes into the snapshot table not in use and the switch is one transaction, so
+    searches running meanwhile keep using the previous snapshot and the unindexed tail.
+    Takes seconds for a million messages; call it from a background thread or the CLI.
+    """
+    if not _load_fts(store):
+        raise RuntimeError(
+            "DuckDB's full-text extension could not be loaded (is duckdb-extension-fts "
+            "installed at the same version as duckdb?). Search still works, more slowly."
+        )
+    with _guard:
+        lock = _build_locks.setdefault(store, threading.Lock())
+    with lock:
+        state = _state(store)
+        target = _SNAPSHOTS[1] if state and state[0] == _SNAPSHOTS[0] else _SNAPSHOTS[0]
+        started = time.perf_counter()
+        with store.transaction() as cur:
+            upto = cur.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
+            cur.execute("CREATE OR REPLACE TABLE search_stopwords (sw VARCHAR)")
+            cur.execute(
+                "INSERT INTO search_stopwords SELECT unnest(?::VARCHAR[])", [sorted(STOP_WORDS)]
+            )
+            # `target` is one of two fixed table names; no user text reaches this SQL.
+            cur.execute(
+                f"CREATE OR REPLACE TABLE {target} AS "
+                "SELECT id, persona_id, kizuna_search_words(content) AS words "
+                "FROM messages WHERE id <= ?",
+                [upto],
+            )
+            docs = cur.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+            cur.execute(
+                f"PRAGMA create_fts_index('{target}', 'id', 'words', stemmer='porter', "
+                f"stopwords='search_stopwords', ignore='{_IGNORE}', strip_accents=0, "
+                "lower=1, overwrite=1)"
+            )
+            # Copies of the index's postings and dictionary sorted by term, so that DuckDB's
+            # min/max zone maps let a lookup for a few terms skip almost every row group.
+            cur.execute(
+                f"CREATE OR REPLACE TABLE {target}_postings AS SELECT termid, docid "
+                f"FROM fts_main_{target}.terms ORDER BY termid, docid"
+            )
+            cur.execute(
+                f"CREATE OR REPLACE TABLE {target}_dict AS SELECT term, termid, df "
+                f"FROM fts_main_{target}.dict ORDER BY term"
+            )
+            seconds = time.perf_counter() - started
+            cur.execute(
+                "INSERT OR REPLACE INTO search_index_state "
+                "(id, active, indexed_upto, docs, built_at, build_seconds) "
+                "VALUES (1, ?, ?, ?, current_timestamp, ?)",
+                [target, upto, docs, seconds],
+            )
+    return index_status(store)
+
+
+def refresh_in_background(store, *, tail_limit: int = TAIL_LIMIT) -> bool:
+    """Start a background rebuild when the unindexed tail has grown past `tail_limit`.
+
+    Cheap to call (one count over the tail); returns True when a rebuild was started.
+    """
+    state = _state(store)
+    upto = state[1] if state else 0
+    tail = store.execute("SELECT count(*) FROM messages WHERE id > ?", [upto]).fetchone()[0]
+    if tail <= tail_limit:
+        return False
+    with _guard:
+        if _is_building(store):
+            return False
+        thread = threading.Thread(
+            target=_rebuild_quietly, args=(store,), name="kizuna-search-index", daemon=True
+        )
+        _building[store] = thread
+        thread.start()
+    return True
+
+
+def _rebuild_quietly(store) -> None:
+    import contextlib
+
+    # A failed background build leaves the previous snapshot in use and is retried by a
+    # later search; nothing the user typed depends on it.
+    with contextlib.suppress(Exception):
+        rebuild_index(store)
+
+
+def _indexed_messages(
+    store,
+    snapshot: str,
+    persona_id: int,
+    weights: dict[int, float],
+    before_id: int | None,
+    limit: int,
+) -> list[tuple[int, float]]:
+    """BM25 over the fts index's own tables, for term ids with their idf weights."""
+    schema = f"fts_main_{snapshot}"
+    avgdl = store.execute(f"SELECT avgdl FROM {schema}.stats").fetchone()[0] or 1.0
+    termids = list(weights)
+    any_term = " OR ".join(["t.termid = ?"] * len(termids))
+    sql = f"""
+        WITH qt AS (SELECT unnest(?::BIGINT[]) AS termid, unnest(?::DOUBLE[]) AS idf),
+        tf AS (
+            SELECT t.docid, t.termid, count(*) AS tf FROM {snapshot}_postings t
+            WHERE {any_term} GROUP BY t.docid, t.termid
+        ),
+        scored AS (
+            SELECT tf.docid, sum(qt.idf * tf.tf * {K1 + 1}
+                / (tf.tf + {K1} * (1 - {B} + {B} * d.len / ?))) AS score
+            FROM tf JOIN qt USING (termid) JOIN {schema}.docs d ON d.docid = tf.docid
+            GROUP BY tf.docid
+        )
+        SELECT d.name, scored.score FROM scored
+        JOIN {schema}.docs d ON d.docid = scored.docid
+        JOIN {snapshot} s ON s.id = d.name
+        WHERE s.persona_id = ? AND s.id < ?
+        ORDER BY scored.score DESC, d.name DESC LIMIT ?
+    """
+    rows = store.execute(
+        sql,
+        [
+            termids,
+            [weights[t] for t in termids],
+            *termids,
+            float(avgdl),
+            persona_id,
+            before_id if before_id is not None else 2**62,
+            limit,
+        ],
+    ).fetchall()
+    return [(int(i), float(s)) for i, s in rows]
+
+
+def _latest_with_term(
+    store, snapshot: str, persona_id: int, termid: int, weight: float, before_id, limit: int
+) -> list[tuple[int, float]]:
+    """The newest indexed messages holding one (very common) term."""
+    schema = f"fts_main_{snapshot}"
+    rows = store.execute(
+        f"""
+        SELECT DISTINCT s.id FROM (
+            SELECT docid FROM {snapshot}_postings WHERE termid = ?
+            ORDER BY docid DESC LIMIT ?
+        ) t
+        JOIN {schema}.docs d ON d.docid = t.docid
+        JOIN {snapshot} s ON s.id = d.name
+        WHERE s.persona_id = ? AND s.id < ?
+        ORDER BY s.id DESC LIMIT ?
+        """,
+        [termid, limit * 20, persona_id, before_id if before_id is not None else 2**62, limit],
+    ).fetchall()
+    # All of them hold the word about equally; newest first, all below any rarer match.
+    return [(int(r[0]), weight * 0.5 * (1 - i / (10 * limit))) for i, r in enumerate(rows)]
+
+
+def _index_df(store, snapshot: str, terms: Sequence[str]) -> tuple[int, dict[str, tuple[int, int]]]:
+    """(documents in the index, {term: (termid, document frequency)})."""
+    schema = f"fts_main_{snapshot}"
+    n_docs = store.execute(f"SELECT num_docs FROM {schema}.stats").fetchone()[0]
+    rows = store.execute(
+        f"SELECT term, termid, df FROM {schema}.dict WHERE term IN (SELECT unnest(?::VARCHAR[]))",
+        [list(terms)],
+    ).fetchall()
+    return int(n_docs), {t: (int(tid), int(df)) for t, tid, df in rows}
+
+
+#: A term found in more than this share of the indexed messages barely ranks anything
+#: (its BM25 weight is near zero) yet costs a pass over its whole posting list, so it is
+#: left out of the indexed query whenever the query has a rarer term.
+COMMON_SHARE = 0.2
+
+
+def message_scores(
+    store,
+    persona_id: int,
+    terms: Sequence[str],
+    *,
+    limit: int = 20,
+    before_id: int | None = None,
+    use_index: bool = True,
+    common_words: bool = True,
+) -> list[tuple[int, float]]:
+    """(message id, score) of the best-matching messages with a companion.
+
+    Uses the full-text index for the indexed snapshot and a direct scan for the tail;
+    `use_index=False` scans everything directly (the benchmark's baseline). When every term
+    is in a large share of the messages, BM25 cannot tell them apart: with `common_words`
+    the newest messages holding the rarest term are returned, without it (recall) none.
+    """
+    if not terms:
+        return []
+    state = _state(store) if use_index and _load_fts(store) else None
+    upto = state[1] if state else 0
+    before = before_id if before_id is not None else 2**62
+    n_index, in_index = 0, {}
+    if state:
+        n_index, in_index = _index_df(store, state[0], terms)
+    df_index = {t: df for t, (_, df) in in_index.items()}
+    tail = _direct(
+        store,
+        "SELECT id, content AS text FROM messages WHERE persona_id = ? AND id > ? AND id < ?",
+        [persona_id, upto, before],
+        terms,
+        limit,
+        extra_docs=n_index,
+        extra_df=df_index,
+    )
+    found = dict(tail)
+    if state and in_index:
+        n_tail = store.execute("SELECT count(*) FROM messages WHERE id > ?", [upto]).fetchone()[0]
+        total = n_index + n_tail
+        rare = {
+            tid: _idf(total, df) for tid, df in in_index.values() if df <= COMMON_SHARE * n_index
+        }
+        if rare:
+            indexed = _indexed_messages(store, state[0], persona_id, rare, before_id, limit)
+        elif common_words:
+            tid, df = min(in_index.values(), key=lambda v: v[1])
+            indexed = _latest_with_term(
+                store, state[0], persona_id, tid, _idf(total, df), before_id, limit
+            )
+        else:
+            indexed = []
+        for message_id, score in indexed:
+            found[message_id] = max(score, found.get(message_id, 0.0))
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1], -kv[0]))
+    return ranked[:limit]
+
+
+# -- the small tables -------------------------------------------------------------------------
+# Each source is fixed SQL giving (id, text) for one companion; titles count twice.
+_OUTINGS_PARTS_SQL = """
+    SELECT o.id, o.title, o.place, o.notes, c.captions, r.replies
+    FROM outings o
+    LEFT JOIN (SELECT outing_id, string_agg(caption, ' ') AS captions FROM photos
+               WHERE outing_id IS NOT NULL AND caption IS NOT NULL GROUP BY outing_id) c
+        ON c.outing_id = o.id
+    LEFT JOIN (SELECT outing_id, string_agg(content, ' ') AS replies FROM messages
+               WHERE outing_id IS NOT NULL AND role = 'companion' GROUP BY outing_id) r
+        ON r.outing_id = o.id
+    WHERE o.persona_id = ?
+"""
+_OUTINGS_SQL = f"""
+    SELECT id, concat_ws(' ', title, title, place, notes, captions, replies) AS text
+    FROM ({_OUTINGS_PARTS_SQL})
+"""
+_JOURNAL_SQL = """
+    SELECT j.id, concat_ws(' ', j.body, r.replies) AS text
+    FROM journal_entries j
+    LEFT JOIN (SELECT journal_entry_id, string_agg(content, ' ') AS replies FROM messages
+               WHERE journal_entry_id IS NOT NULL GROUP BY journal_entry_id) r
+        ON r.journal_entry_id = j.id
+    WHERE j.persona_id = ?
+"""
+_MEMORIES_SQL = """
+    SELECT id, body AS text FROM memories WHERE persona_id = ? AND status = 'kept'
+"""
+
+
+def _local_day(value, tz: ZoneInfo) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(tz).date()
+    return value
+
+
+def _spans(lowered: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    spans = []
+    for term in terms:
+        if is_latin(term):
+            pattern = r"(?<![^\W_])" + re.escape(term) + r"[\w'’]*"
+        else:
+            pattern = re.escape(term)
+        spans.extend(m.span() for m in re.finditer(pattern, lowered))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def snippet(text: str, terms: Sequence[str], width: int = 70) -> tuple[str, str, str]:
+    """The part of `text` around its first match: (before, match, after), trimmed with '…'.
+
+    Overlapping matches are joined, so 後楽 + 楽園 show as one match 後楽園.
+    """
+    flat = " ".join(text.split())
+    lowered = flat.lower()
+    if len(lowered) != len(flat):
+        flat = lowered
+    spans = _spans(lowered, terms)
+    if not spans:
+        head = flat[: width * 2]
+        return ("", "", head + ("…" if len(flat) > len(head) else ""))
+    start, end = spans[0]
+    before = flat[max(0, start - width) : start]
+    after = flat[end : end + width]
+    if start - width > 0:
+        before = "…" + before.lstrip()
+    if end + width < len(flat):
+        after = after.rstrip() + "…"
+    return (before, flat[start:end], after)
+
+
+def small_hits(store, persona_id: int, terms, tz, limit: int) -> dict[str, list[Hit]]:
+    """The best memories, outings and journal entries for `terms`, by kind."""
+    out: dict[str, list[Hit]] = {}
+    scores = _direct(store, _MEMORIES_SQL, [persona_id], terms, limit)
+    if scores:
+        rows = _rows_by_id(
+            store,
+            "SELECT id, body, coalesce(happened_on, created_at::DATE), kind FROM memories "
+            "WHERE id IN (SELECT unnest(?::INTEGER[]))",
+            [[i for i, _ in scores]],
+        )
+        out["memory"] = [
+            Hit(
+                "memory",
+                i,
+                s,
+                "Shared moment" if rows[i][3] == "moment" else "Something I know about you",
+                rows[i][1],
+                rows[i][2],
+                snippet=snippet(rows[i][1], terms),
+            )
+            for i, s in scores
+            if i in rows
+        ]
+    scores = _direct(store, _OUTINGS_SQL, [persona_id], terms, limit)
+    if scores:
+        ids = [i for i, _ in scores]
+        rows = _rows_by_id(
+            store,
+            f"""
+            SELECT o.id, o.title, o.place, o.happened_on,
+                   concat_ws(' — ', o.notes, c.captions, r.replies)
+            FROM outings o
+            LEFT JOIN (SELECT outing_id, string_agg(caption, ' ') AS captions FROM photos
+                       WHERE outing_id IN ({_marks(ids)}) AND caption IS NOT NULL
+                       GROUP BY outing_id) c ON c.outing_id = o.id
+            LEFT JOIN (SELECT outing_id, string_agg(content, ' ' ORDER BY id) AS replies
+                       FROM messages WHERE outing_id IN ({_marks(ids)}) AND role = 'companion'
+                       GROUP BY outing_id) r ON r.outing_id = o.id
+            WHERE o.id IN ({_marks(ids)})
+            """,
+            [*ids, *ids, *ids],
+        )
+        hits = []
+        for i, s in scores:
+            if i not in rows:
+                continue
+            _, title, place, day, details = rows[i]
+            label = f"{title} ({place})" if place else title
+            shown = f"{title} — {details}" if details else title
+            found = Hit("outing", i, s, label, details or "", day, snippet=snippet(shown, terms))
+            hits.append(found)
+        out["outing"] = hits
+    scores = _direct(store, _JOURNAL_SQL, [persona_id], terms, limit)
+    if scores:
+        ids = [i for i, _ in scores]
+        rows = _rows_by_id(
+            store,
+            f"""
+            SELECT j.id, j.body, j.written_on, concat_ws(' ', j.body, r.replies)
+            FROM journal_entries j
+            LEFT JOIN (SELECT journal_entry_id, string_agg(content, ' ') AS replies
+                       FROM messages WHERE journal_entry_id IN ({_marks(ids)})
+                       GROUP BY journal_entry_id) r ON r.journal_entry_id = j.id
+            WHERE j.id IN ({_marks(ids)})
+            """,
+            [*ids, *ids],
+        )
+        out["journal"] = [
+            Hit(
+                "journal",
+                i,
+                s,
+                f"Journal, {rows[i][2].strftime('%d %B %Y')}",
+                rows[i][1],
+                rows[i][2],
+                snippet=snippet(rows[i][3], terms),
+            )
+            for i, s in scores
+            if i in rows
+        ]
+    return out
+
+
+def _marks(values: Sequence) -> str:
+    """`?, ?, …` for an IN list of `values` (passed as parameters)."""
+    return ", ".join("?" * len(values))
+
+
+def _rows_by_id(store, sql: str, params: list) -> dict:
+    return {r[0]: r for r in store.execute(sql, params).fetchall()}
+
+
+def message_hits(
+    store,
+    persona_id: int,
+    terms: Sequence[str],
+    tz: ZoneInfo,
+    *,
+    limit: int = 20,
+    before_id: int | None = None,
+    common_words: bool = True,
+) -> list[Hit]:
+    """The best-matching messages as hits (with their local day and a snippet)."""
+    scores = message_scores(
+        store, persona_id, terms, limit=limit, before_id=before_id, common_words=common_words
+    )
+    if not scores:
+        return []
+    ids = [i for i, _ in scores]
+    # a literal IN list (not a subquery) lets DuckDB skip row groups by their id range
+    rows = _rows_by_id(
+        store,
+        f"SELECT id, role, content, created_at FROM messages WHERE id IN ({_marks(ids)})",
+        ids,
+    )
+    hits = []
+    for i, s in scores:
+        if i not in rows:  # deleted since it was indexed
+            continue
+        _, role, content, created = rows[i]
+        day = _local_day(created, tz)
+        who = "You" if role == "user" else "Companion"
+        hits.append(
+            Hit("message", i, s, who, content, day, role=role, snippet=snippet(content, terms))
+        )
+    return hits
+
+
+def search(store, persona_id: int, text: str, *, limit: int = 20) -> Results:
+    """Search messages, journal entries, outings and memories with one companion.
+
+    Best first within each kind. Also starts a background index rebuild when many
+    messages have been saved since the last one.
+    """
+    terms = query_terms(store, text)
+    results = Results(text, terms)
+    if not terms:
+        return results
+    tz = settings_store.timezone(store)
+    results.by_kind.update(small_hits(store, persona_id, terms, tz, limit))
+    results.by_kind["message"] = message_hits(store, persona_id, terms, tz, limit=limit)
+    results.by_kind = {k: v for k, v in results.by_kind.items() if v}
+    refresh_in_background(store)
+    return results
+
+
+#: Most messages shown for one day reached from search.
+DAY_LIMIT = 300
+
+
+def messages_on_day(store, persona_id: int, day: date, tz: ZoneInfo, *, limit: int = DAY_LIMIT):
+    """The messages of one local day with a companion, oldest first (for the jump to a day)."""
+    from datetime import time as clock
+    from datetime import timedelta
+
+    from memory import messages
+
+    start = datetime.combine(day, clock(), tz)
+    end = datetime.combine(day + timedelta(days=1), clock(), tz)
+    ids = [
+        r[0]
+        for r in store.execute(
+            "SELECT id FROM messages WHERE persona_id = ? AND created_at >= ? AND created_at < ? "
+            "ORDER BY created_at, id LIMIT ?",
+            [persona_id, start, end, limit],
+        ).fetchall()
+    ]
+    found = [messages.get(store, i) for i in ids]
+    return [m for m in found if m is not None]

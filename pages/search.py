@@ -1,0 +1,72 @@
+"""Search: one box over messages, journal entries, outings and memories, in any language."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from memory import personas, search
+from ui import recall_view, state
+from ui.text import escape_markdown
+
+s = state.store()
+pid = state.persona_id(s)
+recall_view.forget_jump()  # coming back to the chat shows the latest messages
+companion_name = personas.current(s, pid).name
+
+st.title("Search")
+query = st.text_input(
+    "Search everything",
+    key="search_query",
+    placeholder="garden · ラーメン · birthday",
+    label_visibility="collapsed",
+)
+
+SECTIONS = {
+    "memory": ("💭", "Memories"),
+    "outing": ("📷", "Outings"),
+    "journal": ("📔", "Journal"),
+    "message": ("💬", "Messages"),
+}
+
+
+def _snippet(hit: search.Hit) -> str:
+    before, match, after = hit.snippet
+    marked = f"**{escape_markdown(match)}**" if match else ""
+    return escape_markdown(before) + marked + escape_markdown(after)
+
+
+if not query.strip():
+    st.caption(
+        "Type a word or a few — English or Japanese — to find it in your chats, journal, "
+        "outings and memories."
+    )
+    st.stop()
+
+with st.spinner("Searching…"):
+    results = search.search(s, pid, query)
+
+if not results.total:
+    st.info(f"Nothing found for “{escape_markdown(query.strip())}”.", icon="🔎")
+    st.stop()
+
+found = "1 result" if results.total == 1 else f"{results.total:,} results"
+st.caption(f"{found}, best first in each kind")
+for kind, (icon, label) in SECTIONS.items():
+    hits = results.by_kind.get(kind, [])
+    if not hits:
+        continue
+    st.subheader(f"{icon} {label} ({len(hits)})")
+    for hit in hits:
+        with st.container(border=True):
+            text_col, button_col = st.columns([5, 2], vertical_alignment="center")
+            day = hit.when.strftime("%a %d %b %Y") if hit.when else ""
+            title = hit.title
+            if kind == "message":
+                title = "You" if hit.role == "user" else companion_name
+            head = " · ".join(x for x in (escape_markdown(title), day) if x)
+            text_col.caption(head or day)
+            text_col.markdown(_snippet(hit))
+            if hit.when and button_col.button(
+                "That day in chat", key=f"search_jump_{kind}_{hit.id}", icon="💬"
+            ):
+                recall_view.jump_to_day(hit.when, hit.id if kind == "message" else None)

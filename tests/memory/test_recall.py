@@ -1,0 +1,76 @@
+"""What the companion recalls for a prompt."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from memory import memories, messages, recall
+from tests import recall_corpus
+
+
+@pytest.fixture
+def corpus(store):
+    return recall_corpus.load(store)
+
+
+def test_do_you_remember_the_garden_brings_back_korakuen_first(store, corpus):
+    found = recall.for_prompt(store, corpus["pid"], "do you remember the garden?")
+    assert (found[0].kind, found[0].id) == ("outing", corpus["korakuen"])
+    assert found[0].title == "Korakuen Garden (Bunkyo, Tokyo)"
+    assert "Plum blossoms" in found[0].text
+
+
+def test_japanese_prompt_recalls_the_japanese_outing_first(store, corpus):
+    found = recall.for_prompt(store, corpus["pid"], "上野で見た睡蓮、覚えてる？")
+    assert (found[0].kind, found[0].id) == ("outing", corpus["ueno"])
+
+
+def test_what_the_companion_said_about_an_outing_is_recalled(store, corpus):
+    found = recall.for_prompt(store, corpus["pid"], "those seagulls were funny")
+    assert (found[0].kind, found[0].id) == ("outing", corpus["kamakura"])
+
+
+def test_pinned_memories_are_always_recalled(store, corpus):
+    found = recall.for_prompt(store, corpus["pid"], "hello")
+    assert ("memory", corpus["memory_birthday"]) in {(r.kind, r.id) for r in found}
+    assert ("memory", corpus["memory_shrimp"]) not in {(r.kind, r.id) for r in found}
+
+
+def test_relevant_unpinned_memory_is_recalled(store, corpus):
+    found = recall.for_prompt(store, corpus["pid"], "can I eat shrimp tempura?")
+    assert (found[0].kind, found[0].id) == ("memory", corpus["memory_shrimp"])
+
+
+def test_messages_still_in_the_recent_history_are_not_recalled_again(store, corpus):
+    pid = corpus["pid"]
+    just_said = messages.add(store, pid, "user", "the violin concerto again!")
+    found = recall.for_prompt(store, pid, just_said.content)
+    assert all(not (r.kind == "message" and r.id == just_said.id) for r in found)
+
+
+def test_old_message_is_recalled_once_outside_the_history_window(store, corpus):
+    pid = corpus["pid"]
+    for i in range(recall.HISTORY_WINDOW):
+        messages.add(store, pid, "user", f"filler {i}")
+    found = recall.for_prompt(store, pid, "how did the violin concerto go?")
+    assert ("message", corpus["violin"]) in {(r.kind, r.id) for r in found}
+
+
+def test_on_this_day_offers_last_years_outing(store, corpus):
+    found = recall.for_prompt(store, corpus["pid"], "good morning", today=date(2026, 4, 6))
+    item = next(r for r in found if r.kind == "outing")
+    assert item.id == corpus["korakuen"]
+    assert "1 year ago" in item.title
+
+
+def test_recalled_round_trips_through_a_reply_meta(store, corpus):
+    found = recall.for_prompt(store, corpus["pid"], "do you remember the garden?")
+    assert [recall.Recalled.from_dict(r.as_dict()) for r in found] == found
+
+
+def test_forgotten_memory_is_no_longer_recalled(store, corpus):
+    memories.forget(store, corpus["memory_shrimp"])
+    found = recall.for_prompt(store, corpus["pid"], "can I eat shrimp tempura?")
+    assert ("memory", corpus["memory_shrimp"]) not in {(r.kind, r.id) for r in found}

@@ -1,0 +1,151 @@
+"""Search over messages, journal, outings and memories, in English and Japanese."""
+
+from __future__ import annotations
+
+import pytest
+
+from memory import messages, search
+from tests import recall_corpus
+
+
+@pytest.fixture
+def corpus(store):
+    return recall_corpus.load(store)
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "key"),
+    [
+        ("garden", "outing", "korakuen"),
+        ("seagulls", "outing", "kamakura"),  # found through what the companion said
+        ("violin concerto", "message", "violin"),
+        ("cat on the balcony", "journal", "entry_cat"),
+        ("shrimp", "memory", "memory_shrimp"),
+    ],
+)
+def test_english_query_finds_the_expected_item_first(store, corpus, query, kind, key):
+    results = search.search(store, corpus["pid"], query)
+    assert results.by_kind[kind][0].id == corpus[key]
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "key"),
+    [
+        ("ラーメン", "message", "ramen"),
+        ("映画", "message", "movie"),
+        ("睡蓮", "outing", "ueno"),
+        ("桜", "journal", "entry_ja"),
+        ("誕生日", "memory", "memory_birthday"),
+    ],
+)
+def test_japanese_query_without_spaces_finds_the_expected_item_first(
+    store, corpus, query, kind, key
+):
+    results = search.search(store, corpus["pid"], query)
+    assert results.by_kind[kind][0].id == corpus[key]
+
+
+def test_a_word_finds_its_plural_but_not_a_longer_word_containing_it(store, corpus):
+    pid = corpus["pid"]
+    plural = messages.add(store, pid, "user", "the gardens were quiet")
+    inside = messages.add(store, pid, "user", "bodyguardens everywhere")
+    found = [h.id for h in search.search(store, pid, "garden").by_kind["message"]]
+    assert plural.id in found
+    assert inside.id not in found
+
+
+def test_results_show_the_match_in_context_with_its_day(store, corpus):
+    hit = search.search(store, corpus["pid"], "ラーメン").by_kind["message"][0]
+    assert hit.snippet == ("今日は新宿で", "ラーメン", "を食べたよ")
+    assert hit.when.isoformat() == "2025-06-02"
+
+
+def test_indexed_snapshot_and_unindexed_tail_are_both_searched(store, corpus):
+    pid = corpus["pid"]
+    status = search.rebuild_index(store)
+    assert status.indexed_upto == store.execute("SELECT max(id) FROM messages").fetchone()[0]
+    assert status.tail == 0
+    later = messages.add(store, pid, "user", "another bowl of ラーメン tonight")
+    assert search.index_status(store).tail == 1
+    found = [h.id for h in search.search(store, pid, "ラーメン").by_kind["message"]]
+    assert set(found) == {corpus["ramen"], later.id}
+    english = search.search(store, pid, "violin concerto").by_kind["message"]
+    assert english[0].id == corpus["violin"]
+
+
+def test_saving_a_message_leaves_the_index_alone(store, corpus):
+    pid = corpus["pid"]
+    before = search.rebuild_index(store)
+    for i in range(5):
+        messages.add(store, pid, "user", f"message {i} about the garden")
+    after = search.index_status(store)
+    assert (after.indexed_upto, after.docs, after.built_at) == (
+        before.indexed_upto,
+        before.docs,
+        before.built_at,
+    )
+    assert after.tail == 5
+
+
+def test_a_deleted_message_is_not_found_even_while_still_indexed(store, corpus):
+    pid = corpus["pid"]
+    search.rebuild_index(store)
+    messages.delete(store, corpus["violin"])
+    found = [h.id for h in search.search(store, pid, "concerto").by_kind.get("message", [])]
+    assert corpus["violin"] not in found
+
+
+def test_background_rebuild_starts_once_the_tail_is_long(store, corpus):
+    pid = corpus["pid"]
+    assert not search.refresh_in_background(store, tail_limit=100)
+    assert search.refresh_in_background(store, tail_limit=2)
+    search._building[store].join(timeout=60)
+    status = search.index_status(store)
+    assert status.tail == 0
+    assert status.docs == messages.count(store)
+    assert search.search(store, pid, "concerto").by_kind["message"][0].id == corpus["violin"]
+
+
+def test_empty_or_stopword_query_finds_nothing(store, corpus):
+    assert search.search(store, corpus["pid"], "   ").total == 0
+    assert search.search(store, corpus["pid"], "the and of").total == 0
+
+
+def test_other_companions_messages_are_not_searched(store, corpus):
+    from memory import personas
+
+    other = personas.create(store, name="Other")
+    messages.add(store, other.persona_id, "user", "a secret concerto for someone else")
+    found = search.search(store, corpus["pid"], "concerto").by_kind["message"]
+    assert all("secret" not in h.text for h in found)
+
+
+def test_a_word_in_most_messages_lists_the_newest_holding_it(store, corpus):
+    pid = corpus["pid"]
+    added = [messages.add(store, pid, "user", f"tea number {i}").id for i in range(12)]
+    search.rebuild_index(store)
+    found = [h.id for h in search.search(store, pid, "tea").by_kind["message"]]
+    assert found[:3] == added[::-1][:3]
+    # recall has nothing distinctive to bring back from such a word
+    assert search.message_scores(store, pid, ["tea"], common_words=False) == []
+
+
+def test_stemmed_word_is_found_in_unindexed_text_too(store, corpus):
+    pid = corpus["pid"]
+    happy = messages.add(store, pid, "user", "I feel so happy today")
+    found = [h.id for h in search.search(store, pid, "happiness").by_kind["message"]]
+    assert found == [happy.id]
+    search.rebuild_index(store)
+    found = [h.id for h in search.search(store, pid, "happiness").by_kind["message"]]
+    assert found == [happy.id]
+
+
+@pytest.mark.parametrize("indexed", [False, True])
+def test_other_space_separated_scripts_are_searchable(store, corpus, indexed):
+    pid = corpus["pid"]
+    korean = messages.add(store, pid, "user", "오늘 친구와 바다에 갔어요")
+    russian = messages.add(store, pid, "user", "Мы гуляли в парке у реки")
+    if indexed:
+        search.rebuild_index(store)
+    assert search.search(store, pid, "바다에").by_kind["message"][0].id == korean.id
+    assert search.search(store, pid, "парке").by_kind["message"][0].id == russian.id
