@@ -134,6 +134,7 @@ def run_reply(user_message: messages.Message, *, replaces: int | None = None) ->
 
 
 # One row more than a screenful says whether there is anything earlier to show.
+recall_view.show_jump_day(s, pid, tz, show_message)
 window = messages.recent(s, pid, st.session_state.chat_limit + 1)
 history = window[-st.session_state.chat_limit :]
 if len(window) > len(history):

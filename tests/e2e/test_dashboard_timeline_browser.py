@@ -149,7 +149,8 @@ def test_dashboard_and_timeline_with_a_year_of_history(start_app, page, tmp_path
     page.wait_for_function(
         "() => document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=30_000
     )
-    assert page.get_by_test_id("stMetric").count() == 8
+    # eight headline figures, and the two of the "Today, gently" wellbeing panel
+    assert page.get_by_test_id("stMetric").count() == 10
     screenshot(page, "dashboard-year")
 
     nav.get_by_text("Timeline", exact=True).click()

@@ -93,10 +93,10 @@ def test_grid_shows_cards_newest_first_and_searches(app, data_dir):
 def test_grid_is_paginated(app, data_dir):
     _seed(data_dir, n_outings=14, n_photos=0)
     app.switch_page(PAGE).run()
-    assert len([m for m in app.markdown if m.value.startswith("**")]) == 12
+    assert len([m for m in app.markdown if m.value.startswith("**Outing")]) == 12
     assert any("Page 1 of 2" in c.value for c in app.caption)
     app.button(key="album_page_next").click().run()
-    assert len([m for m in app.markdown if m.value.startswith("**")]) == 2
+    assert len([m for m in app.markdown if m.value.startswith("**Outing")]) == 2
 
 
 def test_delete_outing_asks_first_then_removes_rows_and_files(app, data_dir):

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from memory import Store, messages, personas
 from tests.conftest import ROOT
 from tests.openai_server import Answer
-from tests.pages.conftest import APP
+from tests.pages.conftest import APP, plain
 
 
 def stored(data_dir):
@@ -77,7 +77,7 @@ def test_data_folder_in_use_by_another_process_shows_a_plain_message(data_dir):
         holder.kill()
         holder.wait()
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [plain(e.value) for e in at.error] == [
         f"The data folder {data_dir} is already in use by another Kizuna. Close the other "
         "window or process, or start this one with a different KIZUNA_DATA_DIR."
     ]
