@@ -93,13 +93,16 @@ def first_token_overhead(quick: bool) -> list[Result]:
 
     from companion import Reply, send
     from companion.openai_provider import OpenAIProvider
-    from memory import personas
+    from memory import personas, search
     from tests.openai_server import Answer, FakeOpenAI
 
     n = 1_000_000 if not quick else 20_000
     folder = scratch_dir("first-token")
     store = store_with_messages(folder, n)
     pid = personas.ensure_starter(store).id
+    # A history of this size has its search index (the app builds it in the background once
+    # the unindexed tail grows); recall then ranks from the index, as it would for the user.
+    search.rebuild_index(store)
     samples: dict[str, list[float]] = {"tiny": [], "bare": [], "app": []}
     tiny_prompt = [
         {"role": "system", "content": "You are Sora."},

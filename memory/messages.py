@@ -171,9 +171,9 @@ def recent(
 
     DuckDB skips whole row groups outside a `created_at` range, so this stays as fast with a
     million messages as with a thousand: it looks only at the two days before now (enough for
-    anyone chatting daily), then at the two days before the newest message; failing both, it
-    finds the oldest timestamp among the latest `limit` by sorting that one narrow column and
-    reads in full only rows from that instant.
+    anyone chatting daily), then at the two days, month and year before the newest message;
+    failing all, it finds the oldest timestamp among the latest `limit` by sorting that one
+    narrow column and reads in full only rows from that instant.
     """
     if limit <= 0:
         return []
@@ -197,7 +197,11 @@ def recent(
         ).fetchone()[0]
         if newest is None:
             return []
-        rows = store.execute(select, [*params, newest - _RECENT_WINDOW, limit]).fetchall()
+        # Widen the window step by step: each step still skips the row groups outside it.
+        for window in (_RECENT_WINDOW, _RECENT_WINDOW * 15, _RECENT_WINDOW * 180):
+            rows = store.execute(select, [*params, newest - window, limit]).fetchall()
+            if len(rows) >= limit:
+                break
     if len(rows) >= limit:
         # Nothing older than the window can be among the latest `limit`.
         rows.reverse()
