@@ -82,6 +82,11 @@ _EN = {
         "Look at that — thank you for showing me.",
         "This one feels like a memory already.",
     ],
+    "fact": [
+        "I haven't forgotten: {memory}",
+        "I remember: {memory}",
+        "I keep this close: {memory}",
+    ],
     "memory": [
         "It reminds me of {memory}.",
         "Remember {memory}? I still think about it.",
@@ -107,6 +112,7 @@ _JA_T = {
     ],
     "plain": ["うん、聞いてるよ。", "それで？", "うんうん。"],
     "photo": ["素敵な写真だね。", "見せてくれてありがとう。"],
+    "fact": ["覚えてるよ。{memory}", "ちゃんと覚えてる。{memory}"],
     "memory": ["{memory}のこと、思い出すね。", "{memory}、覚えてる？"],
 }
 
@@ -250,7 +256,9 @@ class OfflineVoice:
         if echoed is not None or (recalled and rng.random() < 0.5):
             item = echoed or rng.choice(recalled[:3])
             memory = getattr(item, "title", None) or str(item)
-            parts.append(rng.choice(table["memory"]).format(memory=memory))
+            # A fact the user asked to be remembered is not a shared moment to reminisce about.
+            kind = "fact" if getattr(item, "kind", "") == "memory" else "memory"
+            parts.append(rng.choice(table[kind]).format(memory=memory))
         if phrases and rng.random() < 0.5:
             parts.append(rng.choice(phrases))
         # Greeting plus at most three thoughts: a companion, not a form letter.

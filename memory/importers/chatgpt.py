@@ -457,6 +457,12 @@ def import_conversations(
                     [len(c.messages) for c in new_conversations],
                 ],
             )
+    if columns["role"]:
+        # Many new messages at once: fold them into the search index now, in the background,
+        # rather than scanning them directly on the next search.
+        from memory import search
+
+        search.refresh_in_background(store)
     progress(1.0, "Import complete.")
     return ImportResult(
         conversations_imported=imported_conversations,

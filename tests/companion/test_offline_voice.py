@@ -103,3 +103,20 @@ def test_a_regenerated_offline_reply_differs_from_the_one_it_replaces(store):
         assert messages.get(store, first.message.id) is None
         assert [m.id for m in messages.recent(store, pid)] == [user_message.id, again.message.id]
         first = again
+
+
+def test_a_remembered_fact_is_not_reminisced_about_like_an_outing():
+    from companion.conversation import PromptContext
+    from memory.personas import PersonaVersion
+    from memory.recall import Recalled
+
+    pv = PersonaVersion(id=1, persona_id=1, version=1, created_at=None, name="Klaus")
+    fact = Recalled("memory", 1, "Allergic to shrimp", "Allergic to shrimp")
+    voice = OfflineVoice(seed=3)
+    replies = [
+        voice.compose("what should we cook tonight", PromptContext(pv, "x", [fact]))
+        for _ in range(30)
+    ]
+    mentioned = [r for r in replies if "Allergic to shrimp" in r]
+    assert mentioned  # the fact is brought up…
+    assert not any("Remember Allergic" in r or "reminds me of Allergic" in r for r in mentioned)
