@@ -103,6 +103,17 @@ MILESTONES = (
     ("honeymoon", "Honeymoon walk in Korakuen Garden", 332, "Slow steps around the pond."),
 )
 
+# Memories Hikari keeps: (kind, words, pinned, days after the first talk or None).
+MEMORIES = (
+    ("fact", "Alex is allergic to shrimp.", True, None),
+    ("fact", "Alex is learning Japanese; favourite word: 懐かしい (natsukashii).", True, None),
+    ("fact", "Alex takes the 7:42 train to work and hates when it stops between stations.",
+     False, None),
+    ("fact", "Alex's favourite singer is Utada Hikaru.", False, None),
+    ("moment", "Our honeymoon walk around the pond in Korakuen Garden, Okayama.", True, 332),
+    ("moment", "The first time we watched fireworks together, from the river bank.", False, 300),
+)  # fmt: skip
+
 # Outings: (title, place, kind of picture, when). `when` is either a (month, day) pair — the
 # latest such date inside the year — or a number of days after the first talk.
 OUTINGS = (
@@ -760,7 +771,7 @@ def holds_own_data(store) -> bool:
 def _clear(store) -> None:
     """Remove a previous (possibly half-made) demo year from a demo folder."""
     with store.transaction() as cur:
-        for table in (*_CONTENT_TABLES, "persona_versions", "message_photos"):
+        for table in (*_CONTENT_TABLES, "persona_versions", "message_photos", "memories"):
             cur.execute(f"DELETE FROM {table}")
         cur.execute("DELETE FROM settings WHERE key = ?", [DEMO_DONE_SETTING])
 
@@ -1080,6 +1091,15 @@ def fill(
                 "INSERT INTO milestones (persona_id, kind, title, happened_on, note, message_id, "
                 "outing_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [pid, kind, title, day, note, message_id, outing_id],
+            )
+        for kind, body, pinned, offset in MEMORIES:
+            day = first_day + timedelta(days=offset) if offset is not None else None
+            if day is not None and day > last_day:
+                continue
+            cur.execute(
+                "INSERT INTO memories (persona_id, kind, body, status, pinned, origin, "
+                "happened_on) VALUES (?, ?, ?, 'kept', ?, 'typed', ?)",
+                [pid, kind, body, pinned, day],
             )
         summary = DemoSummary(
             persona_id=pid,

@@ -167,6 +167,17 @@ def test_demo_journal_has_moods_and_replies(year):
     assert unanswered == 0
 
 
+def test_demo_companion_keeps_memories_that_recall_brings_back(year):
+    from memory import memories, recall
+
+    s, summary = year
+    kept = memories.list_memories(s, summary.persona_id)
+    assert {m.kind for m in kept} == {"fact", "moment"}
+    assert any(m.pinned for m in kept)
+    found = recall.for_prompt(s, summary.persona_id, "do you remember the garden?")
+    assert any("Korakuen" in (r.title + r.text) for r in found)
+
+
 _FILL_IN_A_FRESH_PROCESS = """
 import sys
 from datetime import datetime
