@@ -20,6 +20,7 @@ from tests.pages.conftest import APP, PAGES, plain
 def test_streamlit_config_sends_no_usage_statistics_and_limits_uploads():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["showEmailPrompt"] is False  # no e-mail asked on first run
     assert 1 <= config["server"]["maxUploadSize"] <= 200  # MB per file
     assert 1 <= config["server"]["maxMessageSize"] <= 500
 
