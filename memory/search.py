@@ -270,7 +270,8 @@ def _direct_by_kind(
     """`_direct` over several small collections at once, each scored with its own statistics.
 
     One query instead of one per collection: DuckDB's planning of this query costs more than
-    scanning a few thousand rows, and recall runs it before every reply.
+    scanning a few thousand rows, and recall runs it before every reply. `_direct` stays a
+    query of its own: grouping by kind made a scan of a million messages about 1.5× slower.
     """
     if not terms or not sources:
         return {}
