@@ -39,10 +39,26 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _no_verify():
+    # For the phone mode's self-made certificate (the tests check the certificate themselves).
+    import ssl
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 class RunningApp:
-    def __init__(self, data_dir: Path, env_extra: dict[str, str] | None = None):
+    def __init__(
+        self,
+        data_dir: Path,
+        env_extra: dict[str, str] | None = None,
+        command: list[str] | None = None,
+        scheme: str = "http",
+    ):
         self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
         env = {
             k: v
             for k, v in os.environ.items()
@@ -53,7 +69,8 @@ class RunningApp:
         self.log = data_dir.parent / f"streamlit-{self.port}.log"
         self._log_fh = open(self.log, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [
+            (command and [sys.executable, *command, "--server.port", str(self.port)])
+            or [
                 sys.executable,
                 "-m",
                 "streamlit",
@@ -78,10 +95,14 @@ class RunningApp:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                with urllib.request.urlopen(
+                    f"{self.url}/_stcore/health", timeout=2, context=_no_verify()
+                ) as r:
                     if r.status == 200:
                         return
             except OSError:
+                if self.proc.poll() is not None:
+                    break
                 time.sleep(0.3)
         self.stop()
         raise RuntimeError(f"streamlit did not start:\n{self.log.read_text()}")
@@ -99,8 +120,13 @@ class RunningApp:
 def start_app(tmp_path):
     started: list[RunningApp] = []
 
-    def start(data_dir: Path | None = None, **env) -> RunningApp:
-        app = RunningApp(data_dir or tmp_path / "data", env)
+    def start(
+        data_dir: Path | None = None,
+        command: list[str] | None = None,
+        scheme: str = "http",
+        **env,
+    ) -> RunningApp:
+        app = RunningApp(data_dir or tmp_path / "data", env, command, scheme)
         started.append(app)
         return app
 
