@@ -65,7 +65,8 @@ def test_timeline_shows_everything_newest_first_with_the_strip(history, app):
     assert titles[-1] == "💬 **Our first message**"
     assert "\\<b\\>not bold\\</b\\>" in shown  # journal text is escaped, never HTML
     months = [h.value for h in app.subheader]
-    assert months[0] == f"{history['today']:%B %Y}"
+    # The newest item (the journal entry, 3 days ago) opens the list: its month comes first.
+    assert months[0] == f"{history['today'] - timedelta(days=3):%B %Y}"
 
 
 def test_add_edit_and_delete_a_milestone(history, app, data_dir):
