@@ -3,32 +3,49 @@
 A backup holds
 - `db/`: the database as written by DuckDB's own `EXPORT DATABASE` (Parquet files, `schema.sql`,
   `load.sql`), so any DuckDB can read it without Kizuna (`IMPORT DATABASE 'db'`). The export
-  covers the whole catalog — every schema, table, sequence (continuing where it stood), macro,
-  view and index — so what later migrations add (the search index's tables and macros, say) is
-  included without changes here. After a restore every sequence is also moved past the highest
-  id in the column it fills, so a restored id is never handed out again.
+  covers the whole catalog, so what later migrations add is included without changes here.
+  A restore fills only the tables of Kizuna's own schema (see below), continues every
+  sequence from where the manifest says it stood and past the highest id in the column it
+  fills, so a restored id is never handed out again.
 - `files/`: every file of the data folder (photos, thumbnails, avatars, and any other folder)
   except the database itself, `backups/` and half-written `*.part` files.
-- `manifest.json`: row counts per table and the SHA-256 and size of every other member.
+- `manifest.json`: row counts per table, where each sequence stood, and the SHA-256 and size of
+  every other member.
 
 The database is exported through the live connection (`store.cursor()`, inside one
 transaction, so the copy is consistent while the app keeps running).
 
-Restoring never touches the current data until the whole backup has been checked: the zip is
-unpacked into a staging folder inside the data folder, every checksum and row count is verified
-and the staged database is opened once (which also applies any newer migrations). Only then,
-when replacing existing data, is the current data backed up (to `backups/`) and the store
-closed; the current entries are moved aside and the staged ones moved in with renames, undone if
-any rename fails. `backups/` itself is never replaced. The caller reopens the store afterwards
-(the Streamlit side clears its cached store).
+Restoring reads a backup as data, never as code. A backup is something people receive,
+download and share, so nothing in it is executed: `db/schema.sql` and `db/load.sql` are never
+run. The tables are recreated from Kizuna's own migrations (exactly those the backup's ledger
+records, so its rows fit), the rows are read from the staged Parquet files with an explicit
+column list, and only then are the newer migrations applied to them. `load.sql` is only read to
+learn which Parquet file holds which table (a strict pattern; any other line is ignored), and
+only tables of Kizuna's own schema are filled. The connection that reads the Parquet files has
+DuckDB's external access switched off, with the staged folder as its only allowed directory,
+and its configuration locked.
+
+Restoring never touches the current data until the whole backup has been checked: the manifest
+must be complete, there must be room on the disk for the unpacked backup (and for the backup of
+the current data), and every member is unpacked into a staging folder inside the data folder
+with its real size counted while it streams (stopping at the size the manifest gives, and at a
+ceiling) and its checksum verified. Only then, when replacing existing data, is the current data
+backed up (to `backups/`) and the store closed; the current entries are moved aside and the
+staged ones moved in with renames, undone if any rename fails. `backups/` itself is never
+replaced. Work folders (`.kizuna-work-*`) are removed however the operation ends, and at the
+next start after a killed process. The caller reopens the store afterwards (the Streamlit side
+clears its cached store).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -41,6 +58,8 @@ from pathlib import Path, PurePosixPath
 
 import duckdb
 
+from memory.errors import FolderNotEmpty, KizunaError, NotEnoughSpace
+from memory.i18n import _, ngettext
 from memory.store import DB_FILENAME, Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -62,14 +81,32 @@ _STAGING_PREFIX = ".kizuna-work-"
 #: Already-compressed formats are stored as they are; deflating them only costs time.
 _STORED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".parquet"}
 
+#: Ceilings for what a restore unpacks: the manifest is small JSON; no single member of a
+#: backup Kizuna makes comes near 8 GiB (a Parquet file of a million messages is ~100 MB).
+MAX_MANIFEST_BYTES = 64 << 20
+MAX_MEMBER_BYTES = 8 << 30
+#: Room kept free on the disk beyond what a restore needs.
+SPACE_MARGIN = 64 << 20
+#: A sequence is moved on one `nextval` at a time (about 13 million a second here).
+MAX_SEQUENCE_STEPS = 50_000_000
+_CHUNK = 1 << 20
+
 #: One backup or restore at a time per process (the automatic one runs in a thread).
 _lock = threading.Lock()
 
 Progress = Callable[[float, str], None]
 
 
-class BackupError(Exception):
+class BackupError(KizunaError):
     """A backup that cannot be made or restored, phrased for the person using the app."""
+
+
+class TargetHoldsData(BackupError, FolderNotEmpty):
+    """The restore target already holds Kizuna data and replacing it was not confirmed."""
+
+
+class BackupNoSpace(BackupError, NotEnoughSpace):
+    """The disk has no room for the restore; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -148,13 +185,14 @@ def _create(store: Store, out_path: Path, progress: Progress) -> BackupInfo:
     with tempfile.TemporaryDirectory(prefix=f"{_STAGING_PREFIX}backup-", dir=store.data_dir) as tmp:
         progress(0.0, "Exporting the database…")
         export_dir = Path(tmp) / "db"
-        tables = _export_database(store, export_dir)
+        tables, sequences = _export_database(store, export_dir)
         files = data_files(store.data_dir)
         manifest: dict = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "created_at": created_at.isoformat(),
             "tables": {name: {"rows": rows} for name, rows in tables.items()},
+            "sequences": sequences,
             "files": {},
         }
         try:
@@ -192,13 +230,14 @@ def _add_member(zf: zipfile.ZipFile, manifest: dict, name: str, data: bytes) -> 
     manifest["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
-def _export_database(store: Store, folder: Path) -> dict[str, int]:
+def _export_database(store: Store, folder: Path) -> tuple[dict[str, int], dict[str, int]]:
     """`EXPORT DATABASE` to Parquet and count every table, in one transaction.
 
     DuckDB's own export writes the whole catalog — schemas, sequences (continuing where they
     stand), tables, macros, views, indexes — so whatever later migrations or extensions add
     (the search index's tables and macros, say) travels without this module knowing about it.
-    Returns the row count of every table, keyed `table` for `main` and `schema.table` otherwise.
+    Returns the row count of every table, keyed `table` for `main` and `schema.table` otherwise,
+    and the next value of every sequence of the main schema (a restore continues from there).
     """
     cur = store.cursor()
     try:
@@ -217,6 +256,13 @@ def _export_database(store: Store, folder: Path) -> dict[str, int]:
                 counts[key] = cur.execute(
                     f"SELECT count(*) FROM {_quote(schema)}.{_quote(table)}"
                 ).fetchone()[0]
+            sequences = dict(
+                cur.execute(
+                    "SELECT sequence_name, coalesce(last_value + increment_by, start_value) "
+                    "FROM duckdb_sequences() WHERE database_name = current_database() "
+                    "AND schema_name = 'main' AND NOT temporary"
+                ).fetchall()
+            )
         finally:
             cur.execute("COMMIT")
     except duckdb.Error as exc:
@@ -225,69 +271,166 @@ def _export_database(store: Store, folder: Path) -> dict[str, int]:
     # unzipped `db/` folder can be imported from wherever it lands
     load = folder / "load.sql"
     load.write_text(load.read_text().replace(_literal(str(folder) + "/")[:-1], "'"))
-    return counts
+    return counts, sequences
 
 
 # -- reading a backup ----------------------------------------------------------------------
-_DAMAGED = (
-    "That file is not a complete Kizuna backup — it may be damaged or was cut off while "
-    "copying. Nothing was changed."
-)
+def _damaged() -> str:
+    return _(
+        "That file is not a complete Kizuna backup — it may be damaged or was cut off while "
+        "copying. Nothing was changed."
+    )
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _incomplete(field_name: str) -> BackupError:
+    return BackupError(
+        _(
+            "That backup's manifest is incomplete (it has no valid “{field}”), so Kizuna cannot "
+            "check it. Nothing was changed."
+        ).format(field=field_name)
+    )
 
 
 def read_manifest(zip_path: Path | str) -> dict:
-    """The manifest of a backup, after checking it is a Kizuna backup at all."""
+    """The manifest of a backup, after checking it is a complete Kizuna manifest."""
     try:
         with zipfile.ZipFile(zip_path) as zf:
             return _manifest_of(zf)
     except FileNotFoundError as exc:
-        raise BackupError(f"There is no file {zip_path}.") from exc
+        raise BackupError(_("There is no file {path}.").format(path=zip_path)) from exc
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise BackupError(_DAMAGED) from exc
+        raise BackupError(_damaged()) from exc
 
 
 def _manifest_of(zf: zipfile.ZipFile) -> dict:
     try:
-        manifest = json.loads(zf.read(MANIFEST))
+        info = zf.getinfo(MANIFEST)
     except KeyError as exc:
         raise BackupError(
-            "That zip is not a Kizuna backup (it has no manifest.json). Nothing was changed."
+            _("That zip is not a Kizuna backup (it has no manifest.json). Nothing was changed.")
         ) from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BackupError(_DAMAGED) from exc
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise BackupError(_damaged())
+    try:
+        with zf.open(info) as fh:
+            manifest = json.loads(fh.read(MAX_MANIFEST_BYTES + 1))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise BackupError(_damaged()) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError("That zip is not a Kizuna backup. Nothing was changed.")
-    if manifest.get("format_version", 0) > FORMAT_VERSION:
-        raise BackupError(
-            "That backup was made by a newer Kizuna; update Kizuna to restore it. "
-            "Nothing was changed."
-        )
-    for name in manifest.get("files", {}):
-        pure = PurePosixPath(name)
-        if pure.is_absolute() or ".." in pure.parts or pure.parts[0] not in ("db", "files"):
-            raise BackupError(_DAMAGED)
+        raise BackupError(_("That zip is not a Kizuna backup. Nothing was changed."))
+    _check_manifest(manifest)
     return manifest
+
+
+def _check_manifest(manifest: dict) -> None:
+    """Every field a restore relies on, present and of the right kind; one sentence if not."""
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _incomplete("format_version")
+    if version > FORMAT_VERSION:
+        raise BackupError(
+            _(
+                "That backup was made by a newer Kizuna; update Kizuna to restore it. "
+                "Nothing was changed."
+            )
+        )
+    created = manifest.get("created_at")
+    try:
+        datetime.fromisoformat(created)
+    except (TypeError, ValueError):
+        raise _incomplete("created_at") from None
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict) or not tables:
+        raise _incomplete("tables")
+    for entry in tables.values():
+        rows = entry.get("rows") if isinstance(entry, dict) else None
+        if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+            raise _incomplete("tables")
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not files:
+        raise _incomplete("files")
+    for name, entry in files.items():
+        pure = PurePosixPath(name)
+        if (
+            not name
+            or "\\" in name
+            or pure.is_absolute()
+            or ".." in pure.parts
+            or pure.parts[0] not in ("db", "files")
+            or len(pure.parts) < 2
+            or (pure.parts[0] == "db" and len(pure.parts) != 2)
+        ):
+            raise BackupError(_damaged())
+        if not isinstance(entry, dict):
+            raise _incomplete("files")
+        size = entry.get("size")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise _incomplete("size")
+        if not isinstance(entry.get("sha256"), str) or not _SHA256.fullmatch(entry["sha256"]):
+            raise _incomplete("sha256")
+
+
+def _unpacked_size(manifest: dict) -> int:
+    return sum(entry["size"] for entry in manifest["files"].values())
+
+
+def _copy_member(zf: zipfile.ZipFile, name: str, expected: dict, dst) -> None:
+    """Stream one member into `dst`, counting its real size and hashing it; stop early.
+
+    Refused before a byte is written when the zip's own header disagrees with the manifest
+    or the member is over the ceiling, and while streaming as soon as more bytes arrive than
+    the manifest promised (a zip bomb is never unpacked past its stated size).
+    """
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise BackupError(_damaged()) from None
+    size = expected["size"]
+    if size > MAX_MEMBER_BYTES:
+        raise BackupError(
+            _(
+                "That backup holds a file larger than Kizuna restores ({size}); it is not a "
+                "backup Kizuna made. Nothing was changed."
+            ).format(size=_gib(size))
+        )
+    if info.file_size != size:
+        raise BackupError(_damaged())
+    digest = hashlib.sha256()
+    seen = 0
+    with zf.open(info) as src:
+        while chunk := src.read(_CHUNK):
+            seen += len(chunk)
+            if seen > size:
+                raise BackupError(_damaged())
+            digest.update(chunk)
+            if dst is not None:
+                dst.write(chunk)
+    if seen != size or digest.hexdigest() != expected["sha256"]:
+        raise BackupError(_damaged())
+
+
+def _gib(size: int) -> str:
+    return f"{size / (1 << 30):,.1f} GiB"
 
 
 def verify(zip_path: Path | str) -> dict:
     """Check every member of a backup against its manifest; return the manifest.
 
-    Raises `BackupError` with a plain sentence for a damaged, truncated or foreign zip.
+    Reads every member once (sizes counted, stopping early) and writes nothing. Raises
+    `BackupError` with a plain sentence for a damaged, truncated, oversized or foreign zip.
     """
     try:
         with zipfile.ZipFile(zip_path) as zf:
             manifest = _manifest_of(zf)
             for name, expected in manifest["files"].items():
-                digest = hashlib.sha256()
-                with zf.open(name) as fh:
-                    for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                        digest.update(chunk)
-                if digest.hexdigest() != expected["sha256"]:
-                    raise BackupError(_DAMAGED)
+                _copy_member(zf, name, expected, None)
     except FileNotFoundError as exc:
-        raise BackupError(f"There is no file {zip_path}.") from exc
+        raise BackupError(_("There is no file {path}.").format(path=zip_path)) from exc
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError) as exc:
-        raise BackupError(_DAMAGED) from exc
+        raise BackupError(_damaged()) from exc
     return manifest
 
 
@@ -298,6 +441,49 @@ def holds_data(data_dir: Path | str) -> bool:
     if not data_dir.is_dir():
         return False
     return (data_dir / DB_FILENAME).exists() or bool(data_files(data_dir))
+
+
+def free_bytes(folder: Path) -> int:
+    """Free space on the disk that holds `folder` (the nearest existing parent)."""
+    folder = Path(folder)
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return shutil.disk_usage(folder).free
+
+
+def _current_size(data_dir: Path) -> int:
+    total = 0
+    for entry in [DB_FILENAME, *data_files(data_dir)]:
+        with contextlib.suppress(OSError):
+            total += (data_dir / entry).stat().st_size
+    return total
+
+
+def _check_room(data_dir: Path, manifest: dict) -> None:
+    """Refuse, before anything is written, a restore the disk has no room for.
+
+    Counts the unpacked backup twice (the staged Parquet files and the database built from
+    them), the backup of the current data made before replacing it, and a margin.
+    """
+    needed = 2 * _unpacked_size(manifest) + SPACE_MARGIN
+    if holds_data(data_dir):
+        needed += _current_size(data_dir)
+    free = free_bytes(data_dir)
+    if free < needed:
+        raise BackupNoSpace(
+            _(
+                "There is not enough free disk space to restore this backup: it needs about "
+                "{needed} and {free} is free. Free some space and try again; nothing was changed."
+            ).format(needed=_human(needed), free=_human(free))
+        )
+
+
+def _human(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return f"{size:,.1f} GB"
 
 
 def restore(
@@ -314,45 +500,55 @@ def restore(
     `replace=True` (the user confirmed): the current data is first backed up to
     `backups/kizuna-before-restore-….zip`. Pass the open `store` of that folder if there is one;
     it is used for that backup and then closed (reopen afterwards). Nothing is changed unless
-    the whole backup checks out; raises `BackupError` with a plain sentence otherwise.
+    the whole backup checks out; raises `BackupError` with a plain sentence otherwise
+    (`TargetHoldsData` without `replace`, `BackupNoSpace` when the disk is too full).
     """
     progress = progress or _noop
     zip_path = Path(zip_path)
     data_dir = Path(data_dir).resolve()
     if not replace and holds_data(data_dir):
-        raise BackupError(
-            f"{data_dir} already holds Kizuna data. Restore into an empty folder, or confirm "
-            "replacing it (the current data is backed up first)."
+        raise TargetHoldsData(
+            _(
+                "{folder} already holds Kizuna data. Restore into an empty folder, or confirm "
+                "replacing it (the current data is backed up first)."
+            ).format(folder=data_dir)
         )
     with _lock:
+        progress(0.0, _("Checking the backup…"))
+        manifest = read_manifest(zip_path)
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise BackupError(f"Kizuna cannot create {data_dir}: {exc.strerror}.") from exc
+            raise BackupError(
+                _("Kizuna cannot create {folder}: {reason}.").format(
+                    folder=data_dir, reason=exc.strerror
+                )
+            ) from exc
+        _check_room(data_dir, manifest)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         staging = data_dir / f"{_STAGING_PREFIX}staging-{stamp}"
         try:
-            manifest, file_count = _stage(zip_path, staging, progress)
+            file_count, notes = _stage(zip_path, staging, manifest, progress)
             previous = None
             if holds_data(data_dir):
-                progress(0.85, "Backing up the current data first…")
+                progress(0.85, _("Backing up the current data first…"))
                 previous = _backup_current(data_dir, store, stamp)
             elif store is not None:
                 store.close()
             _ensure_released(data_dir)
-            progress(0.95, "Putting the restored data in place…")
+            progress(0.95, _("Putting the restored data in place…"))
             _swap_in(staging, data_dir, stamp)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    progress(1.0, "Restore complete.")
+    progress(1.0, _("Restore complete."))
     tables = {name: info["rows"] for name, info in manifest["tables"].items()}
-    return RestoreResult(tables=tables, file_count=file_count, previous_backup=previous)
+    return RestoreResult(
+        tables=tables, file_count=file_count, previous_backup=previous, notes=notes
+    )
 
 
-def _stage(zip_path: Path, staging: Path, progress: Progress) -> tuple[dict, int]:
-    """Unpack and check the backup into `staging`; return its manifest and file count."""
-    progress(0.0, "Checking the backup…")
-    manifest = verify(zip_path)
+def _stage(zip_path: Path, staging: Path, manifest: dict, progress: Progress) -> tuple[int, list]:
+    """Unpack and check the backup into `staging`; return its file count and notes."""
     staging.mkdir(parents=True)
     db_dir = staging / ".db"
     db_dir.mkdir()
@@ -368,59 +564,209 @@ def _stage(zip_path: Path, staging: Path, progress: Progress) -> tuple[dict, int
                     target = staging.joinpath(*pure.parts[1:])
                     file_count += 1
                 target.parent.mkdir(parents=True, exist_ok=True)
-                digest = hashlib.sha256()
-                with zf.open(name) as src, open(target, "wb") as dst:
-                    for chunk in iter(lambda src=src: src.read(1 << 20), b""):
-                        digest.update(chunk)
-                        dst.write(chunk)
-                if digest.hexdigest() != manifest["files"][name]["sha256"]:
-                    raise BackupError(_DAMAGED)
+                with open(target, "wb") as dst:
+                    _copy_member(zf, name, manifest["files"][name], dst)
                 if i % 50 == 0:
-                    progress(0.1 + 0.5 * i / max(len(names), 1), f"Unpacking… {i:,}")
+                    progress(
+                        0.05 + 0.55 * i / max(len(names), 1), _("Unpacking… {n:,}").format(n=i)
+                    )
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as exc:
-        raise BackupError(_DAMAGED) from exc
+        raise BackupError(_damaged()) from exc
     except OSError as exc:
-        raise BackupError(f"Kizuna could not unpack the backup: {exc.strerror or exc}.") from exc
-    progress(0.65, "Rebuilding the database…")
-    _load_database(db_dir, staging / DB_FILENAME, manifest)
+        if exc.errno == errno.ENOSPC:
+            raise BackupNoSpace(
+                _("The disk filled up while unpacking the backup; nothing was changed.")
+            ) from exc
+        raise BackupError(
+            _("Kizuna could not unpack the backup: {reason}.").format(reason=exc.strerror or exc)
+        ) from exc
+    progress(0.65, _("Rebuilding the database…"))
+    notes = _build_database(db_dir, staging, manifest)
     shutil.rmtree(db_dir)
     try:
         Store.open(staging).close()  # applies migrations newer than the backup
     except StoreError as exc:
-        raise BackupError(f"The restored database could not be opened: {exc}") from exc
-    return manifest, file_count
+        raise BackupError(
+            _("The restored database could not be opened: {reason}").format(reason=exc)
+        ) from exc
+    return file_count, notes
 
 
-def _load_database(db_dir: Path, db_path: Path, manifest: dict) -> None:
-    """Build the restored database with `IMPORT DATABASE` and check it against the manifest."""
+# `COPY <table> FROM '<file>.parquet' (…);` as DuckDB's EXPORT DATABASE writes it for a table of
+# the main schema. Only the table name and the file name are taken; nothing is executed.
+_IDENT = r'(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")'
+_LOAD_LINE = re.compile(rf"COPY ({_IDENT}) FROM '([A-Za-z0-9_.-]+\.parquet)' \(.*\);")
+
+#: Kept out of a restore: the migration ledger (rebuilt from the migrations themselves) and the
+#: search index's state (the index is derived from the messages and is rebuilt after a restore).
+_NOT_RESTORED = {"schema_migrations", "search_index_state"}
+
+
+def _table_files(db_dir: Path, manifest: dict) -> dict[str, Path]:
+    """Which staged Parquet file holds which table of the main schema, read from load.sql."""
+    load = db_dir / "load.sql"
+    found: dict[str, Path] = {}
+    if not load.is_file():
+        raise BackupError(_damaged())
+    for line in load.read_text(encoding="utf-8", errors="replace").splitlines():
+        match = _LOAD_LINE.fullmatch(line.strip())
+        if not match:
+            continue  # anything else in load.sql is ignored, never run
+        table, filename = match.groups()
+        if table.startswith('"'):
+            table = table[1:-1].replace('""', '"')
+        if f"db/{filename}" not in manifest["files"]:
+            continue
+        # the first line for a table is DuckDB's own; a later one is somebody's addition
+        found.setdefault(table, db_dir / filename)
+    return found
+
+
+def _restricted(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """No file access for this connection except reading inside `folder`; locked."""
+    con.execute(f"SET allowed_directories = [{_literal(str(folder) + os.sep)}]")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    con.execute("SET lock_configuration = true")
+
+
+def _parquet_columns(con, path: Path) -> list[str]:
+    return [
+        row[0]
+        for row in con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet({_literal(str(path))})"
+        ).fetchall()
+    ]
+
+
+def _backup_ledger(db_dir: Path, files: dict[str, Path]) -> set[str]:
+    """The migrations the backup's database had applied (its `schema_migrations` rows)."""
+    if "schema_migrations" not in files:
+        raise BackupError(_damaged())
+    con = duckdb.connect()
     try:
-        con = duckdb.connect(str(db_path))
+        _restricted(con, db_dir)
+        names = con.execute(
+            f"SELECT name FROM read_parquet({_literal(str(files['schema_migrations']))})"
+        ).fetchall()
     except duckdb.Error as exc:
-        raise BackupError(f"Kizuna could not create the restored database: {exc}") from exc
-    try:
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute(f"IMPORT DATABASE {_literal(str(db_dir))}")
-        for name, info in manifest["tables"].items():
-            schema, _, table = name.rpartition(".")
-            rows = con.execute(
-                f"SELECT count(*) FROM {_quote(schema or 'main')}.{_quote(table)}"
-            ).fetchone()[0]
-            if rows != info["rows"]:
-                raise BackupError(_DAMAGED)
-        _continue_sequences(con)
-        con.execute("CHECKPOINT")
-    except duckdb.Error as exc:
-        raise BackupError(f"The backup's database could not be rebuilt: {exc}") from exc
+        raise BackupError(_damaged()) from exc
     finally:
         con.close()
+    return {row[0] for row in names if isinstance(row[0], str)}
 
 
-def _continue_sequences(con) -> None:
-    """Move every sequence past the highest id in the columns it fills.
+def _build_database(db_dir: Path, staging: Path, manifest: dict) -> list[str]:
+    """Recreate Kizuna's schema in the staging folder and load the backup's rows into it.
 
-    Sequences are exported where they stood, so this only matters for rows once inserted with
-    an explicit id; it makes sure no restored id is ever handed out again.
+    The schema is made by Kizuna's own migrations — exactly those the backup had applied, so
+    its rows fit — and each table of it is filled from its Parquet file with an explicit column
+    list, through a connection that can read nothing outside `db_dir`. The newer migrations
+    run afterwards (when the staged folder is opened), on the restored rows. Returns notes on
+    what was left out.
     """
+    from memory.migrations import all_migrations
+    from memory.migrations import migrate as run_migrations
+
+    files = _table_files(db_dir, manifest)
+    ledger = _backup_ledger(db_dir, files)
+    known = {m.name for m in all_migrations()}
+    if not ledger:
+        raise BackupError(_damaged())
+    if ledger - known:
+        raise BackupError(
+            _(
+                "That backup was made by a newer Kizuna; update Kizuna to restore it. "
+                "Nothing was changed."
+            )
+        )
+    try:
+        fresh = Store.open(staging, migrate=False)
+        try:
+            run_migrations(fresh, only=ledger)
+        finally:
+            fresh.close()
+    except (StoreError, duckdb.Error) as exc:
+        raise BackupError(
+            _("Kizuna could not create the restored database: {reason}").format(reason=exc)
+        ) from exc
+    notes: list[str] = []
+    try:
+        con = duckdb.connect(str(staging / DB_FILENAME))
+    except duckdb.Error as exc:
+        raise BackupError(
+            _("Kizuna could not create the restored database: {reason}").format(reason=exc)
+        ) from exc
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        _restricted(con, db_dir)
+        tables = [
+            row[0]
+            for row in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+                "AND database_name = current_database() AND NOT internal AND NOT temporary "
+                "ORDER BY table_name"
+            ).fetchall()
+        ]
+        con.execute("BEGIN TRANSACTION")
+        for table in tables:
+            if table in _NOT_RESTORED:
+                continue
+            if table not in files:
+                if manifest["tables"].get(table, {}).get("rows", 0):
+                    raise BackupError(_damaged())  # rows promised, but no file holds them
+                continue
+            ours = [
+                row[0]
+                for row in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' "
+                    "AND table_name = ? ORDER BY column_index",
+                    [table],
+                ).fetchall()
+            ]
+            theirs = set(_parquet_columns(con, files[table]))
+            columns = ", ".join(_quote(c) for c in ours if c in theirs)
+            con.execute(f"DELETE FROM {_quote(table)}")  # rows a migration may have seeded
+            if columns:
+                con.execute(
+                    f"INSERT INTO {_quote(table)} ({columns}) SELECT {columns} "
+                    f"FROM read_parquet({_literal(str(files[table]))})"
+                )
+            rows = con.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0]
+            expected = manifest["tables"].get(table, {}).get("rows")
+            if rows != expected:
+                raise BackupError(_damaged())
+        con.execute("COMMIT")
+        left_out = sorted(set(manifest["tables"]) - set(tables))
+        if left_out:
+            log.info("restore left out tables outside Kizuna's schema: %s", left_out)
+            notes.append(
+                ngettext(
+                    "{n} table that is not part of Kizuna's own data was left out.",
+                    "{n} tables that are not part of Kizuna's own data were left out.",
+                    len(left_out),
+                ).format(n=len(left_out))
+            )
+        _continue_sequences(con, manifest)
+        con.execute("CHECKPOINT")
+    except duckdb.Error as exc:
+        raise BackupError(
+            _("The backup's database could not be rebuilt: {reason}").format(reason=exc)
+        ) from exc
+    finally:
+        con.close()
+    return notes
+
+
+def _continue_sequences(con, manifest: dict) -> None:
+    """Move every sequence past the highest id in the columns it fills (and where it stood).
+
+    The schema is new, so its sequences start at 1; this makes sure no restored id is ever
+    handed out again. A backup claiming ids far beyond any real history is refused rather
+    than spun through (each step is one `nextval`).
+    """
+    stood = manifest.get("sequences") if isinstance(manifest.get("sequences"), dict) else {}
     for table, column, default in con.execute(
         "SELECT table_name, column_name, column_default FROM duckdb_columns() "
         "WHERE schema_name = 'main' AND column_default LIKE 'nextval(%'"
@@ -432,12 +778,15 @@ def _continue_sequences(con) -> None:
             [sequence],
         ).fetchone()
         top = con.execute(f"SELECT max({_quote(column)}) FROM {_quote(table)}").fetchone()[0]
+        want = stood.get(sequence)
+        if isinstance(want, int) and not isinstance(want, bool):
+            top = max(top or 0, want - 1)
         if row is None or top is None or row[1] <= 0 or top < row[0]:
             continue
-        con.execute(
-            f"SELECT max(nextval({_literal(sequence)})) FROM range(?)",
-            [(top - row[0]) // row[1] + 1],
-        )
+        steps = (top - row[0]) // row[1] + 1
+        if steps > MAX_SEQUENCE_STEPS:
+            raise BackupError(_damaged())
+        con.execute(f"SELECT max(nextval({_literal(sequence)})) FROM range(?)", [steps])
 
 
 def _backup_current(data_dir: Path, store: Store | None, stamp: str) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from memory import backup
+from memory.i18n import _
 from memory.store import default_data_dir
 
 
@@ -24,14 +25,16 @@ def run(args) -> int:
     target = args.data_dir or args.global_data_dir or default_data_dir()
     try:
         result = backup.restore(args.zip, target, replace=args.replace)
+    except backup.TargetHoldsData as exc:
+        print(exc.sentence + " " + _("Add --replace to do that."), file=sys.stderr)
+        return 1
     except backup.BackupError as exc:
-        message = str(exc)
-        if "already holds Kizuna data" in message:
-            message += " Add --replace to do that."
-        print(message, file=sys.stderr)
+        print(exc.sentence, file=sys.stderr)
         return 1
     rows = sum(result.tables.values())
     print(f"Restored {rows:,} rows and {result.file_count:,} files into {target}.")
+    for note in result.notes:
+        print(note)
     if result.previous_backup:
         print(f"The data that was there before is saved in {result.previous_backup}.")
     return 0

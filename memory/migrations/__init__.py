@@ -40,12 +40,16 @@ def applied(store) -> set[str]:
     return {row[0] for row in cur.execute("SELECT name FROM schema_migrations").fetchall()}
 
 
-def migrate(store) -> list[str]:
-    """Apply every migration not yet recorded; return the names applied now."""
+def migrate(store, only: set[str] | None = None) -> list[str]:
+    """Apply every migration not yet recorded; return the names applied now.
+
+    `only` limits the run to those names (a restore rebuilds a backup's schema exactly as it
+    stood, loads its rows, and only then applies the newer migrations to them).
+    """
     done = applied(store)
     ran: list[str] = []
     for migration in all_migrations():
-        if migration.name in done:
+        if migration.name in done or (only is not None and migration.name not in only):
             continue
         with store.transaction() as cur:
             migration.module.up(cur)

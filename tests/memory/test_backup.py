@@ -10,7 +10,8 @@ import duckdb
 import pytest
 from PIL import Image
 
-from memory import Store, backup, messages, personas, photos, settings
+from memory import Store, backup, memories, messages, personas, photos, search, settings
+from tests.conftest import ROOT
 
 
 def _jpeg(color: tuple[int, int, int], size=(64, 48)) -> bytes:
@@ -95,59 +96,38 @@ def test_sequences_continue_past_restored_ids(store, tmp_path):
         assert version.id > max(v.id for v in personas.versions(restored, 1)[1:])
 
 
-def test_tables_added_by_later_migrations_are_included(store, tmp_path):
-    store.execute("CREATE SEQUENCE widgets_seq START 1")
-    store.execute(
-        "CREATE TABLE widgets (id INTEGER PRIMARY KEY DEFAULT nextval('widgets_seq'), "
-        "label VARCHAR, tags VARCHAR[], seen_at TIMESTAMPTZ)"
-    )
-    store.execute("CREATE VIEW widget_labels AS\nSELECT label\nFROM widgets")
-    store.execute("CREATE INDEX widgets_at ON widgets(seen_at)")
-    store.execute(
-        "INSERT INTO widgets (label, tags, seen_at) VALUES ('a', ['x'], now()), ('b', [], NULL)"
-    )
+def test_tables_of_later_migrations_travel_and_foreign_tables_are_left_out(store, tmp_path):
+    _fill(store)
+    memories.add(store, 1, "She loves plum blossoms")
+    # a table no migration of Kizuna makes: not part of its data, so it is not restored
+    store.execute("CREATE TABLE widgets AS SELECT 1 AS id, 'a' AS label")
+    store.execute("CREATE VIEW widget_labels AS SELECT label FROM widgets")
+    backup.create(store, tmp_path / "out.zip")
+    store.close()
+    result = backup.restore(tmp_path / "out.zip", tmp_path / "restored")
+    assert result.notes == ["1 table that is not part of Kizuna's own data was left out."]
+    with Store.open(tmp_path / "restored") as restored:
+        assert [m.body for m in memories.list_memories(restored, 1)] == ["She loves plum blossoms"]
+        tables = {
+            r[0] for r in restored.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+        assert "widgets" not in tables
+        assert memories.add(restored, 1, "another").id == 2
+
+
+def test_search_finds_restored_messages_and_the_index_is_rebuilt(store, tmp_path):
+    _fill(store)
+    search.rebuild_index(store)
     backup.create(store, tmp_path / "out.zip")
     store.close()
     backup.restore(tmp_path / "out.zip", tmp_path / "restored")
     with Store.open(tmp_path / "restored") as restored:
-        assert restored.execute("SELECT label FROM widget_labels ORDER BY 1").fetchall() == [
-            ("a",),
-            ("b",),
-        ]
-        new_id = restored.execute(
-            "INSERT INTO widgets (label) VALUES ('c') RETURNING id"
-        ).fetchone()[0]
-        assert new_id == 3
-
-
-def test_search_index_schemas_and_macros_travel_too(store, tmp_path):
-    import os
-
-    import duckdb_extension_fts
-
-    fts = os.path.join(
-        os.path.dirname(duckdb_extension_fts.__file__),
-        "extensions",
-        f"v{duckdb.__version__}",
-        "fts.duckdb_extension",
-    )
-    _fill(store)
-    store.execute(f"LOAD '{fts}'")
-    store.execute("CREATE MACRO shout(s) AS upper(s) || '!'")
-    store.execute("CREATE TABLE search_docs AS SELECT id, content FROM messages")
-    store.execute("PRAGMA create_fts_index('search_docs', 'id', 'content')")
-    info = backup.create(store, tmp_path / "out.zip")
-    assert info.tables["fts_main_search_docs.docs"] == 6
-    store.close()
-    backup.restore(tmp_path / "out.zip", tmp_path / "restored")
-    with Store.open(tmp_path / "restored") as restored:
-        restored.execute(f"LOAD '{fts}'")
-        hits = restored.execute(
-            "SELECT content FROM (SELECT *, fts_main_search_docs.match_bm25(id, 'message') AS s "
-            "FROM search_docs) WHERE s IS NOT NULL ORDER BY id"
-        ).fetchall()
-        assert len(hits) == 5
-        assert restored.execute("SELECT shout('hi')").fetchone()[0] == "HI!"
+        # the index is derived data: the restored folder starts without one and searches the
+        # messages directly until it is rebuilt
+        assert search.index_status(restored).active is None
+        assert search.search(restored, 1, "message").total == 5
+        search.rebuild_index(restored)
+        assert search.search(restored, 1, "message").total == 5
 
 
 def test_unzipped_database_is_readable_by_plain_duckdb_import(store, tmp_path):
@@ -292,3 +272,165 @@ def test_restore_refuses_while_another_connection_holds_the_database(store, data
     other.close()
     with Store.open(data_dir) as reopened:
         assert messages.count(reopened) == 7
+
+
+# -- hostile and odd backups ------------------------------------------------------------------
+def _rewrite(src, dst, *, members=None, manifest_edit=None, recompute=True):
+    """A copy of backup `src` with some members replaced and the manifest edited.
+
+    With `recompute`, the manifest's checksums and sizes are made to match again, as someone
+    forging a backup would do.
+    """
+    import hashlib
+    import json
+
+    members = members or {}
+    with zipfile.ZipFile(src) as zf:
+        contents = {n: zf.read(n) for n in zf.namelist()}
+    manifest = json.loads(contents.pop("manifest.json"))
+    for name, data in members.items():
+        contents[name] = data(contents.get(name, b"")) if callable(data) else data
+        if recompute:
+            manifest["files"][name] = {
+                "sha256": hashlib.sha256(contents[name]).hexdigest(),
+                "size": len(contents[name]),
+            }
+    if manifest_edit:
+        manifest_edit(manifest)
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in contents.items():
+            zf.writestr(name, data)
+        zf.writestr("manifest.json", json.dumps(manifest))
+    return dst
+
+
+def _all_files(folder):
+    return {p for p in folder.rglob("*")}
+
+
+def test_sql_appended_to_every_sql_member_is_never_run(store, tmp_path):
+    _fill(store)
+    backup.create(store, tmp_path / "good.zip")
+    store.close()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    evil = (
+        f"\nCOPY (SELECT 'pwned') TO '{outside}/pwned.csv';"
+        "\nCREATE TABLE leak AS SELECT * FROM read_text('/etc/hostname');"
+        f"\nCOPY messages TO '{outside}/messages.csv';"
+        "\nUPDATE messages SET content = 'forged';"
+        "\nCOPY messages FROM 'messages.parquet' (FORMAT 'parquet');\n"
+    )
+    with zipfile.ZipFile(tmp_path / "good.zip") as zf:
+        sql_members = [n for n in zf.namelist() if n.endswith(".sql")]
+    assert sql_members == ["db/load.sql", "db/schema.sql"]
+    forged = _rewrite(
+        tmp_path / "good.zip",
+        tmp_path / "forged.zip",
+        members={name: (lambda old: old + evil.encode()) for name in sql_members},
+    )
+    backup.verify(forged)  # the checksums were recomputed: it passes every check
+    before = _all_files(tmp_path)
+    backup.restore(forged, tmp_path / "restored")
+    backup.restore(tmp_path / "good.zip", tmp_path / "expected")
+    new_files = _all_files(tmp_path) - before
+    assert not [
+        p
+        for p in new_files
+        if not p.is_relative_to(tmp_path / "restored")
+        and not p.is_relative_to(tmp_path / "expected")
+    ]
+    assert not list(outside.iterdir())
+    assert _snapshot(tmp_path / "restored") == _snapshot(tmp_path / "expected")
+    with Store.open(tmp_path / "restored") as restored:
+        assert "forged" not in {m.content for m in messages.recent(restored, 1, 100)}
+
+
+def test_a_parquet_member_cannot_reach_outside_the_staged_folder(store, tmp_path):
+    _fill(store)
+    backup.create(store, tmp_path / "good.zip")
+    store.close()
+    # load.sql pointing a table at a file outside the backup: the line is not Kizuna's pattern
+    forged = _rewrite(
+        tmp_path / "good.zip",
+        tmp_path / "forged.zip",
+        members={"db/load.sql": lambda old: old.replace(b"'messages.parquet'", b"'/etc/hostname'")},
+    )
+    with pytest.raises(backup.BackupError, match="Nothing was changed"):
+        backup.restore(forged, tmp_path / "restored")
+    assert not (tmp_path / "restored" / "kizuna.duckdb").exists()
+    assert not list((tmp_path / "restored").glob(".kizuna-work-*"))
+
+
+def test_a_backup_of_the_first_release_still_restores(tmp_path):
+    # made by the first release's backup code from tests/fixtures/kizuna-v1.duckdb plus one
+    # photo file; it holds only the schema of m001 and is upgraded by the restore
+    fixture = ROOT / "tests" / "fixtures" / "kizuna-v1-backup.zip"
+    result = backup.restore(fixture, tmp_path / "restored")
+    assert result.tables["messages"] == 3 and result.file_count == 1
+    with Store.open(tmp_path / "restored") as restored:
+        assert [m.content for m in messages.recent(restored, 1, 10)][:1] == [
+            "今日は後楽園に行ったね"
+        ]
+        assert memories.list_memories(restored, 1) == []  # a later migration's table exists
+        assert restored.execute("SELECT title FROM outings").fetchall() == [("Korakuen Garden",)]
+        assert messages.add(restored, 1, "user", "after").id == 4
+        assert (restored.data_dir / "photos" / "aa" / ("a" * 64 + ".jpg")).is_file()
+
+
+def test_a_member_larger_than_its_manifest_says_is_refused_before_unpacking(store, tmp_path):
+    _fill(store)
+    backup.create(store, tmp_path / "good.zip")
+    store.close()
+    bomb = b"\0" * (32 << 20)  # 32 MiB of zeros: about 32 KiB deflated
+    forged = _rewrite(
+        tmp_path / "good.zip",
+        tmp_path / "bomb.zip",
+        members={"files/extras/notes.txt": bomb},
+        manifest_edit=lambda m: m["files"]["files/extras/notes.txt"].update(size=1),
+    )
+    assert forged.stat().st_size < 2 << 20
+    target = tmp_path / "restored"
+    with pytest.raises(backup.BackupError, match="Nothing was changed"):
+        backup.restore(forged, target)
+    assert not list(target.rglob("*"))
+
+
+def test_missing_manifest_fields_get_one_sentence(store, data_dir, tmp_path):
+    _fill(store)
+    backup.create(store, tmp_path / "good.zip")
+    store.close()
+    before = _snapshot(data_dir)
+    cases = {
+        "created_at": lambda m: m.pop("created_at"),
+        "tables": lambda m: m.pop("tables"),
+        "size": lambda m: next(iter(m["files"].values())).pop("size"),
+        "sha256": lambda m: next(iter(m["files"].values())).update(sha256=None),
+    }
+    for field_name, edit in cases.items():
+        odd = _rewrite(tmp_path / "good.zip", tmp_path / f"{field_name}.zip", manifest_edit=edit)
+        for attempt in (backup.read_manifest, lambda p: backup.restore(p, data_dir, replace=True)):
+            with pytest.raises(backup.BackupError) as err:
+                attempt(odd)
+            assert err.value.sentence == (
+                f"That backup's manifest is incomplete (it has no valid “{field_name}”), so "
+                "Kizuna cannot check it. Nothing was changed."
+            )
+    assert _snapshot(data_dir) == before
+    assert not (data_dir / "backups").exists()
+
+
+def test_a_restore_the_disk_has_no_room_for_is_refused_first(
+    store, data_dir, tmp_path, monkeypatch
+):
+    _fill(store)
+    backup.create(store, tmp_path / "good.zip")
+    store.close()
+    before = _snapshot(data_dir)
+    monkeypatch.setattr(backup, "free_bytes", lambda folder: 10 << 20)
+    with pytest.raises(backup.BackupNoSpace) as err:
+        backup.restore(tmp_path / "good.zip", data_dir, replace=True)
+    assert err.value.sentence.startswith("There is not enough free disk space to restore")
+    assert "10.0 MB is free" in err.value.sentence
+    assert _snapshot(data_dir) == before
+    assert not list(data_dir.glob(".kizuna-work-*"))
