@@ -12,6 +12,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from memory.i18n import _
+
 DEFAULT_MODEL = "gpt-4o-mini"
 
 #: Substrings of model names that take images; `KIZUNA_VISION` overrides the guess.
@@ -57,9 +59,9 @@ class ProviderConfig:
     def describe(self) -> str:
         """A short line for the UI, never including the key."""
         if self.provider == "offline":
-            return "Offline voice (no model)"
+            return _("Offline voice (no model)")
         where = self.base_url or "api.openai.com"
-        return f"{self.model} at {where}"
+        return _("{model} at {where}").format(model=self.model, where=where)
 
 
 def guess_vision(model: str) -> bool:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from memory import i18n
+
 DEFAULTS: dict[str, Any] = {
     "timezone": None,  # None: the machine's own zone (see `timezone_name`)
     "provider": None,  # None: decided from the environment (see companion.config)
@@ -20,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "temperature": 0.8,
     "vision": None,  # None: guessed from the model name (KIZUNA_VISION overrides)
     "current_persona_id": None,
+    "language": None,  # None: the browser's language (see `interface_language`)
 }
 
 _FORBIDDEN = ("key", "secret", "token", "password")
@@ -94,3 +97,17 @@ def timezone_name(store) -> str:
 def timezone(store) -> ZoneInfo:
     """`timezone_name` as a ZoneInfo."""
     return ZoneInfo(timezone_name(store))
+
+
+def interface_language(store, browser_locale: str | None = None) -> str:
+    """The interface language: the Settings choice, else the browser's (`st.context.locale`),
+    else English. A tag Kizuna has no catalog for ('fr-FR', 'xx') counts as English."""
+    chosen = get(store, "language")
+    if chosen in i18n.LANGUAGES:
+        return chosen
+    return i18n.normalize(browser_locale)
+
+
+def language_chosen(store) -> bool:
+    """Whether the user has picked an interface language (first start asks once)."""
+    return get(store, "language") in i18n.LANGUAGES

@@ -6,6 +6,7 @@ import streamlit as st
 
 from companion import safety
 from memory import passcode, settings, wellbeing
+from memory.i18n import _
 from ui import lock
 
 AUTOMATIC = "auto"
@@ -13,14 +14,14 @@ AUTOMATIC = "auto"
 
 def render(s) -> None:
     """The Care and privacy section of the Settings page."""
-    st.subheader("Care and privacy")
+    st.subheader(_("Care and privacy"))
     _region(s)
     _budget(s)
     _passcode(s)
 
 
 def _region(s) -> None:
-    names = {AUTOMATIC: "Automatic (from your time zone)"} | safety.regions()
+    names = {AUTOMATIC: _("Automatic (from your time zone)")} | safety.regions()
     chosen = settings.get(s, "care_region")
     codes = list(names)
     index = codes.index(chosen) if chosen in names else 0
@@ -28,21 +29,23 @@ def _region(s) -> None:
     def save() -> None:
         picked = st.session_state["settings_care_region"]
         settings.set(s, "care_region", None if picked == AUTOMATIC else picked)
-        st.toast("Helpline region saved.")
+        st.toast(_("Helpline region saved."))
 
-    st.markdown("**Helplines**")
+    st.markdown(_("**Helplines**"))
     st.selectbox(
-        "Show crisis lines for",
+        _("Show crisis lines for"),
         codes,
         index=index,
         format_func=names.get,
         key="settings_care_region",
         on_change=save,
-        help="If you write about wanting to die or hurt yourself, the chat shows crisis lines "
-        "for this region.",
+        help=_(
+            "If you write about wanting to die or hurt yourself, the chat shows crisis lines "
+            "for this region."
+        ),
     )
     if chosen not in names or chosen == AUTOMATIC:
-        st.caption(f"Now showing: {safety.helplines(safety.region(s)).name}")
+        st.caption(_("Now showing: {name}").format(name=safety.helplines(safety.region(s)).name))
 
 
 def _budget(s) -> None:
@@ -52,20 +55,22 @@ def _budget(s) -> None:
         on = st.session_state["settings_budget_on"]
         amount = st.session_state.get("settings_budget", current or 100)
         wellbeing.set_budget(s, amount if on else None)
-        st.toast("Daily budget saved." if on else "Daily budget turned off.")
+        st.toast(_("Daily budget saved.") if on else _("Daily budget turned off."))
 
-    st.markdown("**Wellbeing**")
+    st.markdown(_("**Wellbeing**"))
     on = st.toggle(
-        "Gentle daily message budget",
+        _("Gentle daily message budget"),
         value=current is not None,
         key="settings_budget_on",
         on_change=save,
-        help="Opt-in. Past the number you choose, the chat shows a soft note — nothing is "
-        "ever blocked.",
+        help=_(
+            "Opt-in. Past the number you choose, the chat shows a soft note — nothing is "
+            "ever blocked."
+        ),
     )
     if on:
         st.number_input(
-            "Messages you send per day",
+            _("Messages you send per day"),
             min_value=1,
             max_value=10_000,
             value=current or 100,
@@ -77,38 +82,44 @@ def _budget(s) -> None:
 
 def _passcode(s) -> None:
     if not passcode.is_set(s):
-        st.markdown("**Passcode**")
+        st.markdown(_("**Passcode**"))
         st.caption(
-            "Off. Turn it on to be asked for a passcode in every new browser session and after "
-            "a while away. It keeps the app's pages private on a shared computer; it does not "
-            "encrypt the data folder."
+            _(
+                "Off. Turn it on to be asked for a passcode in every new browser session and after "
+                "a while away. It keeps the app's pages private on a shared computer; it does not "
+                "encrypt the data folder."
+            )
         )
         with st.form("settings_passcode_new", clear_on_submit=True, border=False):
-            code = st.text_input("New passcode", type="password", key="settings_passcode_new1")
-            again = st.text_input("Type it again", type="password", key="settings_passcode_new2")
-            if st.form_submit_button("Turn on passcode", key="settings_passcode_set"):
+            code = st.text_input(_("New passcode"), type="password", key="settings_passcode_new1")
+            again = st.text_input(_("Type it again"), type="password", key="settings_passcode_new2")
+            if st.form_submit_button(_("Turn on passcode"), key="settings_passcode_set"):
                 problem = passcode.check_new(code, again)
                 if problem:
                     st.error(problem)
                 else:
                     passcode.set_passcode(s, code)
                     lock.unlock_this_session()
-                    st.toast("Passcode on. Kizuna will ask for it in every new session.", icon="🔒")
+                    st.toast(
+                        _("Passcode on. Kizuna will ask for it in every new session."), icon="🔒"
+                    )
                     st.rerun()
         return
 
-    st.markdown("**Passcode**")
+    st.markdown(_("**Passcode**"))
     st.caption(
-        "🔒 On — asked in every new browser session and after the idle minutes below. It "
-        "does not encrypt the data folder."
+        _(
+            "🔒 On — asked in every new browser session and after the idle minutes below. It "
+            "does not encrypt the data folder."
+        )
     )
 
     def save_idle() -> None:
         passcode.set_idle_minutes(s, st.session_state["settings_passcode_idle"])
-        st.toast("Saved.")
+        st.toast(_("Saved."))
 
     st.number_input(
-        "Ask again after this many idle minutes",
+        _("Ask again after this many idle minutes"),
         min_value=1,
         max_value=24 * 60,
         value=passcode.idle_minutes(s),
@@ -116,21 +127,21 @@ def _passcode(s) -> None:
         on_change=save_idle,
     )
     with (
-        st.expander("Change or turn off the passcode"),
+        st.expander(_("Change or turn off the passcode")),
         st.form("settings_passcode_change", clear_on_submit=True, border=False),
     ):
-        current = st.text_input("Current passcode", type="password", key="settings_passcode_old")
-        code = st.text_input("New passcode", type="password", key="settings_passcode_new1")
-        again = st.text_input("Type it again", type="password", key="settings_passcode_new2")
+        current = st.text_input(_("Current passcode"), type="password", key="settings_passcode_old")
+        code = st.text_input(_("New passcode"), type="password", key="settings_passcode_new1")
+        again = st.text_input(_("Type it again"), type="password", key="settings_passcode_new2")
         left, right = st.columns(2)
-        change = left.form_submit_button("Change passcode", key="settings_passcode_change")
-        off = right.form_submit_button("Turn passcode off", key="settings_passcode_off")
+        change = left.form_submit_button(_("Change passcode"), key="settings_passcode_change")
+        off = right.form_submit_button(_("Turn passcode off"), key="settings_passcode_off")
         if change or off:
             if not passcode.verify(s, current):
-                st.error("The current passcode isn't right; nothing was changed.")
+                st.error(_("The current passcode isn't right; nothing was changed."))
             elif off:
                 passcode.clear(s)
-                st.toast("Passcode off. Kizuna opens without asking.", icon="🔓")
+                st.toast(_("Passcode off. Kizuna opens without asking."), icon="🔓")
                 st.rerun()
             else:
                 problem = passcode.check_new(code, again)
@@ -139,5 +150,5 @@ def _passcode(s) -> None:
                 else:
                     passcode.set_passcode(s, code)
                     lock.unlock_this_session()
-                    st.toast("Passcode changed.", icon="🔒")
+                    st.toast(_("Passcode changed."), icon="🔒")
                     st.rerun()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from memory import messages, personas
-from ui import state
+from memory.i18n import _, format_number, ngettext
+from ui import language, state
 from ui.text import escape_markdown
 
 
@@ -13,17 +14,19 @@ def render(s) -> None:
     pid = state.persona_id(s)
     pv = personas.current(s, pid)
     with st.sidebar:
+        language.first_start(s)
         left, right = st.columns([1, 2], vertical_alignment="center")
         left.image(state.avatar_for(s, pv), width=72)
         right.markdown(f"**{escape_markdown(pv.name)}**")
         day = personas.days_together(pv, state.today(s))
         if day is not None and day > 0:
-            right.caption(f"Day {day:,} together")
+            right.caption(_("Day {day} together").format(day=format_number(day)))
         today = messages.count_today(s, pid, state.tz(s))
-        st.caption(f"💬 {today:,} message{'' if today == 1 else 's'} today")
+        said = ngettext("{n} message today", "{n} messages today", today)
+        st.caption("💬 " + said.format(n=format_number(today)))
         everyone = personas.list_personas(s)
         if len(everyone) > 1:
-            names = {p.id: p.name + (" (demo)" if p.is_demo else "") for p in everyone}
+            names = {p.id: p.name + (" " + _("(demo)") if p.is_demo else "") for p in everyone}
 
             def switch() -> None:
                 state.choose_persona(s, st.session_state["sidebar_persona"])
@@ -32,7 +35,7 @@ def render(s) -> None:
             if st.session_state.get("sidebar_persona") != pid:
                 st.session_state["sidebar_persona"] = pid
             st.selectbox(
-                "Companion",
+                _("Companion"),
                 list(names),
                 format_func=names.get,
                 key="sidebar_persona",
@@ -40,6 +43,6 @@ def render(s) -> None:
             )
         cfg = state.provider_settings(s)
         if cfg.provider == "offline":
-            st.caption("🌙 Offline voice — no model connected")
+            st.caption("🌙 " + _("Offline voice — no model connected"))
         else:
             st.caption(f"🧠 {escape_markdown(cfg.model)}")

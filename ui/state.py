@@ -14,7 +14,7 @@ from companion import config as provider_config
 from memory import DataFolderInUse, Store, StoreError, default_data_dir, personas
 from memory import settings as settings_store
 from memory.backup import daily_on_start
-from ui import demo, lock
+from ui import demo, language, lock
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 USER_AVATAR = str(ASSETS / "user.png")
@@ -36,6 +36,8 @@ def store() -> Store:
         _stop_with(str(exc), "🔒")
     except StoreError as exc:
         _stop_with(str(exc), "⚠️")
+    # Here, not only in app.py: a page can run on its own (see lock.require_router).
+    language.apply(s)
     lock.guard(s)
     return s
 
