@@ -7,18 +7,19 @@ the dominant colours read at import, the place and the user's caption.
 
 Responses are messages with `source='album'` and `outing_id` (and `photo_id` for a photo),
 so the dashboard counts them. A new response replaces the old one only once it is complete:
-a failed or cut-off regeneration keeps what was there.
+a failed or cut-off regeneration keeps what was there. Screening and care are the pipeline's
+(`companion.pipeline`): crisis language in the outing's notes or a photo's caption brings
+care as it does in the chat.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from companion.conversation import PromptContext, Reply
-from companion.prompt import system_prompt
-from companion.provider import Image, ProviderError, Turn
+from companion import pipeline
+from companion.conversation import Reply
+from companion.provider import Image
 from memory import messages, outings, personas
 from memory import photos as photo_store
 from memory import settings as settings_store
@@ -92,7 +93,7 @@ def _outing_line(outing: outings.Outing) -> str:
     return line
 
 
-class AlbumReply:
+class AlbumReply(pipeline.Reply):
     """The companion's response to a photo or an outing, streamed and then stored.
 
     Iterate it to receive chunks (e.g. with `st.write_stream`); iteration never raises for
@@ -110,41 +111,50 @@ class AlbumReply:
         temperature: float | None = None,
         today: date | None = None,
     ):
-        self.store = store
-        self.provider = provider
-        self.outing = outings.get(store, outing_id)
-        if self.outing is None:
+        outing = outings.get(store, outing_id)
+        if outing is None:
             raise LookupError(f"No outing {outing_id}")
-        self.photo = photo_store.get(store, photo_id) if photo_id is not None else None
-        if photo_id is not None and self.photo is None:
+        photo = photo_store.get(store, photo_id) if photo_id is not None else None
+        if photo_id is not None and photo is None:
             raise LookupError(f"No photo {photo_id}")
-        self.temperature = temperature
+        her_words = [outing.notes, photo.caption if photo else None]
+        if photo is None:
+            her_words += [p.caption for p in photo_store.of_outing(store, outing_id)]
+        super().__init__(store, provider, her_words=her_words, temperature=temperature)
+        self.outing = outing
+        self.photo = photo
         self.today = today
-        self.persona = personas.current(store, self.outing.persona_id)
-        self.message: messages.Message | None = None
-        self.error: ProviderError | None = None
-        self.partial = ""
+        self.persona = personas.current(store, outing.persona_id)
 
     @property
     def sees_images(self) -> bool:
-        return bool(getattr(self.provider, "supports_images", False))
+        return self.provider.supports_images
 
-    def turns(self) -> tuple[list[Turn], PromptContext]:
-        """The turns sent to the provider and the context the offline voice reads."""
+    def request(self) -> pipeline.Request:
+        """The response's prompt: the outing, the photo (or what is known of it)."""
         tz = settings_store.timezone(self.store)
         today = self.today or datetime.now(tz).date()
         previous = outings.responses(self.store, self.outing.id).get(
             self.photo.id if self.photo else None
         )
-        if self.photo is not None:
-            instruction, text, images, context = self._photo_turn(tz)
-        else:
-            instruction, text, images, context = self._outing_turn(tz)
-        system = system_prompt(self.persona, today=today, extra=[instruction])
-        context.previous_reply = previous.content if previous else None
-        return [Turn("system", system), Turn("user", text, images)], context
+        request = self._photo_request(tz) if self.photo else self._outing_request(tz)
+        request.today = today
+        request.previous_reply = previous.content if previous else None
+        return request
 
-    def _photo_turn(self, tz):
+    def _placement(self) -> messages.Placement:
+        return messages.Placement(
+            self.outing.persona_id,
+            source="album",
+            outing_id=self.outing.id,
+            photo_id=self.photo.id if self.photo else None,
+            replace_same_place=True,
+        )
+
+    def _meta(self) -> dict:
+        return {"album": "photo" if self.photo else "outing", "saw_image": self.sees_images}
+
+    def _photo_request(self, tz) -> pipeline.Request:
         photo, outing = self.photo, self.outing
         text = f"{_outing_line(outing)} Here is one of the photos."
         images: tuple[Image, ...] = ()
@@ -156,15 +166,19 @@ class AlbumReply:
             text += f" (You cannot see it. What is known: {describe_photo(photo, outing, tz)}.)"
         when = time_of_day(photo.taken_at, tz)
         memory = f"the {when} at {outing.place}" if when and outing.place else None
-        context = PromptContext(
+        return pipeline.Request(
             persona=self.persona,
+            placement=self._placement(),
+            text=text,
             user_text=photo.caption or "",
-            recalled=[Remembered(memory)] if memory else [],
+            images=images,
             has_photos=True,
+            recalled=[Remembered(memory)] if memory else [],
+            instructions=[PHOTO_INSTRUCTION],
+            meta=self._meta(),
         )
-        return PHOTO_INSTRUCTION, text, images, context
 
-    def _outing_turn(self, tz):
+    def _outing_request(self, tz) -> pipeline.Request:
         outing = self.outing
         shown = photo_store.of_outing(self.store, outing.id, limit=12)
         total = outings.photo_count(self.store, outing.id)
@@ -178,52 +192,17 @@ class AlbumReply:
         elif shown:
             lines = [f"- {describe_photo(p, outing, tz)}" for p in shown[:8]]
             text += " (You cannot see them. What is known about them:\n" + "\n".join(lines) + ")"
-        context = PromptContext(
+        return pipeline.Request(
             persona=self.persona,
+            placement=self._placement(),
+            text=text,
             user_text=outing.notes or "",
-            recalled=[Remembered(f"{outing.title}")],
+            images=images,
             has_photos=bool(shown),
+            recalled=[Remembered(f"{outing.title}")],
+            instructions=[OUTING_INSTRUCTION],
+            meta=self._meta(),
         )
-        return OUTING_INSTRUCTION, text, images, context
-
-    def __iter__(self) -> Iterator[str]:
-        received: list[str] = []
-        try:
-            turns, context = self.turns()
-            for chunk in self.provider.stream(turns, temperature=self.temperature, context=context):
-                received.append(chunk)
-                yield chunk
-        except ProviderError as exc:
-            self.error = exc
-            self.partial = exc.partial or "".join(received)
-            return
-        except OSError:
-            self.error = ProviderError(
-                "bad_request",
-                "The photo's file is missing from the data folder, so it cannot "
-                "be shown to the companion. Nothing was changed.",
-            )
-            return
-        text = "".join(received).strip()
-        if not text:
-            self.error = ProviderError(
-                "server", "The model answered with an empty reply. Nothing was saved; try again."
-            )
-            return
-        self.message = outings.replace_response(
-            self.store,
-            self.outing,
-            photo_id=self.photo.id if self.photo else None,
-            content=text,
-            provider=self.provider.name,
-            model=self.provider.model,
-            persona_version_id=self.persona.id,
-            meta={"album": "photo" if self.photo else "outing", "saw_image": self.sees_images},
-        )
-
-    def text(self) -> str:
-        """Run the whole response (for non-streaming callers such as the CLI)."""
-        return "".join(self)
 
 
 def respond_to_photo(store, provider, photo_id: int, **kwargs) -> AlbumReply:

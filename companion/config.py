@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from memory.i18n import _
 
@@ -51,7 +52,7 @@ _VISION_HINTS = (
 class ProviderConfig:
     provider: str  # "openai" or "offline"
     base_url: str | None
-    api_key: str | None
+    api_key: str | None = field(repr=False)  # never shown, logged or stored
     model: str
     temperature: float
     vision: bool
@@ -132,6 +133,45 @@ def resolve(
         temperature=temperature,
         vision=vision,
     )
+
+
+#: The Settings (in DuckDB) that `for_store` reads.
+STORED_SETTINGS = ("provider", "base_url", "model", "temperature", "vision")
+
+
+def for_store(
+    store,
+    *,
+    secrets: Mapping[str, object] | None = None,
+    session: Mapping[str, object] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> ProviderConfig:
+    """The configuration in force for a data folder: its Settings, then `resolve`'s order.
+
+    The one resolver the pages and the command line share (so "don't send photos" and the
+    temperature chosen in Settings hold everywhere). `secrets` defaults to
+    `.streamlit/secrets.toml` in the working directory (`read_secrets`).
+    """
+    from memory import settings as settings_store
+
+    stored = {name: settings_store.get(store, name) for name in STORED_SETTINGS}
+    return resolve(
+        stored,
+        secrets=read_secrets() if secrets is None else secrets,
+        session=session,
+        environ=environ,
+    )
+
+
+def read_secrets(path: Path | str = Path(".streamlit") / "secrets.toml") -> dict:
+    """The secrets file as a dict; {} when there is none or it cannot be read."""
+    import tomllib
+
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
 
 
 def make_provider(config: ProviderConfig, **kwargs):

@@ -12,28 +12,18 @@ message is stored in its place (`Reply.withheld`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from companion import safety
-from companion.prompt import history_turns, system_prompt
-from companion.provider import Image, ProviderError, Turn
+from companion import pipeline
+from companion.provider import Image, PromptContext
 from memory import messages, personas, photos, recall
 from memory import settings as settings_store
 
 HISTORY_LIMIT = 30
 
-
-@dataclass
-class PromptContext:
-    """What a provider may know beyond the turns (the offline voice uses it)."""
-
-    persona: personas.PersonaVersion
-    user_text: str
-    recalled: list = field(default_factory=list)
-    has_photos: bool = False
-    previous_reply: str | None = None
+__all__ = ["HISTORY_LIMIT", "PromptContext", "Reply", "Upload", "send"]
 
 
 @dataclass
@@ -73,7 +63,7 @@ def send(
     return message, problems
 
 
-class Reply:
+class Reply(pipeline.Reply):
     """The companion's answer to one user message, streamed and then stored.
 
     Iterate it (e.g. with `st.write_stream`) to receive text chunks. Iteration never raises
@@ -81,7 +71,7 @@ class Reply:
     `ProviderError` whose `message` is one plain sentence. `crisis` is the crisis language
     found in the user's message (None when there is none): the page shows helplines for it.
     `withheld` is True when the provider's reply encouraged self-harm and a caring message
-    was stored instead.
+    was stored instead. (All of that is `companion.pipeline`; this class says what to say.)
     """
 
     def __init__(
@@ -94,70 +84,58 @@ class Reply:
         now: datetime | None = None,
         replaces: int | None = None,
     ):
-        self.store = store
-        self.provider = provider
+        her_words = [user_message.content] if user_message.role == "user" else []
+        super().__init__(store, provider, her_words=her_words, temperature=temperature)
         self.user_message = user_message
-        self.temperature = temperature
         self.now = now
         #: A reply being regenerated: deleted only once its replacement is stored.
         self.replaces = replaces
-        self.message: messages.Message | None = None
-        self.error: ProviderError | None = None
-        self.partial = ""
-        self.recalled: list = []
         self.persona = personas.current(store, user_message.persona_id)
-        self.crisis: safety.Crisis | None = (
-            safety.detect_crisis(user_message.content) if user_message.role == "user" else None
-        )
-        self.withheld = False
 
-    def turns(self) -> tuple[list[Turn], PromptContext]:
-        """The turns sent to the provider, and the context beside them."""
+    def request(self) -> pipeline.Request:
+        """The chat's reply: recent history, recalled memories, her photos if it can see."""
+        message = self.user_message
         tz = settings_store.timezone(self.store)
         today = (self.now or datetime.now(tz)).astimezone(tz).date()
-        self.recalled = recall.for_prompt(
-            self.store, self.user_message.persona_id, self.user_message.content
+        recalled = recall.for_prompt(self.store, message.persona_id, message.content)
+        history = messages.recent(
+            self.store,
+            message.persona_id,
+            HISTORY_LIMIT,
+            sources=("chat", "album", "journal"),
+            before_id=message.id,
         )
-        history = [
-            m
-            for m in messages.recent(
-                self.store,
-                self.user_message.persona_id,
-                HISTORY_LIMIT,
-                sources=("chat", "album", "journal"),
-                before_id=self.user_message.id,
-            )
-        ]
-        care = [safety.crisis_instructions()] if self.crisis else []
-        turns = [
-            Turn(
-                "system",
-                system_prompt(self.persona, today=today, recalled=self.recalled, extra=care),
-            )
-        ]
-        turns.extend(history_turns(history))
         images: tuple[Image, ...] = ()
-        if self.user_message.photo_ids and self.provider.supports_images:
+        if message.photo_ids and self.provider.supports_images:
             images = tuple(
                 Image(data)
-                for data in (self._image_for_model(pid) for pid in self.user_message.photo_ids)
+                for data in (self._image_for_model(pid) for pid in message.photo_ids)
                 if data is not None
             )
-        text = self.user_message.content or "(a photo)"
-        turns.append(Turn("user", text, images))
         previous = next((m.content for m in reversed(history) if m.role == "companion"), None)
         if self.replaces is not None:
             # Regenerating: the reply being replaced is the one not to repeat.
             replaced = messages.get(self.store, self.replaces)
             previous = replaced.content if replaced is not None else previous
-        context = PromptContext(
+        return pipeline.Request(
             persona=self.persona,
-            user_text=self.user_message.content,
-            recalled=self.recalled,
-            has_photos=bool(self.user_message.photo_ids),
+            placement=messages.Placement(
+                message.persona_id,
+                source=message.source,
+                reply_to=message.id,
+                replaces=self.replaces,
+                crisis_on=message.id,
+            ),
+            text=message.content or "(a photo)",
+            user_text=message.content,
+            images=images,
+            has_photos=bool(message.photo_ids),
+            today=today,
+            recalled=recalled,
+            history=history,
             previous_reply=previous,
+            meta={"recalled": [r.as_dict() for r in recalled]},
         )
-        return turns, context
 
     def _image_for_model(self, photo_id: int) -> bytes | None:
         # A photo whose file went missing is left out rather than failing the reply.
@@ -165,83 +143,6 @@ class Reply:
             return photos.for_model(self.store, photo_id)
         except (LookupError, OSError):
             return None
-
-    def _voice(self, turns: list[Turn], context: PromptContext) -> Iterator[str]:
-        if self.crisis and self.provider.name == "offline":
-            # The offline voice composes from the persona's words and cannot answer a crisis
-            # with the care it needs, so it says the prepared caring words instead.
-            yield safety.offline_crisis_reply(self.persona.language, self.user_message.content)
-            return
-        yield from self.provider.stream(turns, temperature=self.temperature, context=context)
-
-    def __iter__(self) -> Iterator[str]:
-        received: list[str] = []
-        text = ""
-        shown = screened = 0
-        try:
-            turns, context = self.turns()
-            stream = self._voice(turns, context)
-            try:
-                for chunk in stream:
-                    received.append(chunk)
-                    text += chunk
-                    if len(text) - screened >= safety.SCREEN_EVERY:
-                        screened = len(text)
-                        if safety.tail_encourages_harm(text):
-                            self.withheld = True
-                            break
-                    # Only text screened with at least HOLDBACK characters after it is shown.
-                    ready = min(screened, len(text)) - safety.HOLDBACK
-                    if ready > shown:
-                        yield text[shown:ready]
-                        shown = ready
-            finally:
-                stream.close()
-        except ProviderError as exc:
-            self.error = exc
-            partial = exc.partial or "".join(received)
-            self.partial = "" if safety.encourages_harm(partial) else partial
-            return
-        text = "".join(received)
-        self.withheld = self.withheld or safety.encourages_harm(text)
-        meta: dict = {"recalled": [r.as_dict() for r in self.recalled]}
-        if self.crisis:
-            meta["care"] = list(self.crisis.categories)
-        if self.withheld:
-            text = safety.withheld_reply(self.persona.language, self.user_message.content)
-            meta["withheld"] = True
-            yield ("\n\n" if shown else "") + text
-        else:
-            if not text.strip():
-                self.error = ProviderError(
-                    "server",
-                    "The model answered with an empty reply. Nothing was saved; try again.",
-                )
-                return
-            if len(text) > shown:
-                yield text[shown:]
-        if self.crisis:
-            messages.update_meta(
-                self.store, self.user_message.id, crisis=list(self.crisis.categories)
-            )
-        self.message = messages.add(
-            self.store,
-            self.user_message.persona_id,
-            "companion",
-            text,
-            source=self.user_message.source,
-            provider=self.provider.name,
-            model=self.provider.model,
-            persona_version_id=self.persona.id,
-            reply_to=self.user_message.id,
-            meta=meta,
-        )
-        if self.replaces is not None:
-            messages.delete(self.store, self.replaces)
-
-    def text(self) -> str:
-        """Run the whole reply (for non-streaming callers) and return its text."""
-        return "".join(self)
 
 
 def pending_user_message(store, persona_id: int) -> messages.Message | None:

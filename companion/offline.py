@@ -14,7 +14,7 @@ import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 
-from companion.provider import Turn
+from companion.provider import PromptContext, Turn
 
 _JA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
@@ -202,18 +202,19 @@ class OfflineVoice:
     def __init__(self, *, seed: int | None = None):
         self._rng = random.Random(seed if seed is not None else time.time_ns())
 
-    def compose(self, user_text: str, context=None) -> str:
+    def compose(self, user_text: str, context: PromptContext | None = None) -> str:
         """One reply as a whole string (used by `stream`)."""
-        persona = getattr(context, "persona", None)
-        recalled = list(getattr(context, "recalled", None) or [])
-        previous = getattr(context, "previous_reply", None)
-        has_photo = bool(getattr(context, "has_photos", False))
-        language = (getattr(persona, "language", None) or "").lower()
+        context = context or PromptContext()
+        persona = context.persona
+        recalled = list(context.recalled)
+        previous = context.previous_reply
+        has_photo = context.has_photos
+        language = ((persona.language if persona else None) or "").lower()
         japanese = "japan" in language or "日本" in language or _is_japanese(user_text)
         table = _JA_T if japanese else _EN
-        user_name = (getattr(persona, "user_name", None) or "").strip()
-        phrases = [p for p in (getattr(persona, "signature_phrases", None) or ()) if p.strip()]
-        names = (getattr(persona, "name", None) or "", user_name)
+        user_name = ((persona.user_name if persona else None) or "").strip()
+        phrases = [p for p in (persona.signature_phrases if persona else ()) if p.strip()]
+        names = ((persona.name if persona else "") or "", user_name)
 
         for _ in range(8):
             reply = self._arrange(
@@ -267,10 +268,15 @@ class OfflineVoice:
         return joiner.join(p.strip() for p in parts if p.strip())
 
     def stream(
-        self, turns: Sequence[Turn], *, temperature: float | None = None, context=None
+        self,
+        turns: Sequence[Turn],
+        *,
+        temperature: float | None = None,
+        context: PromptContext | None = None,
     ) -> Iterator[str]:
-        """Yield a composed reply in small pieces."""
-        user_text = getattr(context, "user_text", None)
-        if user_text is None:
+        """Yield a composed reply in small pieces (to `context.user_text` when given)."""
+        if context is not None:
+            user_text = context.user_text
+        else:
             user_text = next((t.content for t in reversed(turns) if t.role == "user"), "")
         yield from _chunks(self.compose(user_text, context))

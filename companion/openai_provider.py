@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 
 import openai
 
-from companion.provider import ProviderError, Turn
+from companion.provider import PromptContext, ProviderError, Turn
 
 #: Placeholder key for local servers that need none (the SDK insists on some key).
 NO_KEY = "not-needed"
@@ -76,9 +76,16 @@ class OpenAIProvider:
         return self.base_url or "api.openai.com"
 
     def stream(
-        self, turns: Sequence[Turn], *, temperature: float | None = None, context=None
+        self,
+        turns: Sequence[Turn],
+        *,
+        temperature: float | None = None,
+        context: PromptContext | None = None,
     ) -> Iterator[str]:
-        """Yield the reply as it arrives; raise `ProviderError` on any failure."""
+        """Yield the reply as it arrives; raise `ProviderError` on any failure.
+
+        The model reads everything from `turns`; `context` is not needed here.
+        """
         kwargs = {}
         if temperature is not None:
             kwargs["temperature"] = temperature
@@ -173,11 +180,3 @@ class OpenAIProvider:
                 f"({exc.status_code}). Check the model and settings.",
             )
         return ProviderError("server", f"The model server at {where} failed: {exc}.")
-
-
-def check_connection(provider: OpenAIProvider) -> str:
-    """Send a tiny request; return a plain sentence on success, raise ProviderError if not."""
-    reply = "".join(
-        provider.stream([Turn("user", "Reply with the single word: ok")], temperature=0)
-    )
-    return f"Connected: {provider.model} answered “{reply.strip()[:40]}”."

@@ -1,11 +1,15 @@
-"""Prompt assembly: the persona version in force, recalled memories, and recent history."""
+"""Prompt assembly: the persona version in force, recalled memories, and recent history.
+
+`assemble` is the one place the turns sent to a provider are put together (every voice goes
+through it via `companion.pipeline`), so a budget on the context belongs here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from companion.provider import Turn
+from companion.provider import Image, Turn
 from companion.safety import SAFETY_RULES
 
 
@@ -59,4 +63,27 @@ def history_turns(history: Sequence) -> list[Turn]:
             continue
         role = "user" if message.role == "user" else "assistant"
         turns.append(Turn(role, message.content))
+    return turns
+
+
+def assemble(
+    persona,
+    user_text: str,
+    *,
+    images: Sequence[Image] = (),
+    today: date | None = None,
+    recalled: Sequence = (),
+    instructions: Sequence[str] = (),
+    history: Sequence = (),
+) -> list[Turn]:
+    """The turns for one reply: the system prompt, the history (stored messages, oldest
+    first), then her turn with its images."""
+    turns = [
+        Turn(
+            "system",
+            system_prompt(persona, today=today, recalled=recalled, extra=instructions),
+        )
+    ]
+    turns.extend(history_turns(history))
+    turns.append(Turn("user", user_text, tuple(images)))
     return turns

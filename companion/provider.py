@@ -8,8 +8,11 @@ implement it; pages never know which one they hold.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from memory.personas import PersonaVersion
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,24 @@ class Turn:
     images: tuple[Image, ...] = ()
 
 
+@dataclass
+class PromptContext:
+    """What a provider is told beside the turns, for a voice that composes without a model.
+
+    The pipeline passes one with every call (`Provider.stream(..., context=)`). A model
+    reads the turns and may ignore it; the offline voice composes from it: the persona
+    version in force, the words of hers it answers, the memories recalled for the prompt
+    (objects with `kind` and `title`), whether photos are part of it, and the reply it
+    should not repeat.
+    """
+
+    persona: PersonaVersion | None = None
+    user_text: str = ""
+    recalled: list = field(default_factory=list)
+    has_photos: bool = False
+    previous_reply: str | None = None
+
+
 @runtime_checkable
 class Provider(Protocol):
     """Streams the companion's reply.
@@ -43,8 +64,17 @@ class Provider(Protocol):
     label: str
     supports_images: bool
 
-    def stream(self, turns: Sequence[Turn], *, temperature: float | None = None) -> Iterator[str]:
-        """Yield the reply as text chunks; raise `ProviderError` when it cannot."""
+    def stream(
+        self,
+        turns: Sequence[Turn],
+        *,
+        temperature: float | None = None,
+        context: PromptContext | None = None,
+    ) -> Iterator[str]:
+        """Yield the reply as text chunks; raise `ProviderError` when it cannot.
+
+        `context` is what the pipeline knows beside the turns (see `PromptContext`).
+        """
         ...
 
 

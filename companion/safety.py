@@ -270,16 +270,25 @@ def region(store) -> str:
 
 
 def recent_concern(store, persona_id: int, now: datetime | None = None, look_back: int = 8):
-    """The latest chat message that calls for the helpline panel, or None.
+    """The latest message that calls for the helpline panel, or None.
 
-    That is a user message with crisis language, or a companion reply that replaced a
-    withheld one, among the last `look_back` chat messages and within `PANEL_WINDOW`.
+    That is a user message with crisis language, a companion reply that replaced a withheld
+    one, or an album response or journal reflection that brought care (crisis language in
+    her entry, notes or captions), among the last `look_back` of his chat, album and journal
+    messages and within `PANEL_WINDOW`.
     """
     now = now or datetime.now(UTC)
-    for message in reversed(messages.recent(store, persona_id, look_back, sources=("chat",))):
+    recent = messages.recent(store, persona_id, look_back, sources=("chat", "album", "journal"))
+    for message in reversed(recent):
         if now - message.created_at > PANEL_WINDOW:
             break
-        withheld = bool((message.meta or {}).get("withheld"))
-        if (message.role == "user" and detect_crisis(message.content)) or withheld:
+        meta = message.meta or {}
+        if meta.get("withheld"):
+            return message
+        if message.role == "user" and detect_crisis(message.content):
+            return message
+        # In the chat her own message (just before) is the concern; elsewhere her words
+        # live in an entry or an outing, and his reply that brought care stands for them.
+        if message.role == "companion" and message.source != "chat" and meta.get("care"):
             return message
     return None

@@ -134,6 +134,90 @@ def add(
     return _from_row(row, tuple(photo_ids))
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a companion reply belongs, and which earlier replies it replaces once stored.
+
+    `replaces` names one message deleted in the same transaction as the new reply is stored
+    (a regenerated chat reply). `replace_same_place` deletes the earlier companion replies
+    at the same place: the same outing and photo (album) or the same entry (journal).
+    `crisis_on` is her message to mark with the crisis categories found in it (chat).
+    """
+
+    persona_id: int
+    source: str = "chat"
+    reply_to: int | None = None
+    outing_id: int | None = None
+    photo_id: int | None = None
+    journal_entry_id: int | None = None
+    replaces: int | None = None
+    replace_same_place: bool = False
+    crisis_on: int | None = None
+
+
+def _delete_rows(cur, where: str, params: list) -> None:
+    cur.execute(
+        f"DELETE FROM message_photos WHERE message_id IN (SELECT id FROM messages WHERE {where})",
+        params,
+    )
+    cur.execute(f"DELETE FROM messages WHERE {where}", params)
+
+
+def save_reply(
+    store,
+    placement: Placement,
+    content: str,
+    *,
+    provider: str | None = None,
+    model: str | None = None,
+    persona_version_id: int | None = None,
+    meta: dict | None = None,
+    crisis: Sequence[str] = (),
+) -> Message:
+    """Store a finished companion reply where `placement` says, in one transaction.
+
+    The replies it replaces are deleted and her message marked with `crisis` in the same
+    transaction, so a failed write leaves everything as it was.
+    """
+    with store.transaction() as cur:
+        if placement.replace_same_place:
+            if placement.journal_entry_id is not None:
+                _delete_rows(
+                    cur,
+                    "journal_entry_id = ? AND role = 'companion'",
+                    [placement.journal_entry_id],
+                )
+            elif placement.outing_id is not None:
+                photo = "photo_id IS NULL" if placement.photo_id is None else "photo_id = ?"
+                _delete_rows(
+                    cur,
+                    f"source = ? AND role = 'companion' AND outing_id = ? AND {photo}",
+                    [placement.source, placement.outing_id]
+                    + ([] if placement.photo_id is None else [placement.photo_id]),
+                )
+        if crisis and placement.crisis_on is not None:
+            _merge_meta(cur, placement.crisis_on, {"crisis": list(crisis)})
+        message = add(
+            store,
+            placement.persona_id,
+            "companion",
+            content,
+            source=placement.source,
+            provider=provider,
+            model=model,
+            persona_version_id=persona_version_id,
+            reply_to=placement.reply_to,
+            outing_id=placement.outing_id,
+            photo_id=placement.photo_id,
+            journal_entry_id=placement.journal_entry_id,
+            meta=meta,
+            cur=cur,
+        )
+        if placement.replaces is not None:
+            _delete_rows(cur, "id = ?", [placement.replaces])
+    return message
+
+
 def _attach_photos(store, rows) -> list[Message]:
     if not rows:
         return []
@@ -251,14 +335,18 @@ def delete(store, message_id: int) -> None:
         cur.execute("DELETE FROM messages WHERE id = ?", [message_id])
 
 
-def update_meta(store, message_id: int, **values) -> None:
-    """Merge `values` into a message's `meta` JSON."""
-    row = store.execute("SELECT meta FROM messages WHERE id = ?", [message_id]).fetchone()
+def _merge_meta(cur, message_id: int, values: dict) -> None:
+    row = cur.execute("SELECT meta FROM messages WHERE id = ?", [message_id]).fetchone()
     if row is None:
         return
     meta = json.loads(row[0]) if row[0] else {}
     meta.update(values)
-    store.execute(
+    cur.execute(
         "UPDATE messages SET meta = ? WHERE id = ?",
         [json.dumps(meta, ensure_ascii=False), message_id],
     )
+
+
+def update_meta(store, message_id: int, **values) -> None:
+    """Merge `values` into a message's `meta` JSON."""
+    _merge_meta(store.cursor(), message_id, values)

@@ -355,30 +355,18 @@ def replace_response(
     meta: dict | None = None,
 ) -> messages.Message:
     """Store a complete response, replacing the previous one for the same photo or outing."""
-    with store.transaction() as cur:
-        if photo_id is None:
-            cur.execute(
-                "DELETE FROM messages WHERE source = 'album' AND role = 'companion' "
-                "AND outing_id = ? AND photo_id IS NULL",
-                [outing.id],
-            )
-        else:
-            cur.execute(
-                "DELETE FROM messages WHERE source = 'album' AND role = 'companion' "
-                "AND outing_id = ? AND photo_id = ?",
-                [outing.id, photo_id],
-            )
-        return messages.add(
-            store,
+    return messages.save_reply(
+        store,
+        messages.Placement(
             outing.persona_id,
-            "companion",
-            content,
             source="album",
-            provider=provider,
-            model=model,
-            persona_version_id=persona_version_id,
             outing_id=outing.id,
             photo_id=photo_id,
-            meta=meta,
-            cur=cur,
-        )
+            replace_same_place=True,
+        ),
+        content,
+        provider=provider,
+        model=model,
+        persona_version_id=persona_version_id,
+        meta=meta,
+    )

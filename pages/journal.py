@@ -8,7 +8,7 @@ import streamlit as st
 
 from companion.journal import Reflection
 from memory import journal, personas, photos
-from ui import journal_view, recall_view, state
+from ui import care, journal_view, recall_view, state
 from ui.text import escape_markdown
 
 PAGE = 10
@@ -173,6 +173,9 @@ def show_entry(entry: journal.Entry, reflection) -> None:
             st.session_state["journal_deleting"] = entry.id
             st.rerun()
 
+
+# Crisis language in an entry brings the same helplines as in the chat.
+care.helpline_panel(s, pid)
 
 # -- read back --------------------------------------------------------------------------------
 total = journal.count(s, pid)

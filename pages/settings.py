@@ -7,8 +7,7 @@ from zoneinfo import available_timezones
 
 import streamlit as st
 
-from companion import ProviderError, make_provider
-from companion.openai_provider import check_connection
+from companion import ProviderError, check, make_provider
 from memory import messages
 from memory import settings as settings_store
 from memory.i18n import _
@@ -148,7 +147,7 @@ if test_col.button(_("Test connection"), key="settings_test", icon="🔌"):
     else:
         with st.spinner(_("Asking {trial}…").format(trial=trial.describe())):
             try:
-                result = check_connection(make_provider(trial, timeout=20, max_retries=0))
+                result = check(make_provider(trial, timeout=20, max_retries=0))
             except ProviderError as exc:
                 st.error(escape_markdown(exc.message), icon="⚠️")
             else:

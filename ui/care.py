@@ -22,7 +22,8 @@ def helpline_panel(s, persona_id: int) -> None:
     if concern is None or st.session_state.get("care_hidden_for") == concern.id:
         return
     region = safety.helplines(safety.region(s))
-    words = safety.panel_text(concern.content if concern.role == "user" else None)
+    # Her words, or his caring reply: either is in the language the panel should speak.
+    words = safety.panel_text(concern.content)
     with st.container(border=True, key="care_helplines"):
         st.markdown(f"#### 💗 {words['heading']}")
         st.markdown(words["intro"])

@@ -92,7 +92,7 @@ def today(s: Store) -> date:
     return datetime.now(tz(s)).date()
 
 
-PROVIDER_SETTINGS = ("provider", "base_url", "model", "temperature", "vision")
+PROVIDER_SETTINGS = provider_config.STORED_SETTINGS
 
 
 def provider_settings(s: Store, typed: dict | None = None) -> provider_config.ProviderConfig:
@@ -100,9 +100,8 @@ def provider_settings(s: Store, typed: dict | None = None) -> provider_config.Pr
 
     `typed` are values on the Settings page not yet saved (for "Test connection").
     """
-    stored = {k: settings_store.get(s, k) for k in PROVIDER_SETTINGS}
     session = {**st.session_state.get("provider_session", {}), **(typed or {})}
-    return provider_config.resolve(stored, secrets=secrets(), session=session, environ=os.environ)
+    return provider_config.for_store(s, secrets=secrets(), session=session, environ=os.environ)
 
 
 def provider(s: Store):

@@ -58,8 +58,8 @@ def _respond(store, outing, results) -> int:
     from companion import config as provider_config
     from companion.album import respond_to_outing, respond_to_photo
 
-    stored = {k: settings_store.get(store, k) for k in ("provider", "base_url", "model")}
-    cfg = provider_config.resolve(stored, secrets={}, session={}, environ=os.environ)
+    # The same resolver as the app's pages: Settings' model, temperature and photo choice.
+    cfg = provider_config.for_store(store, environ=os.environ)
     provider = provider_config.make_provider(cfg)
     print(f"Responses from {provider.label}:")
     failures = 0
