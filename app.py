@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import demo, lock, sidebar, state
+from ui import demo, lock, router, sidebar, state
 
 st.set_page_config(page_title="Kizuna", page_icon="💞", layout="centered")
 
@@ -25,6 +25,7 @@ pages = {
     ],
 }
 page = st.navigation(pages)
+router.mark()
 demo.banner(store)
 lock.gate(store)
 sidebar.render(store)

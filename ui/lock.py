@@ -12,30 +12,11 @@ from __future__ import annotations
 import time
 
 import streamlit as st
-from streamlit import config
-from streamlit.runtime.pages_manager import PagesManager
 
 from memory import passcode
 
 MAX_TRIES = 5
 WAIT_SECONDS = 30
-
-
-def require_router() -> None:
-    """Make later runs go through app.py even when this one was started on a page's URL.
-
-    Streamlit still knows the old "pages/ folder" multipage mode: until some run in this
-    process has called `st.navigation`, a browser opening a page's URL directly (a restored
-    tab on /settings, a bookmark) runs `pages/settings.py` on its own, without the router
-    and the sidebar. This switches Streamlit to `st.navigation` routing and reruns so the
-    page is drawn through app.py. (`guard` protects the page in either mode.)
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        # AppTest starts every run in that mode and a rerun would drop the click being
-        # tested, so under AppTest the page simply runs on its own, guarded all the same.
-        if not config.get_option("global.appTest"):
-            st.rerun()
 
 
 def guard(s) -> None:

@@ -14,7 +14,7 @@ from companion import config as provider_config
 from memory import DataFolderInUse, Store, StoreError, default_data_dir, personas
 from memory import settings as settings_store
 from memory.backup import daily_on_start
-from ui import demo, language, lock
+from ui import demo, language, lock, router
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 USER_AVATAR = str(ASSETS / "user.png")
@@ -28,7 +28,7 @@ def _open_store(data_dir: str) -> Store:
 def store() -> Store:
     """The store for this app's data folder; stops the page with a plain message if unusable,
     or at the lock screen when a passcode is due (see ui/lock.py)."""
-    lock.require_router()
+    router.require_router()
     data_dir = demo.session_data_dir() or str(default_data_dir().resolve())
     try:
         s = _open_store(data_dir)
