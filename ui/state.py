@@ -36,7 +36,7 @@ def store() -> Store:
         _stop_with(str(exc), "🔒")
     except StoreError as exc:
         _stop_with(str(exc), "⚠️")
-    # Here, not only in app.py: a page can run on its own (see lock.require_router).
+    # Here, not only in app.py: a page can run on its own (see ui/router.py).
     language.apply(s)
     lock.guard(s)
     return s
