@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 from PIL import Image, ImageDraw
 
-from memory import personas, photos
+from memory import messages, personas, photos
 from memory import settings as settings_store
 from memory.store import StoreError
 
@@ -1163,31 +1163,8 @@ def _create_persona(store, first_day: date, avatar_path: str) -> tuple[int, int]
 
 def _insert_messages(cur, rows: _Writer, pid: int, version_id: int, now: datetime) -> None:
     """One INSERT … SELECT from an Arrow table, in time order, then link replies."""
-    cur.register("demo_messages", rows.table())
-    cur.execute(
-        """
-        INSERT INTO messages (persona_id, role, content, created_at, source, persona_version_id,
-            outing_id, photo_id, journal_entry_id)
-        SELECT ?, role, content, created_at, source,
-               CASE WHEN role = 'companion' THEN ? END, outing_id, photo_id, journal_entry_id
-        FROM demo_messages
-        WHERE created_at <= ?
-        ORDER BY created_at
-        """,
-        [pid, version_id, now],
+    messages.add_many(
+        cur, pid, rows.table(), persona_version_id=version_id, until=now, in_time_order=True
     )
-    cur.unregister("demo_messages")
     # A chat reply answers the user's message just before it.
-    cur.execute(
-        """
-        UPDATE messages SET reply_to = prev.user_id
-        FROM (
-            SELECT id, role,
-                   lag(id) OVER w AS user_id, lag(role) OVER w AS prev_role
-            FROM messages WHERE persona_id = ? AND source = 'chat'
-            WINDOW w AS (ORDER BY created_at, id)
-        ) prev
-        WHERE messages.id = prev.id AND prev.role = 'companion' AND prev.prev_role = 'user'
-        """,
-        [pid],
-    )
+    messages.link_chat_replies(cur, pid)

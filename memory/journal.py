@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from memory import messages
+
 MAX_CHARS = 50_000
 MOODS = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
 MOOD_WORDS = {1: "low", 2: "meh", 3: "okay", 4: "good", 5: "great"}
@@ -97,7 +99,7 @@ def update(
 def delete(store, entry_id: int) -> None:
     """Delete an entry and the companion's reflections on it (its photo stays in the album)."""
     with store.transaction() as cur:
-        cur.execute("DELETE FROM messages WHERE journal_entry_id = ?", [entry_id])
+        messages.delete_where(cur, journal_entry_id=entry_id)
         cur.execute("DELETE FROM journal_entries WHERE id = ?", [entry_id])
 
 
@@ -120,8 +122,6 @@ def count(store, persona_id: int) -> int:
 
 def reflection(store, entry_id: int):
     """The companion's latest reflection on an entry (a `memory.messages.Message`), or None."""
-    from memory import messages
-
     row = store.execute(
         "SELECT id FROM messages WHERE journal_entry_id = ? AND role = 'companion' "
         "ORDER BY id DESC LIMIT 1",
@@ -131,22 +131,8 @@ def reflection(store, entry_id: int):
 
 
 def reflections(store, entry_ids: list[int]) -> dict[int, object]:
-    """The latest reflection of each of `entry_ids`, by entry id (one query)."""
-    from memory import messages
-
-    if not entry_ids:
-        return {}
-    rows = store.execute(
-        "SELECT journal_entry_id, max(id) FROM messages WHERE role = 'companion' "
-        "AND journal_entry_id IN (SELECT unnest(?::INTEGER[])) GROUP BY journal_entry_id",
-        [entry_ids],
-    ).fetchall()
-    found = {}
-    for entry_id, message_id in rows:
-        message = messages.get(store, message_id)
-        if message is not None:
-            found[entry_id] = message
-    return found
+    """The latest reflection of each of `entry_ids`, by entry id (one query for all)."""
+    return messages.latest_reflections(store, entry_ids)
 
 
 @dataclass(frozen=True)

@@ -218,6 +218,149 @@ def save_reply(
     return message
 
 
+#: Columns `add_many` takes from its table (any subset; the rest stay NULL or default).
+BULK_COLUMNS = (
+    "role",
+    "content",
+    "created_at",
+    "source",
+    "model",
+    "external_id",
+    "meta",
+    "outing_id",
+    "photo_id",
+    "journal_entry_id",
+)
+
+
+def add_many(
+    cur,
+    persona_id: int,
+    table,
+    *,
+    source: str | None = None,
+    provider: str | None = None,
+    persona_version_id: int | None = None,
+    until: datetime | None = None,
+    in_time_order: bool = False,
+) -> int:
+    """Store many messages at once from an Arrow table (imports, the demo year), in order.
+
+    `table` has some of `BULK_COLUMNS` (`meta` as JSON text). `source` and `provider` apply
+    to every row (a `source` column wins); `persona_version_id` to the companion's rows.
+    Rows after `until` are left out. Rows are stored in the table's order (ids follow it),
+    or by `created_at` with `in_time_order`. Runs on the caller's cursor, inside its transaction.
+    Returns how many rows were stored.
+    """
+    names = [n for n in table.column_names if n in BULK_COLUMNS]
+    if "role" not in names or "content" not in names:
+        raise ValueError("add_many needs at least a role and a content column")
+    picked = {n: (f"b.{n}::JSON" if n == "meta" else f"b.{n}") for n in names}
+    if "source" not in picked:
+        picked["source"] = "coalesce(?, 'chat')"
+    if "created_at" not in picked:
+        picked["created_at"] = "current_timestamp"
+    picked["provider"] = "?"
+    picked["persona_version_id"] = "CASE WHEN b.role = 'companion' THEN ? END"
+    params: list = []
+    if "source" not in names:
+        params.append(source)
+    params += [provider, persona_version_id, persona_id]
+    where = ""
+    if until is not None:
+        where = "WHERE b.created_at <= ?" if "created_at" in names else ""
+        if where:
+            params.append(until)
+    targets = ", ".join(picked)
+    values = ", ".join(picked.values())
+    cur.register("kizuna_bulk_messages", table)
+    try:
+        before = cur.execute("SELECT count(*) FROM messages").fetchone()[0]
+        cur.execute(
+            f"""INSERT INTO messages ({targets}, persona_id)
+                SELECT {values}, ? FROM (
+                    SELECT *, row_number() OVER () AS bulk_position FROM kizuna_bulk_messages
+                ) b {where}
+                ORDER BY {"b.created_at, " if in_time_order else ""}b.bulk_position""",
+            params,
+        )
+        return cur.execute("SELECT count(*) FROM messages").fetchone()[0] - before
+    finally:
+        cur.unregister("kizuna_bulk_messages")
+
+
+def link_chat_replies(cur, persona_id: int) -> None:
+    """Set `reply_to` on chat replies stored in bulk: each answers her message just before."""
+    cur.execute(
+        """
+        UPDATE messages SET reply_to = prev.user_id
+        FROM (
+            SELECT id, role,
+                   lag(id) OVER w AS user_id, lag(role) OVER w AS prev_role
+            FROM messages WHERE persona_id = ? AND source = 'chat'
+            WINDOW w AS (ORDER BY created_at, id)
+        ) prev
+        WHERE messages.id = prev.id AND prev.role = 'companion' AND prev.prev_role = 'user'
+        """,
+        [persona_id],
+    )
+
+
+def delete_where(cur, *, outing_id=None, photo_ids=None, journal_entry_id=None) -> None:
+    """Delete, on the caller's cursor, what goes with a deleted outing, photos or entry.
+
+    `outing_id`: the album's responses to that outing; `photo_ids`: the album's responses
+    to those photos (chat messages that showed them lose only the attachment);
+    `journal_entry_id`: the reflections on that entry.
+    """
+    if outing_id is not None:
+        _delete_rows(cur, "source = 'album' AND outing_id = ?", [outing_id])
+    if photo_ids:
+        ids = list(photo_ids)
+        _delete_rows(cur, "source = 'album' AND photo_id IN (SELECT unnest(?::INTEGER[]))", [ids])
+        cur.execute(
+            "DELETE FROM message_photos WHERE photo_id IN (SELECT unnest(?::INTEGER[]))", [ids]
+        )
+    if journal_entry_id is not None:
+        _delete_rows(cur, "journal_entry_id = ?", [journal_entry_id])
+
+
+def album_responses(store, outing_id: int) -> list[Message]:
+    """The companion's album responses for an outing, oldest first."""
+    rows = store.execute(
+        f"""SELECT {_COLUMNS} FROM messages
+            WHERE source = 'album' AND outing_id = ? AND role = 'companion'
+            ORDER BY created_at, id""",
+        [outing_id],
+    ).fetchall()
+    return [_from_row(r) for r in rows]
+
+
+def between(store, persona_id: int, start: datetime, end: datetime, *, limit: int) -> list[Message]:
+    """Messages with a companion from `start` (included) to `end`, oldest first, at most
+    `limit` (one query, plus one for the photos attached)."""
+    rows = store.execute(
+        f"SELECT {_COLUMNS} FROM messages WHERE persona_id = ? AND created_at >= ? "
+        "AND created_at < ? ORDER BY created_at, id LIMIT ?",
+        [persona_id, start, end, limit],
+    ).fetchall()
+    return _attach_photos(store, rows)
+
+
+def latest_reflections(store, entry_ids: Sequence[int]) -> dict[int, Message]:
+    """The companion's latest reflection on each journal entry, by entry id (one query)."""
+    if not entry_ids:
+        return {}
+    rows = store.execute(
+        f"""SELECT {_COLUMNS} FROM messages WHERE id IN (
+                SELECT max(id) FROM messages WHERE role = 'companion'
+                AND journal_entry_id IN (SELECT unnest(?::INTEGER[])) GROUP BY journal_entry_id
+            )""",
+        [list(entry_ids)],
+    ).fetchall()
+    return {m.journal_entry_id: m for m in _attach_photos(store, rows)}
+
+
 def _attach_photos(store, rows) -> list[Message]:
     if not rows:
         return []

@@ -165,12 +165,7 @@ def delete(store, outing_id: int) -> bool:
             ).fetchall()
         ]
         photo_store.remove_rows(cur, ids)
-        cur.execute(
-            "DELETE FROM message_photos WHERE message_id IN "
-            "(SELECT id FROM messages WHERE source = 'album' AND outing_id = ?)",
-            [outing_id],
-        )
-        cur.execute("DELETE FROM messages WHERE source = 'album' AND outing_id = ?", [outing_id])
+        messages.delete_where(cur, outing_id=outing_id)
         cur.execute("UPDATE milestones SET outing_id = NULL WHERE outing_id = ?", [outing_id])
         cur.execute("DELETE FROM outings WHERE id = ?", [outing_id])
     photo_store.remove_unreferenced_files(store, hashes)
@@ -334,13 +329,7 @@ def photo_count(store, outing_id: int) -> int:
 # -- the companion's responses (messages with source 'album') --------------------------------
 def responses(store, outing_id: int) -> dict[int | None, messages.Message]:
     """The companion's latest album response per photo of an outing (key None: the outing)."""
-    rows = store.execute(
-        f"""SELECT {messages._COLUMNS} FROM messages
-            WHERE source = 'album' AND outing_id = ? AND role = 'companion'
-            ORDER BY created_at, id""",
-        [outing_id],
-    ).fetchall()
-    return {m.photo_id: m for m in (messages._from_row(r) for r in rows)}
+    return {m.photo_id: m for m in messages.album_responses(store, outing_id)}
 
 
 def replace_response(

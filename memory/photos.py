@@ -595,16 +595,9 @@ def remove_rows(cur, photo_ids: list[int]) -> None:
     if not photo_ids:
         return
     ids = list(photo_ids)
-    cur.execute(
-        "DELETE FROM message_photos WHERE message_id IN (SELECT id FROM messages "
-        "WHERE source = 'album' AND photo_id IN (SELECT unnest(?::INTEGER[])))",
-        [ids],
-    )
-    cur.execute(
-        "DELETE FROM messages WHERE source = 'album' AND photo_id IN (SELECT unnest(?::INTEGER[]))",
-        [ids],
-    )
-    cur.execute("DELETE FROM message_photos WHERE photo_id IN (SELECT unnest(?::INTEGER[]))", [ids])
+    from memory import messages
+
+    messages.delete_where(cur, photo_ids=ids)
     cur.execute(
         "UPDATE journal_entries SET photo_id = NULL WHERE photo_id IN "
         "(SELECT unnest(?::INTEGER[]))",

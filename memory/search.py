@@ -818,13 +818,4 @@ def messages_on_day(store, persona_id: int, day: date, tz: ZoneInfo, *, limit: i
 
     start = datetime.combine(day, clock(), tz)
     end = datetime.combine(day + timedelta(days=1), clock(), tz)
-    ids = [
-        r[0]
-        for r in store.execute(
-            "SELECT id FROM messages WHERE persona_id = ? AND created_at >= ? AND created_at < ? "
-            "ORDER BY created_at, id LIMIT ?",
-            [persona_id, start, end, limit],
-        ).fetchall()
-    ]
-    found = [messages.get(store, i) for i in ids]
-    return [m for m in found if m is not None]
+    return messages.between(store, persona_id, start, end, limit=limit)

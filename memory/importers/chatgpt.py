@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from memory import messages as message_store
 from memory.importers import ImportProblem
 
 SOURCE = "import:chatgpt"
@@ -412,30 +413,21 @@ def import_conversations(
     progress(0.6, f"Saving {len(columns['role']):,} messages…")
     with store.transaction() as cur:
         if columns["role"]:
-            cur.execute(
-                """
-                INSERT INTO messages (persona_id, role, content, created_at, source, provider,
-                    model, external_id, meta)
-                SELECT ?, t.role, t.content, to_timestamp(t.epoch), ?, 'chatgpt', t.model,
-                    t.external_id, t.meta::JSON
-                FROM (SELECT unnest(?::VARCHAR[]) AS role, unnest(?::VARCHAR[]) AS content,
-                             unnest(?::DOUBLE[]) AS epoch, unnest(?::VARCHAR[]) AS external_id,
-                             unnest(?::VARCHAR[]) AS model, unnest(?::VARCHAR[]) AS meta,
-                             generate_subscripts(?::VARCHAR[], 1) AS position) t
-                ORDER BY t.position
-                """,
-                [
-                    persona_id,
-                    SOURCE,
-                    columns["role"],
-                    columns["content"],
-                    columns["epoch"],
-                    columns["external_id"],
-                    columns["model"],
-                    columns["meta"],
-                    columns["role"],
-                ],
+            import pyarrow as pa
+
+            epochs = [round(e * 1_000_000) for e in columns["epoch"]]
+            table = pa.table(
+                {
+                    "role": pa.array(columns["role"], pa.string()),
+                    "content": pa.array(columns["content"], pa.string()),
+                    "created_at": pa.array(epochs, pa.timestamp("us", tz="UTC")),
+                    "external_id": pa.array(columns["external_id"], pa.string()),
+                    "model": pa.array(columns["model"], pa.string()),
+                    "meta": pa.array(columns["meta"], pa.string()),
+                }
             )
+            # In the export's order (the table's), not re-sorted by time.
+            message_store.add_many(cur, persona_id, table, source=SOURCE, provider="chatgpt")
         if new_conversations:
             cur.execute(
                 """
