@@ -77,6 +77,10 @@ AUTO_PREFIX = "kizuna-auto-"
 BEFORE_RESTORE_PREFIX = "kizuna-before-restore-"
 #: Work folders inside the data folder (same disk, so renames are atomic); never backed up.
 _STAGING_PREFIX = ".kizuna-work-"
+#: A drop folder for backups too large to upload through the page: restored from in place.
+INCOMING = "incoming"
+#: Top-level folders a restore never replaces and a backup never holds.
+_KEPT = {"backups", INCOMING}
 
 #: Already-compressed formats are stored as they are; deflating them only costs time.
 _STORED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".parquet"}
@@ -151,7 +155,7 @@ def data_files(data_dir: Path) -> list[str]:
             continue
         rel = path.relative_to(data_dir)
         top = rel.parts[0]
-        if top == "backups" or top.startswith(_STAGING_PREFIX):
+        if top in _KEPT or top.startswith(_STAGING_PREFIX):
             continue
         if len(rel.parts) == 1 and top.startswith(DB_FILENAME):
             continue  # the database (and its WAL) travels as Parquet
@@ -830,12 +834,12 @@ def _swap_in(staging: Path, data_dir: Path, stamp: str) -> None:
     moved_in: list[str] = []
     try:
         for entry in sorted(data_dir.iterdir()):
-            if entry.name == "backups" or entry.name.startswith(_STAGING_PREFIX):
+            if entry.name in _KEPT or entry.name.startswith(_STAGING_PREFIX):
                 continue
             os.replace(entry, aside / entry.name)
             moved_out.append(entry.name)
         for entry in sorted(staging.iterdir()):
-            if entry.name == "backups":
+            if entry.name in _KEPT:
                 continue
             os.replace(entry, data_dir / entry.name)
             moved_in.append(entry.name)
@@ -867,6 +871,78 @@ def all_backups(data_dir: Path | str) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(folder.glob("*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def incoming_folder(data_dir: Path | str) -> Path:
+    """The data folder's `incoming/` drop folder for large backups (made if missing)."""
+    folder = Path(data_dir) / INCOMING
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def restorable(data_dir: Path | str) -> list[Path]:
+    """Backups a restore can start from inside the data folder, newest first.
+
+    Those in `backups/`, and any `.zip` put in `incoming/` (the way to restore a backup too
+    large to upload through the page: it is read where it lies, never copied).
+    """
+    found = []
+    for folder in ("backups", INCOMING):
+        path = Path(data_dir) / folder
+        if path.is_dir():
+            found += [p for p in path.glob("*.zip") if p.is_file()]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def save_upload(
+    source, data_dir: Path | str, size: int | None = None, progress: Progress | None = None
+) -> Path:
+    """Stream an uploaded backup (a binary file object) into the data folder's work area.
+
+    The copy goes next to the data (never the system temp folder), named as a work file, so
+    it is removed by the caller when the restore ends however it ends, and at the next start
+    if the process was killed. Raises `BackupNoSpace` when the disk cannot hold it.
+    """
+    progress = progress or _noop
+    data_dir = Path(data_dir)
+    if size is not None and free_bytes(data_dir) < size + SPACE_MARGIN:
+        raise BackupNoSpace(
+            _(
+                "There is not enough free disk space to receive this backup ({size}). Free "
+                "some space and try again; nothing was changed."
+            ).format(size=_human(size))
+        )
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    target = data_dir / f"{_STAGING_PREFIX}upload-{stamp}.zip"
+    done = 0
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as out:
+            while chunk := source.read(8 * _CHUNK):
+                out.write(chunk)
+                done += len(chunk)
+                if size:
+                    progress(
+                        min(done / size, 1.0) * 0.1,
+                        _("Receiving the backup… {done} of {size}").format(
+                            done=_human(done), size=_human(size)
+                        ),
+                    )
+    except BaseException as exc:
+        target.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise BackupNoSpace(
+                _("The disk filled up while receiving the backup; nothing was changed.")
+            ) from exc
+        if isinstance(exc, OSError):
+            raise BackupError(
+                _("Kizuna could not receive the backup: {reason}.").format(
+                    reason=exc.strerror or exc
+                )
+            ) from exc
+        raise
+    return target
 
 
 def _has_memories(store: Store) -> bool:
@@ -911,7 +987,10 @@ def remove_leftovers(data_dir: Path | str) -> None:
     """Remove work folders left by a backup or restore that was killed part-way."""
     with _lock:
         for leftover in Path(data_dir).glob(f"{_STAGING_PREFIX}*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:  # a received upload
+                leftover.unlink(missing_ok=True)
 
 
 def daily_on_start(store: Store, *, wait: bool = False) -> Store:

@@ -184,14 +184,15 @@ def add_files(
     A rejected file is reported and skipped; the others are stored. `progress(done, total,
     name)` is called after each file (for a progress bar).
     """
-    results: list[FileResult] = []
-    for outcome in photo_store.ingest_many(store, files, outing_id=outing_id, progress=progress):
-        if outcome.rejected is not None:
-            results.append(FileResult(outcome.name, "rejected", reason=outcome.rejected))
-        else:
-            status = "duplicate" if outcome.added.duplicate else "stored"
-            results.append(FileResult(outcome.name, status, outcome.added.photo))
-    return results
+    outcomes = photo_store.ingest_many(store, files, outing_id=outing_id, progress=progress)
+    return [_result(outcome) for outcome in outcomes]
+
+
+def _result(outcome) -> FileResult:
+    if outcome.rejected is not None:
+        return FileResult(outcome.name, "rejected", reason=outcome.rejected)
+    status = "duplicate" if outcome.added.duplicate else "stored"
+    return FileResult(outcome.name, status, outcome.added.photo)
 
 
 def date_from_photos(store, outing_id: int) -> date | None:
@@ -215,9 +216,30 @@ def log(
     files: Iterable[tuple[str, bytes]] = (),
     progress: Callable[[int, int, str], None] | None = None,
 ) -> tuple[Outing, list[FileResult]]:
-    """Log an outing with its photos; with no date given, the photos' EXIF date is used."""
-    outing = create(store, persona_id, title, place=place, happened_on=happened_on, notes=notes)
-    results = add_files(store, outing.id, files, progress=progress)
+    """Log an outing with its photos; with no date given, the photos' EXIF date is used.
+
+    The outing and its photos are committed in one transaction: when the photos cannot be
+    written (a full disk: `NotEnoughSpace`) or the process is killed, no outing is left
+    behind, empty or half-filled. Files that are merely rejected are reported, and the outing
+    is kept with the others.
+    """
+    title, place, notes = _clean(title, place, notes)
+    day = happened_on or datetime.now(settings.timezone(store)).date()
+    made: list[int] = []
+
+    def new_outing(cur) -> int:
+        made.append(
+            cur.execute(
+                "INSERT INTO outings (persona_id, title, place, happened_on, notes) "
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                [persona_id, title, place, day, notes],
+            ).fetchone()[0]
+        )
+        return made[-1]
+
+    outcomes = photo_store.ingest_many(store, files, progress=progress, new_outing=new_outing)
+    outing = get(store, made[-1])
+    results = [_result(outcome) for outcome in outcomes]
     if happened_on is None:
         found = date_from_photos(store, outing.id)
         if found is not None and found != outing.happened_on:

@@ -20,6 +20,7 @@ removes it.
 from __future__ import annotations
 
 import colorsys
+import errno
 import hashlib
 import io
 import re
@@ -35,6 +36,8 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from memory import settings
+from memory.errors import KizunaError, NotEnoughSpace
+from memory.i18n import _, ngettext
 from memory.store import write_file_atomically
 
 try:  # HEIC/HEIF straight from a phone
@@ -53,6 +56,10 @@ MODEL_MAX_SIDE = 1024
 THUMB_SIDE = 480
 LARGE_SIDE = 1600
 ACCEPTED_FORMATS = {"jpeg", "mpo", "png", "webp", "heif", "heic", "gif", "avif", "bmp", "tiff"}
+
+
+class PhotosNotSaved(KizunaError, OSError):
+    """Photo files could not be written (other than a full disk); nothing was added."""
 
 
 class PhotoRejected(ValueError):
@@ -341,11 +348,36 @@ def _rel_paths(sha: str, ext: str) -> tuple[str, str]:
 
 def _write_files(store, prepared: Prepared) -> tuple[str, str]:
     rel, thumb_rel = _rel_paths(prepared.sha256, prepared.ext)
-    if not store.path_of(rel).exists():
-        write_file_atomically(store.path_of(rel), prepared.data)
-    if not store.path_of(thumb_rel).exists():  # made once, reused by every row of this file
-        write_file_atomically(store.path_of(thumb_rel), prepared.thumb_jpeg)
+    for path, data in ((rel, prepared.data), (thumb_rel, prepared.thumb_jpeg)):
+        target = store.path_of(path)
+        if target.exists():  # stored once, reused by every row of this content
+            continue
+        try:
+            write_file_atomically(target, data)
+        except BaseException:
+            # a write that failed part-way (a full disk, say) leaves no `.part` behind
+            target.with_name(target.name + ".part").unlink(missing_ok=True)
+            raise
     return rel, thumb_rel
+
+
+def _not_saved(exc: OSError, count: int) -> KizunaError:
+    """The sentence for photo files that could not be written; nothing was added."""
+    if exc.errno == errno.ENOSPC:
+        return NotEnoughSpace(
+            ngettext(
+                "The disk is full, so the photo could not be saved and nothing was added. "
+                "Free some space and try again.",
+                "The disk is full, so the {n} photos could not be saved and nothing was added. "
+                "Free some space and try again.",
+                count,
+            ).format(n=count)
+        )
+    return PhotosNotSaved(
+        _("Kizuna could not save the photos ({reason}), so nothing was added.").format(
+            reason=exc.strerror or exc
+        )
+    )
 
 
 _INSERT = f"""
@@ -377,6 +409,7 @@ def ingest_many(
     outing_id: int | None = None,
     caption: str | None = None,
     progress=None,
+    new_outing=None,
 ) -> list[Outcome]:
     """Check, read and store many files; one `Outcome` per file, in order.
 
@@ -384,21 +417,31 @@ def ingest_many(
     `progress(done, total, name)`; then every new row is committed in one transaction.
     A bad file is reported and skipped. In an outing, content already there (or twice in
     this batch) is recognised as a duplicate and not added again.
+
+    `new_outing(cur) -> id` creates the outing the photos go into inside that same
+    transaction, so an outing and its photos land together or not at all (a full disk or a
+    killed process leaves no empty outing). A file that cannot be written raises
+    `NotEnoughSpace` (a full disk) or `PhotosNotSaved`, after removing what was written.
     """
     files = list(files)
     written: set[str] = set()
     try:
-        return _ingest_many(store, files, outing_id, caption, progress, written)
-    except BaseException:
+        return _ingest_many(store, files, outing_id, caption, progress, written, new_outing)
+    except BaseException as exc:
         # Nothing half-done stays: files whose rows did not commit are removed now.
         remove_unreferenced_files(store, written)
+        if isinstance(exc, OSError) and not isinstance(exc, KizunaError):
+            raise _not_saved(exc, len(files)) from exc
         raise
     finally:
         with _IN_FLIGHT_LOCK:
             _IN_FLIGHT.difference_update(written)
 
 
-def _ingest_many(store, files, outing_id, caption, progress, written) -> list[Outcome]:
+def _ingest_many(
+    store, files, outing_id, caption, progress, written, new_outing=None
+) -> list[Outcome]:
+    in_outing = outing_id is not None or new_outing is not None
     tz = settings.timezone(store)
     known: dict[str, int] = {}
     if outing_id is not None:
@@ -419,7 +462,7 @@ def _ingest_many(store, files, outing_id, caption, progress, written) -> list[Ou
         except PhotoRejected as exc:
             outcomes[index] = Outcome(name, rejected=str(exc))
         else:
-            if outing_id is not None and (prepared.sha256 in known or prepared.sha256 in batch):
+            if in_outing and (prepared.sha256 in known or prepared.sha256 in batch):
                 outcomes[index] = Outcome(name)
                 duplicates[index] = prepared.sha256
             else:
@@ -431,6 +474,9 @@ def _ingest_many(store, files, outing_id, caption, progress, written) -> list[Ou
                 pending.append((index, name, prepared, raw_name, thumb_rel))
         if progress is not None:
             progress(index + 1, len(files), name)
+    if new_outing is not None and not pending:
+        with store.transaction() as cur:
+            new_outing(cur)
     if pending:
         shas = [p.sha256 for _, _, p, _, _ in pending]
         shared = {
@@ -441,6 +487,8 @@ def _ingest_many(store, files, outing_id, caption, progress, written) -> list[Ou
             ).fetchall()
         }
         with store.transaction() as cur:
+            if new_outing is not None:
+                outing_id = new_outing(cur)
             position = 0
             if outing_id is not None:
                 position = cur.execute(

@@ -8,6 +8,7 @@ import streamlit as st
 
 from memory import backup, cards, exports, personas
 from memory import settings as settings_store
+from memory.i18n import _
 from memory.importers import ImportProblem, chatgpt
 from ui import data as glue
 from ui import state
@@ -100,32 +101,40 @@ with backups_tab:
         key="data_restore_source",
     )
     zip_path = None
+    incoming = backup.incoming_folder(s.data_dir)
     if source == "upload":
         upload = st.file_uploader("Backup .zip", type=["zip"], key="data_restore_upload")
         st.caption(
-            "Larger than the upload limit? Put it in the data folder's `backups/` and choose it "
-            "above, or use `python -m memory restore IN.zip --replace` with Kizuna closed."
+            _(
+                "Larger than the upload limit? Copy it into `{folder}` and choose "
+                "**A backup in this data folder** above: it is restored from there, any size."
+            ).format(folder=incoming)
         )
-        if upload is not None:
-            zip_path = st.session_state.get("data_restore_file", {}).get(upload.file_id)
-            if zip_path is None:
-                zip_path = glue.uploaded_to_file(upload)
-                st.session_state["data_restore_file"] = {upload.file_id: zip_path}
-    elif existing:
-        zip_path = st.selectbox(
-            "Backup",
-            existing,
-            format_func=lambda p: p.name,
-            key="data_restore_pick",
-        )
+        zip_path = upload  # read where it is; copied to disk only when the restore starts
     else:
-        st.caption("There are no backups in this data folder yet.")
+        choices = backup.restorable(s.data_dir)
+        if choices:
+            zip_path = st.selectbox(
+                "Backup",
+                choices,
+                format_func=lambda p: (
+                    f"{p.parent.name}/{p.name} · {glue.human_size(p.stat().st_size)}"
+                ),
+                key="data_restore_pick",
+            )
+        else:
+            st.caption(
+                _(
+                    "There are no backups in this data folder yet. A backup too large to upload "
+                    "can be copied into `{folder}` and chosen here."
+                ).format(folder=incoming)
+            )
 
     if zip_path is not None:
         try:
             manifest = backup.read_manifest(zip_path)
         except backup.BackupError as exc:
-            st.error(str(exc))
+            st.error(exc.sentence)
         else:
             rows = {k: v["rows"] for k, v in manifest["tables"].items()}
             made = manifest["created_at"][:16].replace("T", " ")
@@ -146,11 +155,9 @@ with backups_tab:
                     bar, update = glue.progress_bar("Checking the backup…")
                     try:
                         result = glue.restore_and_reopen(s, zip_path, update)
-                        if source == "upload":
-                            glue.forget_upload(zip_path)
                     except backup.BackupError as exc:
                         bar.empty()
-                        st.error(str(exc))
+                        st.error(exc.sentence)
                     else:
                         before = result.previous_backup
                         st.session_state["data_flash"] = (

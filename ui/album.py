@@ -16,6 +16,7 @@ import streamlit as st
 from companion import album as companion_album
 from memory import keepsake, outings, personas
 from memory import photos as photo_store
+from memory.errors import KizunaError
 from ui import state
 from ui.text import escape_markdown
 
@@ -163,6 +164,9 @@ def _new_outing_form(s, pid: int, pv) -> None:
         )
     except outings.OutingError as exc:
         st.error(str(exc), icon="⚠️")
+        return
+    except KizunaError as exc:  # a full disk, say: nothing was added, the form keeps its input
+        st.error(exc.sentence, icon="⚠️")
         return
     st.session_state["album_new_gen"] = gen + 1
     flash("success", f"“{outing.title}” is in the album.")
@@ -358,12 +362,16 @@ def outing_view(s, outing, pv) -> None:
             respond = st.checkbox(f"Ask {pv.name} to respond", value=True, key="album_add_respond")
             added = st.form_submit_button("Add photos", type="primary")
         if added and files:
-            _, results = _ingest_with_progress(s, outing.id, list(files))
-            _report(results)
-            if respond:
-                new = [r.photo.id for r in results if r.status == "stored"]
-                _respond_all(s, outing.id, new, whole=False)
-            st.rerun()
+            try:
+                _, results = _ingest_with_progress(s, outing.id, list(files))
+            except KizunaError as exc:  # a full disk, say: nothing was added
+                st.error(exc.sentence, icon="⚠️")
+            else:
+                _report(results)
+                if respond:
+                    new = [r.photo.id for r in results if r.status == "stored"]
+                    _respond_all(s, outing.id, new, whole=False)
+                st.rerun()
 
     if count == 0:
         st.info("No photos in this outing yet.", icon="📷")

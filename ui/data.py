@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,28 +26,25 @@ def new_backup_path(s: Store) -> Path:
     return s.backups_dir / f"kizuna-backup-{stamp}.zip"
 
 
-def uploaded_to_file(upload) -> Path:
-    """Copy an uploaded file to a temporary file (restores read from disk, not memory)."""
-    with tempfile.NamedTemporaryFile(prefix="kizuna-upload-", suffix=".zip", delete=False) as fh:
-        fh.write(upload.getbuffer())
-        return Path(fh.name)
-
-
-def forget_upload(path: Path) -> None:
-    """Remove the temporary copy of an uploaded backup once it has been restored."""
-    Path(path).unlink(missing_ok=True)
-    st.session_state.pop("data_restore_file", None)
-
-
-def restore_and_reopen(s: Store, zip_path: Path, progress) -> backup.RestoreResult:
+def restore_and_reopen(s: Store, source, progress) -> backup.RestoreResult:
     """Restore over the open store, then forget every cached resource so pages reopen it.
 
-    The store is closed by the restore (after the current data is backed up); clearing
+    `source` is a backup in the data folder (a path) or an uploaded file, which is first
+    streamed to a work file beside the data and removed when the restore ends, however it
+    ends. The store is closed by the restore (after the current data is backed up); clearing
     `st.cache_resource` makes `ui.state.store()` open the restored folder on the next run.
     """
+    received = None
     try:
+        if isinstance(source, Path):
+            zip_path = source
+        else:
+            source.seek(0)
+            received = zip_path = backup.save_upload(source, s.data_dir, source.size, progress)
         return backup.restore(zip_path, s.data_dir, replace=True, store=s, progress=progress)
     finally:
+        if received is not None:
+            received.unlink(missing_ok=True)
         if _is_closed(s):
             st.cache_resource.clear()
             for key in ("persona_id", "data_chatgpt"):
@@ -88,6 +84,11 @@ def backup_contents(tables: dict[str, int], file_count: int) -> str:
             plural(file_count, "file"),
         ]
     )
+
+
+def backup_label(path: Path) -> str:
+    """'backups/kizuna-backup-….zip · 2.1 MB' for a backup in the data folder."""
+    return f"{path.parent.name}/{path.name} · {human_size(path.stat().st_size)}"
 
 
 def human_size(size: int) -> str:

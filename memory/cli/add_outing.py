@@ -16,6 +16,7 @@ from pathlib import Path
 from memory import outings, personas
 from memory import settings as settings_store
 from memory.cli import open_store
+from memory.errors import KizunaError
 
 
 def register(sub) -> None:
@@ -110,6 +111,9 @@ def run(args) -> int:
         except outings.OutingError as exc:
             print(str(exc), file=sys.stderr)
             return 2
+        except KizunaError as exc:  # a full disk, say: nothing was added
+            print(exc.sentence, file=sys.stderr)
+            return 1
         print(f"Outing {outing.id}: {outing.title} ({outing.happened_on.isoformat()})")
         for line in unreadable:
             print(line)

@@ -250,6 +250,7 @@ def test_work_folders_of_an_interrupted_restore_are_removed_on_start(store, data
     _fill(store)
     (data_dir / ".kizuna-work-staging-1" / "photos").mkdir(parents=True)
     (data_dir / ".kizuna-work-staging-1" / "photos" / "half.jpg").write_bytes(b"half")
+    (data_dir / ".kizuna-work-upload-1.zip").write_bytes(b"half an upload")
     backup.daily_on_start(store, wait=True)
     assert not list(data_dir.glob(".kizuna-work-*"))
     assert len(backup.automatic_backups(data_dir)) == 1
@@ -433,4 +434,22 @@ def test_a_restore_the_disk_has_no_room_for_is_refused_first(
     assert err.value.sentence.startswith("There is not enough free disk space to restore")
     assert "10.0 MB is free" in err.value.sentence
     assert _snapshot(data_dir) == before
+    assert not list(data_dir.glob(".kizuna-work-*"))
+
+
+def test_an_upload_is_received_beside_the_data_and_refused_when_the_disk_is_short(
+    data_dir, tmp_path, monkeypatch
+):
+    import io
+
+    payload = io.BytesIO(b"z" * 3_000_000)
+    steps = []
+    got = backup.save_upload(payload, data_dir, 3_000_000, lambda f, t: steps.append(t))
+    assert got.parent == data_dir and got.name.startswith(".kizuna-work-upload-")
+    assert got.read_bytes() == payload.getvalue()
+    assert steps[-1] == "Receiving the backup… 2.9 MB of 2.9 MB"
+    got.unlink()
+    monkeypatch.setattr(backup, "free_bytes", lambda folder: 1 << 20)
+    with pytest.raises(backup.BackupNoSpace, match="not enough free disk space to receive"):
+        backup.save_upload(io.BytesIO(b"z" * 10), data_dir, 2 << 20)
     assert not list(data_dir.glob(".kizuna-work-*"))

@@ -198,3 +198,139 @@ def test_cli_add_outing_with_good_photos_exits_zero(tmp_path, capsys):
     code = cli_main(["add-outing", "--title", "Park", "--date", "2024-02-03", str(good)])
     assert code == 0
     assert "Outing 1: Park (2024-02-03)" in capsys.readouterr().out
+
+
+# -- nothing half-made -----------------------------------------------------------------------
+def _noise_png(seed: int, side: int = 300) -> bytes:
+    """An incompressible PNG of about side*side*3 bytes."""
+    import io
+    import random
+
+    from PIL import Image
+
+    rng = random.Random(seed)
+    img = Image.frombytes("RGB", (side, side), rng.randbytes(side * side * 3))
+    out = io.BytesIO()
+    img.save(out, "PNG", compress_level=0)
+    return out.getvalue()
+
+
+@pytest.fixture
+def small_disk(tmp_path, monkeypatch):
+    """A data folder on a 24 MB tmpfs with ~400 KB left, else a full disk injected at the write.
+
+    Yields the data folder. Mounting needs root (as here and in CI); elsewhere the photo
+    writer raises ENOSPC from the third write on, exactly where the real disk would.
+    """
+    import errno
+    import shutil
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+        == 0
+    )
+    folder = mount / "data"
+    monkeypatch.setenv("KIZUNA_DATA_DIR", str(folder))
+    with Store.open(folder) as s:
+        personas.ensure_starter(s)
+    if mounted:
+        free = shutil.disk_usage(mount).free
+        (mount / "filler").write_bytes(b"\0" * (free - 400_000))
+    else:
+        real = photos.write_file_atomically
+        calls = []
+
+        def full_disk(path, data):
+            calls.append(path)
+            if len(calls) >= 3:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            real(path, data)
+
+        monkeypatch.setattr(photos, "write_file_atomically", full_disk)
+    try:
+        yield folder
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_photos_on_a_full_disk_leave_no_outing_and_no_files(small_disk):
+    from memory.errors import NotEnoughSpace
+
+    files = [(f"IMG_{i}.png", _noise_png(i)) for i in range(4)]  # ~1 MB, more than is free
+    with Store.open(small_disk) as store:
+        with pytest.raises(NotEnoughSpace) as err:
+            outings.log(store, 1, "Korakuen Garden", files=files)
+        assert err.value.sentence == (
+            "The disk is full, so the 4 photos could not be saved and nothing was added. "
+            "Free some space and try again."
+        )
+        assert outings.count(store) == 0
+        assert store.execute("SELECT count(*) FROM photos").fetchone()[0] == 0
+        # the disk is still usable: a small outing saves fine afterwards
+        outing, _ = outings.log(store, 1, "Tea at home")
+        assert outings.count(store) == 1 and outing.title == "Tea at home"
+    leftovers = [p for p in small_disk.rglob("*") if p.is_file() and p.parent.name != "data"]
+    assert leftovers == []  # no photo, thumbnail or .part file
+
+
+def test_add_outing_on_a_full_disk_says_one_sentence(small_disk, tmp_path, capsys):
+    path = tmp_path / "in"  # on the roomy disk
+    path.mkdir()
+    for i in range(4):
+        (path / f"IMG_{i}.png").write_bytes(_noise_png(i))
+    code = cli_main(["add-outing", "--title", "Garden", *map(str, sorted(path.iterdir()))])
+    out = capsys.readouterr()
+    assert code == 1
+    assert out.err.strip() == (
+        "The disk is full, so the 4 photos could not be saved and nothing was added. "
+        "Free some space and try again."
+    )
+    with Store.open(small_disk) as store:
+        assert outings.count(store) == 0
+
+
+KILLED_LOG = textwrap.dedent("""
+    import io, sys, time
+    from PIL import Image
+    from memory import Store, outings, personas
+
+    store = Store.open(sys.argv[1])
+    pid = personas.ensure_starter(store).id
+    files = []
+    for i in range(4):
+        buf = io.BytesIO()
+        Image.new("RGB", (40, 30), (i * 40, 90, 160)).save(buf, "PNG")
+        files.append((f"IMG_{i}.png", buf.getvalue()))
+
+    def stall(done, total, name):
+        if done == 2:
+            print("stalled", flush=True)
+            time.sleep(120)
+
+    outings.log(store, pid, "Killed half-way", files=files, progress=stall)
+""")
+
+
+def test_a_killed_outing_log_leaves_no_empty_outing(data_dir):
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_LOG, str(data_dir)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = child.stdout.readline()
+    finally:
+        child.kill()  # SIGKILL: no clean-up code runs in the child
+        child.wait()
+    assert line.strip() == "stalled", child.stderr.read()
+    with Store.open(data_dir) as store:
+        assert outings.count(store) == 0
+        assert store.execute("SELECT count(*) FROM photos").fetchone()[0] == 0
+        assert not [p for p in store.photos_dir.rglob("*") if p.is_file()]

@@ -172,3 +172,25 @@ def test_answering_a_photo_continues_in_the_chat(app, data_dir):
     assert [m.role for m in chat] == ["user", "companion"]
     assert chat[0].photo_ids == (photo.id,)
     assert any("Do you remember the koi?" in m.value.replace("\\", "") for m in app.markdown)
+
+
+def test_photos_on_a_full_disk_get_one_sentence_and_leave_no_outing(album, data_dir, monkeypatch):
+    import errno
+
+    def full_disk(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(photos, "write_file_atomically", full_disk)  # the fault at the write
+    album.text_input(key="album_new_title_0").input("Korakuen Garden")
+    album.get("file_uploader")[0].set_value([("koi.jpg", pf.jpeg(), "image/jpeg")])
+    album.button[0].click()
+    album.run()
+    assert not album.exception, [e.value for e in album.exception]
+    assert [e.value for e in album.error] == [
+        "The disk is full, so the photo could not be saved and nothing was added. "
+        "Free some space and try again."
+    ]
+    assert album.text_input(key="album_new_title_0").value == "Korakuen Garden"
+    with Store.open(data_dir) as s:
+        assert outings.count(s) == 0
+    assert not [p for p in data_dir.rglob("*") if p.is_file() and "photos" in p.parts]

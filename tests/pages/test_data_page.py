@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +25,10 @@ def data_page(app):
 
 def _by_key(app, kind: str, key: str):
     return next(w for w in app.get(kind) if getattr(w, "key", None) == key)
+
+
+def _temp_uploads() -> set:
+    return set(Path(tempfile.gettempdir()).glob("kizuna-upload-*"))
 
 
 def test_page_renders_on_an_empty_folder_with_an_empty_state(data_page):
@@ -81,17 +87,61 @@ def test_an_uploaded_backup_is_restored(data_page, data_dir, tmp_path):
     backup.create(s, tmp_path / "elsewhere.zip")
     messages.add(s, 1, "user", "replaced")
     s.close()
+    before_temp = _temp_uploads()
     uploader = _by_key(data_page, "file_uploader", "data_restore_upload")
     uploader.set_value(("b.zip", (tmp_path / "elsewhere.zip").read_bytes(), "application/zip"))
     data_page.run()
-    copy = next(iter(data_page.session_state["data_restore_file"].values()))
     assert any("2 messages" not in m.value and "1 message," in m.value for m in data_page.markdown)
+    assert not list(data_dir.glob(".kizuna-work-*"))  # nothing copied before the restore
     data_page.button(key="data_restore_start").click().run()
     data_page.button(key="data_restore_yes").click().run()
     assert not data_page.exception
     with Store.open(data_dir) as reopened:
         assert [m.content for m in messages.recent(reopened, 1)] == ["from the uploaded backup"]
-    assert not copy.exists()
+    assert not list(data_dir.glob(".kizuna-work-*"))  # the received copy is gone
+    assert _temp_uploads() <= before_temp  # nothing new in the system temp folder
+
+
+def test_a_refused_upload_leaves_no_copy_behind(data_page, data_dir, tmp_path):
+    s = Store.open(data_dir)
+    backup.create(s, tmp_path / "good.zip")
+    s.close()
+    with zipfile.ZipFile(tmp_path / "good.zip") as zf:
+        contents = {n: zf.read(n) for n in zf.namelist()}
+    name = next(n for n in contents if n.endswith("personas.parquet"))
+    contents[name] = contents[name][:-10] + b"0123456789"  # checksum no longer matches
+    with zipfile.ZipFile(tmp_path / "bad.zip", "w") as zf:
+        for n, data in contents.items():
+            zf.writestr(n, data)
+    before_temp = _temp_uploads()
+    uploader = _by_key(data_page, "file_uploader", "data_restore_upload")
+    uploader.set_value(("bad.zip", (tmp_path / "bad.zip").read_bytes(), "application/zip"))
+    data_page.run()
+    data_page.button(key="data_restore_start").click().run()
+    data_page.button(key="data_restore_yes").click().run()
+    assert not data_page.exception
+    assert any("Nothing was changed" in e.value for e in data_page.error)
+    assert not list(data_dir.glob(".kizuna-work-*"))
+    assert _temp_uploads() <= before_temp  # nothing new in the system temp folder
+
+
+def test_a_large_backup_is_restored_from_the_incoming_folder(data_page, data_dir, tmp_path):
+    s = Store.open(data_dir)
+    messages.add(s, 1, "user", "from incoming")
+    backup.create(s, data_dir / "incoming" / "big.zip")
+    messages.add(s, 1, "user", "replaced")
+    s.close()
+    data_page.run()
+    assert any("incoming" in c.value for c in data_page.caption)
+    data_page.radio(key="data_restore_source").set_value("folder").run()
+    pick = data_page.selectbox(key="data_restore_pick")
+    assert pick.options[0].startswith("incoming/big.zip · ")
+    data_page.button(key="data_restore_start").click().run()
+    data_page.button(key="data_restore_yes").click().run()
+    assert not data_page.exception, [e.value for e in data_page.exception]
+    with Store.open(data_dir) as reopened:
+        assert [m.content for m in messages.recent(reopened, 1)] == ["from incoming"]
+    assert (data_dir / "incoming" / "big.zip").is_file()  # read where it lies, kept
 
 
 def test_a_damaged_upload_is_refused_plainly(data_page, data_dir):
