@@ -493,3 +493,22 @@ def _merge_meta(cur, message_id: int, values: dict) -> None:
 def update_meta(store, message_id: int, **values) -> None:
     """Merge `values` into a message's `meta` JSON."""
     _merge_meta(store.cursor(), message_id, values)
+
+
+# -- voice messages (issue 16) ---------------------------------------------------------------
+def set_text(store, message_id: int, text: str, **meta) -> Message | None:
+    """Replace a message's text (a voice message's transcript, edited or arrived later) and
+    merge `meta` into its meta JSON; returns the message as stored now."""
+    cleaned = text if text is None else text.strip()
+    if cleaned and len(cleaned) > MAX_CHARS:
+        clean_user_text(cleaned)  # raises the plain sentence about the length
+    row = store.execute("SELECT meta FROM messages WHERE id = ?", [message_id]).fetchone()
+    if row is None:
+        return None
+    merged = json.loads(row[0]) if row[0] else {}
+    merged.update(meta)
+    store.execute(
+        "UPDATE messages SET content = ?, meta = ? WHERE id = ?",
+        [cleaned or "", json.dumps(merged, ensure_ascii=False), message_id],
+    )
+    return get(store, message_id)

@@ -9,7 +9,7 @@ import streamlit as st
 from companion import Reply, Upload, send
 from companion.conversation import regenerate_target
 from memory import messages, personas, photos
-from ui import care, demo, milestone_action, recall_view, state
+from ui import care, demo, milestone_action, recall_view, state, voice
 from ui.text import escape_markdown
 
 PAGE = 40  # messages per "screenful"
@@ -84,10 +84,14 @@ def show_message(m: messages.Message) -> None:
             label += f" · {m.model}"
         if m.source != "chat":
             label += f" · from {m.source.replace('import:', 'import ')}"
-        cols = st.columns([12, 1], vertical_alignment="center")
-        cols[0].caption(escape_markdown(label))
+        voice.render_playback(s, m, pv)
+        # One row at every width (columns would stack on a phone).
+        row = st.container(horizontal=True, vertical_alignment="center", wrap=False, gap="small")
+        row.caption(escape_markdown(label), width="stretch")
+        if m.role == "companion" and m.content:
+            voice.play_button(row, m)
         more = f"chat_more_{m.id}"
-        with cols[1].popover("⋯", type="tertiary", help="More", key=more, on_change="rerun"):
+        with row.popover("⋯", type="tertiary", help="More", key=more, on_change="rerun"):
             st.button(
                 "Delete message",
                 key=f"chat_del_{m.id}",
@@ -97,6 +101,7 @@ def show_message(m: messages.Message) -> None:
             )
             milestone_action.render(s, m, tz)
             recall_view.remember_button(s, m)
+            voice.edit_words(s, m)
         recall_view.remembered(m)
     if st.session_state.get("chat_confirm_delete") == m.id:
         with st.container(border=True):
@@ -130,6 +135,7 @@ def run_reply(user_message: messages.Message, *, replaces: int | None = None) ->
         }
     else:
         st.session_state.pop("chat_error", None)
+        voice.play_new_reply(s, pid)
     st.rerun()
 
 
@@ -162,6 +168,7 @@ for m in history:
         last_day = day
     show_message(m)
 care.render_chat(s, pid)
+voice.speaker()
 
 last_chat = next((m for m in reversed(history) if m.source == "chat"), None)
 if last_chat is None and history:
@@ -209,16 +216,26 @@ elif (
 
 for notice in st.session_state.pop("chat_notices", []):
     st.warning(notice, icon="🖼️")
+voice.show_notices()
 
 submitted = st.chat_input(
     f"Message {pv.name}…",
     key="chat_input",
     accept_file="multiple",
     file_type=PHOTO_FILE_TYPES,
+    accept_audio=True,
 )
 if submitted:
     text = submitted if isinstance(submitted, str) else submitted.text
     files = [] if isinstance(submitted, str) else list(submitted.files or [])
+    recording = None if isinstance(submitted, str) else submitted.get("audio")
+    if recording is not None:
+        spoken = voice.receive_recording(s, pid, pv, recording)
+        if spoken is not None and spoken.content and not (text or "").strip() and not files:
+            show_message(spoken)
+            run_reply(spoken)
+        if not (text or "").strip() and not files:
+            st.rerun()
     try:
         user_message, problems = send(s, pid, text, [Upload(f.name, f.getvalue()) for f in files])
     except ValueError as exc:

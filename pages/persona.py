@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from memory import personas
-from ui import state
+from ui import state, voice
 from ui.text import escape_markdown
 
 s = state.store()
@@ -35,10 +35,13 @@ for notice in st.session_state.pop("persona_notices", []):
 
 history = personas.versions(s, pid)
 everyone = personas.list_personas(s)
-shape_tab, versions_tab, companions_tab = st.tabs(
+shape_tab, versions_tab, companions_tab, voice_tab = st.tabs(
     # Labels stay the same from run to run, so the open tab stays open after a save.
-    ["✏️ Shape", "🕰️ Versions", "👥 Companions"]
+    ["✏️ Shape", "🕰️ Versions", "👥 Companions", "🔊 Voice"]
 )
+
+with voice_tab:
+    voice.persona_section(s, pid, pv)
 
 with shape_tab:
     with st.form(f"persona_form_{k}", border=True):

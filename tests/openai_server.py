@@ -1,5 +1,10 @@
 """A real HTTP server on 127.0.0.1 that speaks the OpenAI Chat Completions wire format.
 
+It also answers the audio endpoints: `/v1/audio/speech` (JSON in, audio bytes out: the
+scripted `Answer.audio`, else a short real WAV) and `/v1/audio/transcriptions` (real
+multipart/form-data in, parsed into `body["fields"]` and `body["file"]`; the transcript is
+the scripted answer's chunks joined).
+
 Tests script what it answers (`server.script(...)`) and read what it received
 (`server.requests`). It is the edge we fake: the real `openai` SDK talks to it over a real
 socket, with real server-sent events.
@@ -7,10 +12,16 @@ socket, with real server-sent events.
 
 from __future__ import annotations
 
+import io
 import json
+import math
+import struct
 import threading
 import time
+import wave
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -24,6 +35,45 @@ class Answer:
     cut_after: int | None = None  # close the socket after this many chunks, no [DONE]
     delay: float = 0.0  # seconds to wait before answering (for timeouts)
     chunk_delay: float = 0.0
+    audio: bytes | None = None  # what /audio/speech answers (default: `tone_wav()`)
+
+
+def tone_wav(seconds: float = 0.3, rate: int = 16_000, hz: float = 440.0) -> bytes:
+    """A short, real WAV file (a quiet sine tone) — what a speech server might send."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        frames = b"".join(
+            struct.pack("<h", int(3000 * math.sin(2 * math.pi * hz * i / rate)))
+            for i in range(int(seconds * rate))
+        )
+        w.writeframes(frames)
+    return out.getvalue()
+
+
+def parse_multipart(content_type: str, raw: bytes) -> dict:
+    """A multipart/form-data body as {"fields": {name: text}, "file": {name, filename, ...}}."""
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw
+    )
+    fields: dict[str, str] = {}
+    file: dict | None = None
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_filename()
+        payload = part.get_payload(decode=True) or b""
+        if filename is not None:
+            file = {
+                "name": name,
+                "filename": filename,
+                "content_type": part.get_content_type(),
+                "data": payload,
+            }
+        else:
+            fields[name] = payload.decode("utf-8", "replace")
+    return {"fields": fields, "file": file}
 
 
 class FakeOpenAI:
@@ -89,10 +139,14 @@ class FakeOpenAI:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
-                try:
-                    body = json.loads(raw or b"{}")
-                except json.JSONDecodeError:
-                    body = {"_raw": raw.decode("utf-8", "replace")}
+                content_type = self.headers.get("Content-Type") or ""
+                if content_type.startswith("multipart/form-data"):
+                    body = parse_multipart(content_type, raw)
+                else:
+                    try:
+                        body = json.loads(raw or b"{}")
+                    except json.JSONDecodeError:
+                        body = {"_raw": raw.decode("utf-8", "replace")}
                 server.requests.append(
                     {
                         "path": self.path,
@@ -112,6 +166,12 @@ class FakeOpenAI:
                         }
                     }
                     self._json(answer.status, payload)
+                    return
+                if self.path.rstrip("/").endswith("/audio/speech"):
+                    self._bytes(answer.audio if answer.audio is not None else tone_wav())
+                    return
+                if self.path.rstrip("/").endswith("/audio/transcriptions"):
+                    self._json(200, {"text": "".join(answer.chunks)})
                     return
                 if not body.get("stream"):
                     text = "".join(answer.chunks)
@@ -175,6 +235,14 @@ class FakeOpenAI:
             def _event(self, payload: dict) -> None:
                 self.wfile.write(b"data: " + json.dumps(payload).encode() + b"\n\n")
                 self.wfile.flush()
+
+            def _bytes(self, data: bytes) -> None:
+                self.send_response(200)
+                kind = "audio/wav" if data[:4] == b"RIFF" else "audio/mpeg"
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def _json(self, status: int, payload: dict) -> None:
                 data = json.dumps(payload).encode()
