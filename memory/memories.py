@@ -129,6 +129,19 @@ def is_remembered(store, message_id: int) -> bool:
     return bool(row[0])
 
 
+def kept_message_ids(store, message_ids) -> set[int]:
+    """Which of `message_ids` are already kept as memories: one query for a screenful."""
+    ids = [int(i) for i in message_ids]
+    if not ids:
+        return set()
+    rows = store.execute(
+        "SELECT DISTINCT message_id FROM memories "
+        "WHERE status = 'kept' AND list_contains(?::BIGINT[], message_id)",
+        [ids],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
 def list_memories(
     store, persona_id: int, *, status: str = "kept", limit: int = 200, offset: int = 0
 ) -> list[Memory]:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from companion import Reply, Upload, send
 from companion.conversation import regenerate_target
-from memory import messages, personas, photos
+from memory import memories, messages, personas, photos
 from ui import care, demo, milestone_action, recall_view, state, voice
 from ui.text import escape_markdown
 
@@ -50,6 +50,10 @@ def _day_label(day) -> str:
     if day == today - timedelta(days=1):
         return "Yesterday"
     return f"{day:%A} · {day.day} {day:%B %Y}"
+
+
+# Filled once the screenful is known; the day view from search asks per message.
+kept: set[int] | None = None
 
 
 def _shows_as_typed(m: messages.Message) -> bool:
@@ -100,7 +104,7 @@ def show_message(m: messages.Message) -> None:
                 args=(m.id, more),
             )
             milestone_action.render(s, m, tz)
-            recall_view.remember_button(s, m)
+            recall_view.remember_button(s, m, kept)
             voice.edit_words(s, m)
         recall_view.remembered(m)
     if st.session_state.get("chat_confirm_delete") == m.id:
@@ -157,6 +161,8 @@ if not history:
     )
     demo.offer(s)
 
+# Which of the messages on screen are kept as memories: one query, not one per message.
+kept = memories.kept_message_ids(s, [m.id for m in history])
 regenerating = st.session_state.get("chat_regenerate")
 last_day = None
 for m in history:

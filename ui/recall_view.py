@@ -27,11 +27,16 @@ KIND_ICONS = {
 }
 
 
-def remember_button(s, m) -> None:
-    """ "Remember this" for one message (call inside the message's "⋯" popover)."""
+def remember_button(s, m, kept: set[int] | None = None) -> None:
+    """ "Remember this" for one message (call inside the message's "⋯" popover).
+
+    `kept` is the set of message ids already kept (`memories.kept_message_ids` for the whole
+    screenful), so a page of forty messages asks the database once, not forty times.
+    """
     if not (m.content or "").strip():
         return
-    if memories.is_remembered(s, m.id):
+    already = m.id in kept if kept is not None else memories.is_remembered(s, m.id)
+    if already:
         st.caption("💭 Kept in memories")
         return
     if st.button("Remember this", key=f"chat_remember_{m.id}", icon="💭"):

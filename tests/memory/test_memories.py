@@ -28,6 +28,15 @@ def test_remember_this_round_trip(store, pid):
     assert ("memory", kept.id) in {(r.kind, r.id) for r in found}
 
 
+def test_a_screenful_knows_which_messages_are_kept_and_forgotten_ones_are_not(store, pid):
+    said = [messages.add(store, pid, "user", f"Note {i} about the lanterns") for i in range(5)]
+    memories.remember_message(store, said[1])
+    gone = memories.remember_message(store, said[3])
+    memories.forget(store, gone.id)
+    assert memories.kept_message_ids(store, [m.id for m in said]) == {said[1].id}
+    assert memories.kept_message_ids(store, []) == set()
+
+
 def test_edit_pin_and_forget(store, pid):
     mem = memories.add(store, pid, "Likes green tea")
     memories.edit(store, mem.id, "Loves matcha lattes", kind="fact")
