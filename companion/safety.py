@@ -57,10 +57,7 @@ def _load(name: str) -> dict:
 
 @cache
 def _spellings() -> dict[str, str]:
-    spellings: dict[str, str] = {}
-    for language in _load("crisis_phrases.json")["languages"].values():
-        spellings.update(language.get("spellings", {}))
-    return spellings
+    return dict(_load("spellings.json")["en"])
 
 
 def normalise(text: str) -> str:
@@ -72,60 +69,197 @@ def normalise(text: str) -> str:
     return re.sub(r"[a-z']+", lambda m: spellings.get(m.group(0), m.group(0)), text)
 
 
-@cache
-def _crisis_patterns() -> tuple[list[tuple[str, re.Pattern]], list[re.Pattern]]:
-    found: list[tuple[str, re.Pattern]] = []
-    figures: list[re.Pattern] = []
-    for language in _load("crisis_phrases.json")["languages"].values():
-        for category, patterns in language["crisis"].items():
-            found.extend((category, re.compile(p)) for p in patterns)
-        figures.extend(re.compile(p) for p in language.get("figures_of_speech", []))
-    return found, figures
+# -- crisis detection ---------------------------------------------------------------------------
+
+#: Tiers of care, lowest first. `check_in`: ambiguous distress, asked about gently.
+#: `crisis`: intent, plan, means, farewell, a past attempt or a method question — helplines.
+#: `emergency`: an act under way — the region's emergency number before anything else.
+TIERS = ("none", "check_in", "crisis", "emergency")
+RANK = {tier: rank for rank, tier in enumerate(TIERS)}
+
+#: Sentences longer than this are screened in overlapping windows, so screening time grows
+#: with the length of the text and never with its square (no pattern spans more than
+#: `_OVERLAP` characters).
+_WINDOW = 400
+_OVERLAP = 160
+_SENTENCES = re.compile(r"[^.!?。！？\n]+")
+_QUOTED = re.compile(
+    r"(?<![a-z])'[^']{3,160}?'(?![a-z])|\"[^\"]{3,160}\"|「[^」]{1,160}」|『[^』]{1,160}』"
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|myself)\b")
+_LATIN = re.compile(r"[a-z]{2,}")
+
+
+@dataclass(frozen=True)
+class _Language:
+    figures: re.Pattern | None
+    signals: dict[str, re.Pattern]
+    negators: re.Pattern | None
+    third_person: re.Pattern | None
+    media: re.Pattern | None
+
+
+def _union(patterns: list[str]) -> re.Pattern | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 @cache
-def _harm_patterns() -> tuple[list[re.Pattern], list[re.Pattern]]:
-    data = _load("harmful_replies.json")
-    harmful = [re.compile(p) for patterns in data["harmful"].values() for p in patterns]
-    caring = [re.compile(p) for patterns in data["caring_uses"].values() for p in patterns]
-    return harmful, caring
+def _languages() -> dict[str, _Language]:
+    found = {}
+    for code, data in _load("crisis_signals.json")["languages"].items():
+        found[code] = _Language(
+            figures=_union(data.get("figures", []) + data.get("reassurance", [])),
+            signals={name: _union(patterns) for name, patterns in data["signals"].items()},
+            negators=re.compile(data["negators"]) if data.get("negators") else None,
+            third_person=re.compile(data["third_person"]) if data.get("third_person") else None,
+            media=re.compile(data["media"]) if data.get("media") else None,
+        )
+    return found
 
 
-def _without(text: str, patterns: list[re.Pattern]) -> str:
-    for pattern in patterns:
-        text = pattern.sub(" … ", text)
-    return text
+@cache
+def _signal_tiers() -> dict[str, str]:
+    return dict(_load("crisis_signals.json")["tiers"])
+
+
+def _pieces(text: str):
+    """Sentences of `text`, long ones cut into overlapping windows (linear in total)."""
+    for match in _SENTENCES.finditer(text):
+        sentence = match.group(0).strip()
+        if len(sentence) <= _WINDOW:
+            if sentence:
+                yield sentence
+            continue
+        step = _WINDOW - _OVERLAP
+        for start in range(0, len(sentence) - _OVERLAP, step):
+            yield sentence[start : start + _WINDOW]
+
+
+def _counts(language: _Language, code: str, sentence: str, match: re.Match, name: str) -> bool:
+    """Whether a signal's match speaks of the writer, now — not negated, not someone else."""
+    before = sentence[max(0, match.start() - 60) : match.start()]
+    found = match.group(0)
+    if code == "en":
+        if language.negators and language.negators.search(" ".join(before.split()[-2:])):
+            return False  # "I would never kill myself", "I don't want to die"
+        clause = re.split(r"[,;:]| and | but | so ", before)[-1]
+        others = language.third_person.findall(clause) if language.third_person else []
+        if others and not _FIRST_PERSON.search(found):
+            # "my friend is suicidal": someone else, unless she speaks of herself after it
+            return bool(_FIRST_PERSON.search(clause.rsplit(others[-1], 1)[-1]))
+        return True
+    desire = re.search("た[いく]", found)
+    if not desire and language.third_person and language.third_person.search(before):
+        return False
+    if (
+        not desire
+        and language.media
+        and language.media.search(sentence)
+        and not re.search("私|わたし|僕|ぼく|俺|自分", sentence)
+    ):
+        return False  # "ドラマで自殺未遂の描写があった": about a story
+    # "宿題を終わらせたい", "この話はもう終わりにしたい": with an object, only a task ends.
+    clause = re.sub(r"(?:今夜|今日|今晩)で", "", re.split(r"[、,]", before)[-1])
+    return not ("終わ" in found and re.search(r"[をはで]", clause))
+
+
+def _signals_in(text: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    languages = _languages()
+    codes = [c for c, test in (("ja", _JAPANESE), ("en", _LATIN)) if test.search(text)]
+    for piece in _pieces(text):
+        for code in codes:
+            language = languages[code]
+            sentence = language.figures.sub(" … ", piece) if language.figures else piece
+            if language.media and language.media.search(sentence):
+                sentence = _QUOTED.sub(" … ", sentence)
+            for name, pattern in language.signals.items():
+                if pattern is None:
+                    continue
+                for match in pattern.finditer(sentence):
+                    if _counts(language, code, sentence, match, name):
+                        found.append((name, match.group(0).strip()))
+                        break
+            names = {n for n, _ in found}
+            if "quantity" in names and "method" in names and "method_question" not in names:
+                found.append(("method_question", "method + quantity"))
+    return found
 
 
 @dataclass(frozen=True)
 class Crisis:
-    """Crisis language found in a message: which kinds, and the words that showed it."""
+    """Crisis language found in a message: its tier, which signals, and the words that
+    showed them. `categories` are the signal names (act, intent, plan, means, farewell,
+    past_attempt, self_harm, method_question, distress)."""
 
     categories: tuple[str, ...]
     phrases: tuple[str, ...]
+    tier: str = "crisis"
+
+    @property
+    def emergency(self) -> bool:
+        return self.tier == "emergency"
 
 
-def detect_crisis(text: str | None) -> Crisis | None:
-    """Crisis language (wanting to die, self-harm, wanting to disappear) in `text`, or None.
+def assess(text: str | None) -> Crisis | None:
+    """The care `text` calls for: a `Crisis` with its tier, or None for ordinary words.
 
-    English and Japanese phrasings come from `data/crisis_phrases.json`; figures of speech
-    listed there are removed first so that they never count.
+    Signals (see `data/crisis_signals.json`) are found per sentence and combined: an act
+    under way is an emergency; intent, a plan, means, a farewell, a past attempt, self-harm
+    or a method with a quantity question is a crisis; distress alone asks for a gentle
+    check-in, and distress with a method is a crisis. Runs in time linear in the length.
     """
     if not text or not text.strip():
         return None
-    patterns, figures = _crisis_patterns()
-    cleaned = _without(normalise(text), figures)
-    categories: list[str] = []
+    found = _signals_in(normalise(text))
+    tiers = _signal_tiers()
+    present = {name for name, _ in found}
+    names: list[str] = []
     phrases: list[str] = []
-    for category, pattern in patterns:
-        match = pattern.search(cleaned)
-        if match:
-            if category not in categories:
-                categories.append(category)
-            phrases.append(match.group(0).strip())
-    if not categories:
+    for name, phrase in found:
+        if name in _HELPERS:
+            continue
+        if name not in names:
+            names.append(name)
+        phrases.append(phrase)
+    goodbyes = sum(name == "goodbye" for name, _ in found)
+    ranked = [tiers.get(n, "crisis") for n in names]
+    if not ranked and ("method" in present or goodbyes >= 2) and "goodbye" in present:
+        ranked.append("crisis")  # a goodbye beside a method, or two goodbyes
+    if "location_now" in present:
+        # "I'm on the roof" alone is asked about; with any other sign it is an emergency.
+        ranked.append("emergency" if names or "goodbye" in present else "check_in")
+        names.append("location_now")
+    if not ranked:
         return None
-    return Crisis(tuple(categories), tuple(phrases))
+    tier = max(ranked, key=RANK.__getitem__)
+    if tier == "check_in" and (present & {"method", "goodbye"}):
+        tier = "crisis"  # distress beside a method or a goodbye
+    if goodbyes >= 2 and "farewell" not in names:
+        names.append("farewell")  # "it's time for me to go. thank you for everything"
+    return Crisis(tuple(names), tuple(phrases), tier)
+
+
+#: Signals that only count beside others (a method word, a quantity, a bare goodbye).
+_HELPERS = ("method", "quantity", "goodbye", "location_now")
+
+
+def detect_crisis(text: str | None) -> Crisis | None:
+    """Crisis language in `text` (any tier, check-in included), or None. See `assess`."""
+    return assess(text)
+
+
+@cache
+def _harm_patterns() -> tuple[re.Pattern | None, re.Pattern | None]:
+    data = _load("harmful_replies.json")
+    harmful = _union([p for patterns in data["harmful"].values() for p in patterns])
+    caring = _union([p for patterns in data["caring_uses"].values() for p in patterns])
+    return harmful, caring
+
+
+@cache
+def _harm_words() -> tuple[str, ...]:
+    return tuple(_load("harmful_replies.json")["needs_one_of"])
 
 
 def encourages_harm(text: str | None) -> bool:
@@ -137,8 +271,15 @@ def encourages_harm(text: str | None) -> bool:
     if not text or not text.strip():
         return False
     harmful, caring = _harm_patterns()
-    cleaned = _without(normalise(text), caring)
-    return any(pattern.search(cleaned) for pattern in harmful)
+    cleaned = normalise(text)
+    if not any(word in cleaned for word in _harm_words()):
+        return False  # a cheap first look: every harmful phrasing holds one of these words
+    for piece in _pieces(cleaned):
+        if caring is not None:
+            piece = caring.sub(" … ", piece)
+        if harmful is not None and harmful.search(piece):
+            return True
+    return False
 
 
 #: How much of the end of a growing reply `tail_encourages_harm` looks at (at least).
@@ -161,7 +302,13 @@ def tail_encourages_harm(text: str | None) -> bool:
     """
     if not text or len(text) <= TAIL:
         return encourages_harm(text)
-    start = max(text.rfind(mark, 0, len(text) - TAIL) for mark in _SENTENCE_ENDS) + 1
+    # Look back no further than a few tails: a reply with no sentence end for thousands of
+    # characters is then cut at a space, so each screen costs the same however long the
+    # reply grows (screening a whole stream stays linear in its length).
+    floor = max(0, len(text) - TAIL - 120)
+    start = max(text.rfind(mark, floor, len(text) - TAIL) for mark in _SENTENCE_ENDS) + 1
+    if start == 0 and floor:
+        start = text.find(" ", floor, len(text) - TAIL) + 1 or floor
     return encourages_harm(text[start:])
 
 
@@ -178,31 +325,84 @@ def _language_of(language: str | None, sample: str | None) -> str:
     return "en"
 
 
-def crisis_instructions() -> str:
-    """Extra instructions for the model when the user's last message shows crisis language."""
-    return _load("care_messages.json")["crisis_instructions"]
+def _tier_of(crisis: Crisis | str | None, sample: str | None = None) -> str:
+    if isinstance(crisis, Crisis):
+        return crisis.tier
+    if isinstance(crisis, str) and crisis in RANK:
+        return crisis
+    found = assess(sample) if sample else None
+    return found.tier if found else "crisis"
 
 
-def withheld_reply(language: str | None = None, sample: str | None = None) -> str:
+def crisis_instructions(crisis: Crisis | str | None = None, emergency: str = "") -> str:
+    """Extra instructions for the model when the user's words call for care, by tier
+    (the crisis tier when none is given). `emergency` is the region's emergency number."""
+    tier = _tier_of(crisis)
+    text = _load("care_messages.json")["instructions"][tier if tier in TIERS[1:] else "crisis"]
+    return text.replace("{emergency}", emergency or _EMERGENCY_FALLBACK)
+
+
+def withheld_reply(
+    language: str | None = None, sample: str | None = None, *, emergency: str = ""
+) -> str:
     """The caring message stored instead of a reply that was withheld.
 
     Japanese or English after the script of `sample` (the user's words), else after
-    `language` (the persona's reply language).
+    `language` (the persona's reply language); for an emergency in `sample`, the words urge
+    calling `emergency` (her region's number) now.
     """
-    return _load("care_messages.json")["withheld_reply"][_language_of(language, sample)]
+    tier = _tier_of(None, sample)
+    text = _load("care_messages.json")["withheld_reply"][tier][_language_of(language, sample)]
+    return text.replace("{emergency}", emergency or _EMERGENCY_FALLBACK)
 
 
-def offline_crisis_reply(language: str | None = None, sample: str | None = None) -> str:
-    """What the offline voice says to crisis language (it cannot compose care on its own)."""
-    return _load("care_messages.json")["offline_crisis_reply"][_language_of(language, sample)]
+def offline_crisis_reply(
+    language: str | None = None, sample: str | None = None, *, emergency: str = ""
+) -> str:
+    """What the offline voice says to words that call for care (it cannot compose care on
+    its own): a gentle check-in, crisis care, or — for an act under way — call now."""
+    tier = _tier_of(None, sample)
+    words = _load("care_messages.json")["offline_reply"][tier if tier in TIERS[1:] else "crisis"]
+    return words[_language_of(language, sample)].replace(
+        "{emergency}", emergency or _EMERGENCY_FALLBACK
+    )
+
+
+#: When no region is known the emergency line still names something to call.
+_EMERGENCY_FALLBACK = "112 / 911"
 
 
 def panel_text(sample: str | None = None) -> dict[str, str]:
-    """The helpline panel's heading, introduction and emergency line, in the user's language.
-
-    The emergency line holds `{emergency}` for the region's emergency number.
+    """The helpline panel's words in the user's language: heading, introduction and
+    emergency line (`{emergency}` for the region's number), and the emergency and check-in
+    variants (`emergency_heading`, `emergency_intro`, `check_in_heading`, `check_in_intro`).
     """
     return _load("care_messages.json")["panel"][_language_of(None, sample)]
+
+
+_HELP_NOW = {
+    "en": re.compile(
+        r"\b(?:call|ring|dial|phone|text|contact|get|reach)\b[^.!?]{0,40}"
+        r"\b(?:\d{3}|112|000|emergency|ambulance|paramedics|someone|help|a crisis line|"
+        r"the (?:police|hospital))\b"
+        r"|\b(?:go|get) to (?:the |a )?(?:nearest )?(?:emergency|hospital|a&e|er)\b"
+    ),
+    "ja": re.compile(r"(?:119|110|救急|電話|病院|助けを|誰かを呼)"),
+}
+
+
+def urges_help_now(text: str | None) -> bool:
+    """Whether a reply urges her to contact emergency help (call, go to hospital) now."""
+    cleaned = normalise(text or "")
+    return any(pattern.search(cleaned) for pattern in _HELP_NOW.values())
+
+
+def must_withhold(reply: str | None, crisis: Crisis | None = None) -> bool:
+    """Whether a finished reply must not be shown or stored: it encourages or instructs
+    harm, or — when her words show an act under way — it does not urge help now."""
+    if encourages_harm(reply):
+        return True
+    return bool(crisis and crisis.emergency and not urges_help_now(reply))
 
 
 # -- helplines ---------------------------------------------------------------------------------

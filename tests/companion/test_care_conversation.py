@@ -27,9 +27,9 @@ def test_crisis_words_add_caring_instructions_and_a_flag(store, fake_openai):
     pid, user, reply, _ = exchange(store, provider_for(fake_openai), "I want to disappear")
     system = fake_openai.last_messages()[0]["content"]
     assert crisis_instructions() in system
-    assert reply.crisis is not None and reply.crisis.categories == ("disappear",)
+    assert reply.crisis is not None and reply.crisis.categories == ("intent",)
     assert reply.message.content == "I'm here. Are you safe right now?"
-    assert messages.get(store, user.id).meta == {"crisis": ["disappear"]}
+    assert messages.get(store, user.id).meta == {"crisis": ["intent"]}
     assert recent_concern(store, pid).id == user.id
 
 

@@ -81,7 +81,7 @@ NOT_CRISIS = [
 def test_crisis_language_is_recognised(text, category):
     found = safety.detect_crisis(text)
     assert found is not None, text
-    assert category in found.categories
+    assert found.tier in ("crisis", "emergency"), (text, found)
 
 
 @pytest.mark.parametrize("text", NOT_CRISIS)
@@ -124,13 +124,13 @@ def test_caring_replies_pass_the_screen(text):
     assert not safety.encourages_harm(text)
 
 
-def test_phrase_lists_live_in_data_files_with_both_languages():
-    data = json.loads((safety.DATA / "crisis_phrases.json").read_text(encoding="utf-8"))
+def test_signal_lists_live_in_data_files_with_both_languages():
+    data = json.loads((safety.DATA / "crisis_signals.json").read_text(encoding="utf-8"))
     for language in ("en", "ja"):
-        crisis = data["languages"][language]["crisis"]
-        assert set(crisis) == {"suicide", "self_harm", "disappear"}
-        assert all(crisis.values())
-        assert data["languages"][language]["figures_of_speech"]
+        signals = data["languages"][language]["signals"]
+        for name in ("act", "intent", "plan", "means", "farewell", "past_attempt", "distress"):
+            assert signals[name], (language, name)
+        assert data["languages"][language]["figures"]
 
 
 @pytest.mark.parametrize(

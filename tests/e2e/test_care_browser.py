@@ -43,4 +43,4 @@ def test_locked_app_opens_with_the_passcode_and_shows_helplines(start_app, page,
     with Store.open(data) as s:
         stored = messages.recent(s, 1)
     assert [m.role for m in stored] == ["user", "companion"]
-    assert stored[0].meta == {"crisis": ["disappear"]}
+    assert stored[0].meta == {"crisis": ["intent"]}
