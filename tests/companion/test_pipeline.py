@@ -71,13 +71,13 @@ def test_crisis_words_bring_care_and_a_harmful_reply_is_withheld(store, fake_ope
     fake_openai.script(Answer(chunks=HARMFUL))
     pid, reply = SOURCES[source](store, provider_for(fake_openai), "もう消えたい")
     shown = "".join(reply)
-    assert reply.crisis is not None and reply.crisis.categories == ("disappear",)
+    assert reply.crisis is not None and reply.crisis.categories == ("intent",)
     assert crisis_instructions() in fake_openai.last_messages()[0]["content"]
     assert reply.withheld and reply.error is None
     assert "kill" not in shown
     assert reply.message.content in shown and "kill" not in reply.message.content
     assert reply.message.meta["withheld"] is True
-    assert reply.message.meta["care"] == ["disappear"]
+    assert reply.message.meta["care"] == ["intent"]
     hits = store.execute("SELECT count(*) FROM messages WHERE content ILIKE '%kill%'").fetchone()
     assert hits[0] == 0
     # The helpline panel follows her words wherever she wrote them.
