@@ -65,6 +65,8 @@ class FileResult:
     status: str  # "stored", "duplicate" or "rejected"
     photo: photo_store.Photo | None = None
     reason: str | None = None
+    #: A sentence naming the file when it was stored but some details could not be read.
+    note: str | None = None
 
     def line(self) -> str:
         """One plain line for a terminal or a message list."""
@@ -72,7 +74,8 @@ class FileResult:
             return f"{self.name}: rejected — {self.reason}"
         if self.status == "duplicate":
             return f"{self.name}: duplicate — already in this outing (photo {self.photo.id})"
-        return f"{self.name}: stored (photo {self.photo.id})"
+        stored = f"{self.name}: stored (photo {self.photo.id})"
+        return f"{stored} — {self.note}" if self.note else stored
 
 
 _COLUMNS = "id, persona_id, title, place, happened_on, notes, cover_photo_id, created_at"
@@ -192,7 +195,7 @@ def _result(outcome) -> FileResult:
     if outcome.rejected is not None:
         return FileResult(outcome.name, "rejected", reason=outcome.rejected)
     status = "duplicate" if outcome.added.duplicate else "stored"
-    return FileResult(outcome.name, status, outcome.added.photo)
+    return FileResult(outcome.name, status, outcome.added.photo, note=outcome.note)
 
 
 def date_from_photos(store, outing_id: int) -> date | None:

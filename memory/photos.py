@@ -28,6 +28,7 @@ import struct
 import threading
 import unicodedata
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -47,8 +48,18 @@ try:  # HEIC/HEIF straight from a phone
 except ImportError:  # pragma: no cover - pillow-heif is pinned in requirements.txt
     pass
 
-#: Refuse images whose pixel count would exhaust memory (decompression bombs).
-Image.MAX_IMAGE_PIXELS = 120_000_000
+#: Pixels decoded in full at most (decompression bombs): about 360 MB of RGB.
+FULL_DECODE_PIXELS = 120_000_000
+#: Pixels a photo may declare at most. Current phones make 200-megapixel photos
+#: (12240×16320); JPEGs that large are decoded at 1/8 scale (draft mode) and HEIC at its
+#: embedded thumbnail where one fits, else in full within this ceiling (about 770 MB).
+PHONE_MAX_PIXELS = 256_000_000
+#: Formats Kizuna decodes past FULL_DECODE_PIXELS (the ones phones write).
+_LARGE_FORMATS = {"jpeg", "mpo", "heif", "heic"}
+#: Fewer file bytes per declared pixel than this, past FULL_DECODE_PIXELS, means the header
+#: lies about the size: a real 200-MP photo from a phone is 10–40 MB (0.05–0.2 bytes a pixel).
+MIN_BYTES_PER_PIXEL = 0.01
+Image.MAX_IMAGE_PIXELS = PHONE_MAX_PIXELS
 #: Largest file accepted, in bytes (a 12-bit RAW-ish JPEG from a good phone is ~25 MB).
 MAX_BYTES = 60 * 1024 * 1024
 
@@ -114,6 +125,8 @@ class Prepared:
     gps_lon: float | None
     colours: str
     thumb_jpeg: bytes
+    #: True when the image library warned while reading (damaged EXIF, a malformed MPO…).
+    damaged_details: bool = False
 
 
 @dataclass(frozen=True)
@@ -284,30 +297,37 @@ def prepare(data: bytes, *, tz: ZoneInfo | None = None) -> Prepared:
         )
     tz = tz or ZoneInfo("UTC")
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(record=True) as heard:
+            warnings.simplefilter("always")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
             fmt = (img.format or "").lower()
             if fmt not in ACCEPTED_FORMATS:
                 raise PhotoRejected(f"Kizuna does not keep {fmt.upper() or 'this kind of'} files.")
             width, height = img.size
+            _check_size(fmt, width, height, len(data))
             exif = img.getexif()
             orientation = _orientation(exif)
             taken_at = _taken_at(exif, tz)
             gps_lat, gps_lon = _gps(exif)
-            if fmt in ("jpeg", "mpo"):
+            scale = THUMB_SIDE / max(width, height)
+            box = (max(1, round(width * scale)), max(1, round(height * scale)))
+            if fmt in ("jpeg", "mpo", "heif", "heic"):
                 # Draft mode: the JPEG decoder scales by 1/2, 1/4 or 1/8 while decoding — the
-                # import's speed. Ask for exactly the thumbnail's box so 12 MP decodes at 1/8.
-                scale = THUMB_SIDE / max(width, height)
-                img.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale))))
+                # import's speed, and bounded memory for 200 MP (decoded as 3 MP). For HEIF the
+                # decoder uses the embedded thumbnail instead when one is at least this large.
+                img.draft("RGB", box)
             img.seek(0)  # animated GIF/WebP: the first frame stands for the photo
             img.load()
+        damaged_details = any(
+            not issubclass(w.category, Image.DecompressionBombWarning) for w in heard
+        )
     except PhotoRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PhotoRejected(
             "The image declares more pixels than Kizuna opens safely "
-            f"(over {Image.MAX_IMAGE_PIXELS // 1_000_000} megapixels)."
+            f"(over {PHONE_MAX_PIXELS // 1_000_000} megapixels)."
         ) from exc
     except UnidentifiedImageError as exc:
         raise PhotoRejected("The file is not an image Kizuna can read.") from exc
@@ -338,7 +358,26 @@ def prepare(data: bytes, *, tz: ZoneInfo | None = None) -> Prepared:
         gps_lon=gps_lon,
         colours=", ".join(dominant_colours(thumb)),
         thumb_jpeg=_jpeg(thumb),
+        damaged_details=damaged_details,
     )
+
+
+def _check_size(fmt: str, width: int, height: int, size: int) -> None:
+    """Refuse what cannot be decoded within bounded memory, or whose header lies."""
+    pixels = width * height
+    if pixels <= FULL_DECODE_PIXELS:
+        return
+    if fmt not in _LARGE_FORMATS:
+        raise PhotoRejected(
+            "The image declares more pixels than Kizuna opens safely "
+            f"(over {FULL_DECODE_PIXELS // 1_000_000} megapixels)."
+        )
+    if size < pixels * MIN_BYTES_PER_PIXEL:
+        raise PhotoRejected(
+            f"The image claims to be {width:,}×{height:,} pixels, far more than its "
+            f"{_megabytes(size) if size >= 1 << 20 else f'{size / 1024:,.0f} KB'} could hold, "
+            "so Kizuna does not open it."
+        )
 
 
 # -- storing ---------------------------------------------------------------------------------
@@ -400,6 +439,16 @@ class Outcome:
     name: str
     added: Added | None = None
     rejected: str | None = None
+    #: One sentence naming the file when it was kept but its details could not all be read.
+    note: str | None = None
+
+
+def damaged_details_note(name: str) -> str:
+    """The sentence for a photo kept although the image library warned while reading it."""
+    return _(
+        "{name} was kept, but some of its details (such as the date or the place) are damaged "
+        "and could not be read."
+    ).format(name=name)
 
 
 def ingest_many(
@@ -520,7 +569,11 @@ def _ingest_many(
                 ).fetchone()
                 photo = Photo(*row)
                 known.setdefault(prepared.sha256, photo.id)
-                outcomes[index] = Outcome(name, Added(photo, shared_file=prepared.sha256 in shared))
+                outcomes[index] = Outcome(
+                    name,
+                    Added(photo, shared_file=prepared.sha256 in shared),
+                    note=damaged_details_note(name) if prepared.damaged_details else None,
+                )
             if outing_id is not None:
                 cur.execute(
                     "UPDATE outings SET cover_photo_id = ? WHERE id = ? AND cover_photo_id IS NULL",
@@ -584,13 +637,22 @@ def _derivative(store, photo: Photo, side: int) -> Path:
     target = store.path_of(rel)
     if target.exists():
         return target
-    with Image.open(store.path_of(photo.path)) as img:
+    with _quiet(), Image.open(store.path_of(photo.path)) as img:
         img.draft("RGB", (side, side))
         img.seek(0)
         upright = to_rgb(ImageOps.exif_transpose(img))
         upright.thumbnail((side, side))
         write_file_atomically(target, _jpeg(upright, quality=88))
     return target
+
+
+@contextmanager
+def _quiet():
+    """Pillow's own warnings about a kept photo (already told at import) are not printed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        yield
 
 
 def thumbnail_path(store, photo: Photo) -> Path:
@@ -618,7 +680,7 @@ def for_model(store, photo_id: int, max_side: int = MODEL_MAX_SIDE) -> bytes:
     photo = get(store, photo_id)
     if photo is None:
         raise LookupError(f"No photo {photo_id}")
-    with Image.open(store.path_of(photo.path)) as img:
+    with _quiet(), Image.open(store.path_of(photo.path)) as img:
         img.draft("RGB", (max_side, max_side))
         img.seek(0)
         img = to_rgb(ImageOps.exif_transpose(img))

@@ -89,6 +89,8 @@ def _report(results) -> None:
     if stored:
         flash("success", f"{len(stored)} photo{'s' if len(stored) != 1 else ''} added.")
     for r in results:
+        if r.note:
+            flash("info", r.note)
         if r.status == "duplicate":
             flash("info", f"{r.name}: already in this outing, so it was not added again.")
         elif r.status == "rejected":

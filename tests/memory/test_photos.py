@@ -1,4 +1,5 @@
 import io
+import struct
 from datetime import UTC, datetime
 
 import pytest
@@ -198,3 +199,59 @@ def test_an_import_that_fails_midway_keeps_no_files_and_no_rows(store):
     assert store.execute("SELECT count(*) FROM photos").fetchone() == (0,)
     assert not [p for p in store.photos_dir.rglob("*") if p.is_file()]
     assert not [p for p in store.thumbs_dir.rglob("*") if p.is_file()]
+
+
+# -- photos of any size a phone makes ----------------------------------------------------------
+def _sized_jpeg(width: int, height: int) -> bytes:
+    """A real JPEG of width×height with texture (blocky noise), like a phone photo's size."""
+    small = Image.effect_noise((max(1, width // 8), max(1, height // 8)), 80).convert("RGB")
+    out = io.BytesIO()
+    small.resize((width, height), Image.Resampling.NEAREST).save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def _lying_jpeg(width: int, height: int) -> bytes:
+    """A small JPEG whose frame header is rewritten to claim width×height pixels."""
+    data = bytearray(pf.jpeg(size=(64, 48)))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def test_a_200_megapixel_phone_jpeg_is_kept_and_decoded_small(store):
+    data = _sized_jpeg(12240, 16320)  # a 200 MP sensor's full size
+    photo = photos.add(store, data, original_name="IMG_200MP.jpg")
+    assert (photo.width, photo.height) == (12240, 16320)
+    with Image.open(photos.thumbnail_path(store, photo)) as thumb:
+        assert max(thumb.size) == photos.THUMB_SIDE
+    with Image.open(io.BytesIO(photos.for_model(store, photo.id))) as sent:
+        assert max(sent.size) == photos.MODEL_MAX_SIDE
+
+
+def test_a_header_that_lies_about_its_size_is_still_refused():
+    with pytest.raises(photos.PhotoRejected) as err:
+        photos.prepare(_lying_jpeg(12240, 16320))
+    assert str(err.value).startswith("The image claims to be 12,240×16,320 pixels, far more than")
+    heic = bytearray(pf.heic())
+    ispe = heic.index(b"ispe")  # the HEIF box that states the image's size
+    heic[ispe + 8 : ispe + 16] = struct.pack(">II", 12240, 16320)
+    with pytest.raises(photos.PhotoRejected, match=r"16,320 pixels, far more than its \d+ KB"):
+        photos.prepare(bytes(heic))
+    with pytest.raises(photos.PhotoRejected, match="more pixels than Kizuna opens safely"):
+        photos.prepare(pf.png_bomb(12000, 12000))  # 144 MP of PNG: decoded only in full
+
+
+def test_pillow_warnings_become_one_sentence_naming_the_file(store, capsys):
+    exif = pf.exif(taken="2024:08:03 15:00:00").tobytes()
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (1, 2, 3)).save(out, "JPEG", exif=b"Exif\x00\x00" + exif[:40])
+    outing = outings.create(store, 1, "Garden")
+    (result,) = outings.add_files(store, outing.id, [("IMG_0042.jpg", out.getvalue())])
+    assert result.status == "stored"
+    assert result.note == (
+        "IMG_0042.jpg was kept, but some of its details (such as the date or the place) are "
+        "damaged and could not be read."
+    )
+    assert result.line().endswith(result.note)
+    captured = capsys.readouterr()
+    assert "Truncated" not in captured.err + captured.out
