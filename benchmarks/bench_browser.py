@@ -1,0 +1,292 @@
+"""What she feels in the browser: `streamlit run app.py` driven by headless Chromium.
+
+For 1k, 10k, 100k and 1M messages (loaded with plain SQL), each round opens a fresh browser
+context and measures, as a person would see them:
+
+- open the chat (cold, a new tab) until the newest message is on screen;
+- open the chat from another page inside the running app;
+- send a message until her own bubble is visible, and until the offline voice's reply is;
+- "Show earlier messages" until forty more bubbles are there;
+- a search until its results are shown;
+- every page's load from the navigation, and the Dashboard until all its charts are drawn.
+
+Medians of the rounds are printed as a table (milliseconds). It needs Debian's Chromium
+(`apt-get install chromium`) and the `playwright` package; nothing is downloaded.
+
+    python -m benchmarks.bench_browser                 # 1k, 10k, 100k, 1M; 5 rounds
+    python -m benchmarks.bench_browser --sizes 1000,10000 --rounds 3
+    python -m benchmarks.bench_browser --quick         # smoke run (200 messages, 1 round)
+
+The machine is small: read the figures of one run together, not against another day's.
+Side-by-side figures against SillyTavern come from `shared/peer-bench/` (see the README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from benchmarks.common import Result, print_table, scratch_dir, store_with_messages
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TIMEOUT_MS = 180_000  # a million messages on a shared 2-core machine
+PAGES = ["album", "timeline", "dashboard", "journal", "memories", "search", "persona", "settings"]
+# Goals from the issue "Faster than SillyTavern at every size" (milliseconds).
+GOALS = {"send: her message visible": 150, "dashboard: charts drawn": 1000}
+PAGE_GOAL = 400
+
+IDLE_JS = """() => {
+  const w = document.querySelector('[data-testid="stStatusWidget"]');
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app && (!w || !w.innerText.includes('Running'));
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class App:
+    """`streamlit run app.py` on a loopback port, on one data folder, with no provider."""
+
+    def __init__(self, data_dir: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "KIZUNA_PROVIDER")
+        }
+        env.update({"KIZUNA_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"})
+        self.log = open(data_dir.parent / f"{data_dir.name}-streamlit.log", "w")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"Kizuna did not start; see {self.log.name}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def _idle(page) -> None:
+    page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def _bubbles(page):
+    return page.get_by_test_id("stChatMessage")
+
+
+CHARTS_DRAWN_JS = """() => { const c = document.querySelectorAll('.js-plotly-plot');
+  return c.length > 0 && [...c].every(p => p.querySelector('.main-svg')); }"""
+
+
+def _open_from_nav(page, slug: str) -> tuple[float, float | None]:
+    """Click the navigation link to /slug; milliseconds until the page finished running, and
+    (for the Dashboard) until every chart is drawn."""
+    link = page.locator(f'a[href$="/{slug}"]').first
+    start = time.perf_counter()
+    link.click()
+    page.wait_for_url(f"**/{slug}", timeout=TIMEOUT_MS)
+    _idle(page)
+    loaded = _ms(start)
+    if slug != "dashboard":
+        return loaded, None
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=TIMEOUT_MS)
+    return loaded, _ms(start)
+
+
+def one_round(browser, app: App, label: str) -> dict[str, float]:
+    """Every measured interaction once, in a fresh browser context."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    got: dict[str, float] = {}
+    bubbles = _bubbles(page)
+
+    start = time.perf_counter()
+    page.goto(app.url + "/")
+    bubbles.last.wait_for()
+    got["open chat (new tab): newest visible"] = _ms(start)
+    _idle(page)
+
+    text = f"I just got back from the aquarium, round {label}"
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(text)
+    before = bubbles.count()
+    start = time.perf_counter()
+    box.press("Enter")
+    bubbles.filter(has_text=text).last.wait_for()
+    got["send: her message visible"] = _ms(start)
+    page.wait_for_function(
+        "([t, n]) => { const b = [...document.querySelectorAll('[data-testid=\"stChatMessage\"]')];"
+        " const i = b.findLastIndex(x => x.innerText.includes(t));"
+        " return b.length > n && i >= 0 && i < b.length - 1; }",
+        arg=[text, before],
+        timeout=TIMEOUT_MS,
+    )
+    got["send: his reply visible"] = _ms(start)
+    _idle(page)
+
+    earlier = page.get_by_role("button", name="Show earlier messages")
+    if earlier.count():
+        shown = bubbles.count()
+        start = time.perf_counter()
+        earlier.first.click()
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= n",
+            arg=shown + 20,
+            timeout=TIMEOUT_MS,
+        )
+        got["show earlier messages"] = _ms(start)
+        _idle(page)
+
+    for slug in PAGES:
+        got[f"open {slug}"], drawn = _open_from_nav(page, slug)
+        if drawn is not None:
+            got["dashboard: charts drawn"] = drawn
+        if slug == "search":
+            query = page.get_by_test_id("stTextInput").locator("input").first
+            query.fill("garden")
+            start = time.perf_counter()
+            query.press("Enter")
+            # Before a search the page shows no message text; a result quotes one.
+            page.get_by_test_id("stMain").get_by_text("garden").first.wait_for()
+            got["search: results shown"] = _ms(start)
+            _idle(page)
+
+    # Back to the chat inside the running app (what SillyTavern's chat switch measures).
+    start = time.perf_counter()
+    page.locator(f'a[href="{app.url}/"], a[href="/"], a[href$="/chat"]').first.click()
+    bubbles.last.wait_for()
+    _idle(page)
+    got["open chat (in the app): newest visible"] = _ms(start)
+    ctx.close()
+    return got
+
+
+def measure(sizes: list[int], rounds: int) -> dict[int, dict[str, float]]:
+    """Median milliseconds per interaction, per size."""
+    from playwright.sync_api import sync_playwright
+
+    medians: dict[int, dict[str, float]] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            for n in sizes:
+                folder = scratch_dir(f"browser-{n}")
+                data_dir = folder / "data"
+                store_with_messages(data_dir, n).close()
+                app = App(data_dir)
+                try:
+                    one_round(browser, app, "warm-up")  # caches, indexes, first compile
+                    samples: dict[str, list[float]] = {}
+                    for r in range(rounds):
+                        for key, value in one_round(browser, app, str(r)).items():
+                            samples.setdefault(key, []).append(value)
+                    medians[n] = {k: statistics.median(v) for k, v in samples.items()}
+                finally:
+                    app.stop()
+                    shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            browser.close()
+    return medians
+
+
+def table(medians: dict[int, dict[str, float]]) -> str:
+    sizes = sorted(medians)
+    keys = list(dict.fromkeys(k for n in sizes for k in medians[n]))
+    lines = [
+        "| interaction (median ms) | " + " | ".join(f"{n:,} msgs" for n in sizes) + " |",
+        "| --- |" + " --- |" * len(sizes),
+    ]
+    for key in keys:
+        cells = [f"{medians[n][key]:,.0f}" if key in medians[n] else "—" for n in sizes]
+        lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def run(quick: bool = False, sizes: list[int] | None = None, rounds: int | None = None):
+    sizes = sizes or ([200] if quick else [1_000, 10_000, 100_000, 1_000_000])
+    rounds = rounds or (1 if quick else 5)
+    medians = measure(sizes, rounds)
+    print(table(medians))
+    results = []
+    for n, got in medians.items():
+        for key, ms in got.items():
+            goal = GOALS.get(key, PAGE_GOAL if key.startswith("open ") else None)
+            if goal is None:
+                continue
+            results.append(
+                Result(f"browser: {key}, {n:,} msgs", ms, "ms", f"≤ {goal:,} ms", ms <= goal)
+            )
+    return results
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--sizes", help="comma-separated message counts, e.g. 1000,10000")
+    parser.add_argument("--rounds", type=int)
+    args = parser.parse_args()
+    chosen = [int(x) for x in args.sizes.split(",")] if args.sizes else None
+    print()
+    print_table(run(args.quick, chosen, args.rounds))
