@@ -17,16 +17,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-#: Kinds a user can choose for their own milestones, with the label and icon shown.
+from memory.i18n import N_, _, ngettext
+
+#: Kinds a user can choose for their own milestones, with the label (translate with `_`) and
+#: the icon shown.
 USER_KINDS: dict[str, tuple[str, str]] = {
-    "first_meeting": ("First meeting", "✨"),
-    "confession": ("Confession", "💌"),
-    "first_date": ("First date", "🌸"),
-    "proposal": ("Proposal", "💍"),
-    "ceremony": ("Ceremony", "💒"),
-    "honeymoon": ("Honeymoon", "🏝️"),
-    "anniversary": ("Anniversary", "🎂"),
-    "other": ("Something special", "⭐"),
+    "first_meeting": (N_("First meeting"), "✨"),
+    "confession": (N_("Confession"), "💌"),
+    "first_date": (N_("First date"), "🌸"),
+    "proposal": (N_("Proposal"), "💍"),
+    "ceremony": (N_("Ceremony"), "💒"),
+    "honeymoon": (N_("Honeymoon"), "🏝️"),
+    "anniversary": (N_("Anniversary"), "🎂"),
+    "other": (N_("Something special"), "⭐"),
 }
 
 #: Kinds computed from the data, with their icon.
@@ -91,26 +94,34 @@ def _checked(
 ) -> list:
     title = (title or "").strip()
     if not title:
-        raise ValueError("A milestone needs a title, for example “The day he proposed”.")
+        raise ValueError(_("A milestone needs a title, for example “The day he proposed”."))
     if len(title) > MAX_TITLE:
-        raise ValueError(f"Keep the title under {MAX_TITLE} characters; the note can say more.")
+        raise ValueError(
+            _("Keep the title under {MAX_TITLE} characters; the note can say more.").format(
+                MAX_TITLE=MAX_TITLE
+            )
+        )
     if isinstance(happened_on, datetime):
         happened_on = happened_on.date()
     if not isinstance(happened_on, date):
-        raise ValueError("A milestone needs the date it happened.")
+        raise ValueError(_("A milestone needs the date it happened."))
     if kind not in USER_KINDS:
-        raise ValueError(f"Unknown kind of milestone {kind!r}.")
+        raise ValueError(_("Unknown kind of milestone {kind!r}.").format(kind=kind))
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
-        raise ValueError(f"Keep the note under {MAX_NOTE:,} characters.")
+        raise ValueError(
+            _("Keep the note under {MAX_NOTE:,} characters.").format(MAX_NOTE=MAX_NOTE)
+        )
     if message_id is not None:
         row = store.execute("SELECT persona_id FROM messages WHERE id = ?", [message_id]).fetchone()
         if row is None or row[0] != persona_id:
-            raise ValueError("That message no longer exists, so the milestone cannot link to it.")
+            raise ValueError(
+                _("That message no longer exists, so the milestone cannot link to it.")
+            )
     if outing_id is not None:
         row = store.execute("SELECT persona_id FROM outings WHERE id = ?", [outing_id]).fetchone()
         if row is None or row[0] != persona_id:
-            raise ValueError("That outing no longer exists, so the milestone cannot link to it.")
+            raise ValueError(_("That outing no longer exists, so the milestone cannot link to it."))
     return [kind, title, happened_on, note, message_id, outing_id]
 
 
@@ -149,7 +160,7 @@ def update(
     """Replace the fields of one of the user's milestones; ValueError if invalid or gone."""
     existing = get(store, milestone_id)
     if existing is None:
-        raise ValueError("That milestone no longer exists.")
+        raise ValueError(_("That milestone no longer exists."))
     values = _checked(
         store, existing.persona_id, title, happened_on, kind, note, message_id, outing_id
     )
@@ -203,12 +214,14 @@ def add_months(start: date, months: int) -> date:
 def together_title(months: int) -> str:
     """ "3 months together", "1 year together", "2 years and 5 months together"."""
     years, rest = divmod(months, 12)
-    parts = []
+    if years and rest:
+        return _("{years} and {months} together").format(
+            years=ngettext("{n} year", "{n} years", years).format(n=years),
+            months=ngettext("{n} month", "{n} months", rest).format(n=rest),
+        )
     if years:
-        parts.append(f"{years} year{'s' * (years > 1)}")
-    if rest:
-        parts.append(f"{rest} month{'s' * (rest > 1)}")
-    return " and ".join(parts) + " together"
+        return ngettext("{n} year together", "{n} years together", years).format(n=years)
+    return ngettext("{n} month together", "{n} months together", rest).format(n=rest)
 
 
 def _local_day(instant: datetime | None, tz: ZoneInfo) -> date | None:
@@ -273,16 +286,21 @@ def automatic(store, persona_id: int, tz: ZoneInfo, today: date) -> list[Milesto
 
     first = first_message(store, persona_id)
     if first is not None:
-        note("first_message", "Our first message", _local_day(first[1], tz), message_id=first[0])
+        note("first_message", _("Our first message"), _local_day(first[1], tz), message_id=first[0])
     for n, message_id, day in _nth_messages(store, persona_id, tz, MESSAGE_COUNTS):
-        note("message_count", f"Our {n:,}th message", day, message_id=message_id)
+        note("message_count", _("Our {n:,}th message").format(n=n), day, message_id=message_id)
     outing = store.execute(
         "SELECT id, title, happened_on FROM outings WHERE persona_id = ? "
         "ORDER BY happened_on, id LIMIT 1",
         [persona_id],
     ).fetchone()
     if outing is not None:
-        note("first_outing", f"Our first outing: {outing[1]}", outing[2], outing_id=outing[0])
+        note(
+            "first_outing",
+            _("Our first outing: {title}").format(title=outing[1]),
+            outing[2],
+            outing_id=outing[0],
+        )
     photo = store.execute(
         """
         SELECT coalesce(timezone(?, p.taken_at)::DATE, o.happened_on,
@@ -296,13 +314,13 @@ def automatic(store, persona_id: int, tz: ZoneInfo, today: date) -> list[Milesto
         [tz.key, tz.key, persona_id, persona_id],
     ).fetchone()
     if photo is not None:
-        note("first_photo", "Our first photo together", photo[0], outing_id=photo[1])
+        note("first_photo", _("Our first photo together"), photo[0], outing_id=photo[1])
     since = together_since(store, persona_id, tz)
     if since is not None:
         for n in DAY_COUNTS:
             day = since + timedelta(days=n - 1)
             if day <= today:
-                note("days_together", f"Day {n:,} together", day)
+                note("days_together", _("Day {n:,} together").format(n=n), day)
         months = 1
         while (day := add_months(since, months)) <= today:
             kind = "years_together" if months % 12 == 0 else "months_together"
@@ -348,12 +366,15 @@ def next_anniversaries(
         consider(add_months(since, next_year), together_title(next_year))
         day_number = (today - since).days + 1
         next_round = (day_number // 100 + 1) * 100
-        consider(since + timedelta(days=next_round - 1), f"Day {next_round:,} together")
+        consider(
+            since + timedelta(days=next_round - 1), _("Day {n:,} together").format(n=next_round)
+        )
     for milestone in own(store, persona_id):
         years = today.year - milestone.happened_on.year
         for y in (years, years + 1):
             if y >= 1:
                 day = add_months(milestone.happened_on, 12 * y)
-                consider(day, f"{y} year{'s' * (y > 1)} since “{milestone.title}”")
+                since_title = ngettext("{n} year since “{title}”", "{n} years since “{title}”", y)
+                consider(day, since_title.format(n=y, title=milestone.title))
     unique = {(a.day, a.title): a for a in upcoming}
     return sorted(unique.values(), key=lambda a: (a.day, a.title))[:count]

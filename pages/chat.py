@@ -9,6 +9,7 @@ import streamlit as st
 from companion import Reply, Upload, send
 from companion.conversation import regenerate_target
 from memory import memories, messages, personas, photos
+from memory.i18n import _, format_date, format_time
 from ui import care, demo, milestone_action, recall_view, state, voice
 from ui.text import escape_markdown
 
@@ -34,11 +35,13 @@ head_left.image(companion_avatar, width=64)
 head_right.markdown(f"### {escape_markdown(pv.name)}")
 if provider.name == "offline":
     head_right.caption(
-        "🌙 **offline voice** — no model is connected, so replies are composed from "
-        f"{escape_markdown(pv.name)}'s own words. Connect one in Settings."
+        _(
+            "🌙 **offline voice** — no model is connected, so replies are composed from "
+            "{name}'s own words. Connect one in Settings."
+        ).format(name=escape_markdown(pv.name))
     )
 else:
-    head_right.caption(f"Talking through {escape_markdown(provider.label)}")
+    head_right.caption(_("Talking through {label}").format(label=escape_markdown(provider.label)))
 
 
 today = state.today(s)
@@ -46,10 +49,10 @@ today = state.today(s)
 
 def _day_label(day) -> str:
     if day == today:
-        return "Today"
+        return _("Today")
     if day == today - timedelta(days=1):
-        return "Yesterday"
-    return f"{day:%A} · {day.day} {day:%B %Y}"
+        return _("Yesterday")
+    return format_date(day, "full")
 
 
 # Filled once the screenful is known; the day view from search asks per message.
@@ -77,17 +80,18 @@ def show_message(m: messages.Message) -> None:
             for i, photo_id in enumerate(m.photo_ids):
                 photo = photos.get(s, photo_id)
                 if photo is None or not s.path_of(photo.path).is_file():
-                    slots[i % len(slots)].caption("🖼️ photo no longer on disk")
+                    slots[i % len(slots)].caption(_("🖼️ photo no longer on disk"))
                     continue
                 slots[i % len(slots)].image(str(photos.thumbnail_path(s, photo)), width=200)
-        stamp = m.created_at.astimezone(tz).strftime("%H:%M")
+        stamp = format_time(m.created_at.astimezone(tz))
         label = stamp
         if m.role == "companion" and m.provider == "offline":
-            label += " · 🌙 offline voice"
+            label += " · 🌙 " + _("offline voice")
         elif m.role == "companion" and m.model:
             label += f" · {m.model}"
         if m.source != "chat":
-            label += f" · from {m.source.replace('import:', 'import ')}"
+            source = m.source.replace("import:", _("import") + " ")
+            label += " · " + _("from {source}").format(source=source)
         voice.render_playback(s, m, pv)
         # One row at every width (columns would stack on a phone).
         row = st.container(horizontal=True, vertical_alignment="center", wrap=False, gap="small")
@@ -95,9 +99,9 @@ def show_message(m: messages.Message) -> None:
         if m.role == "companion" and m.content:
             voice.play_button(row, m)
         more = f"chat_more_{m.id}"
-        with row.popover("⋯", type="tertiary", help="More", key=more, on_change="rerun"):
+        with row.popover("⋯", type="tertiary", help=_("More"), key=more, on_change="rerun"):
             st.button(
-                "Delete message",
+                _("Delete message"),
                 key=f"chat_del_{m.id}",
                 icon="🗑️",
                 on_click=_ask_before_deleting,
@@ -109,14 +113,14 @@ def show_message(m: messages.Message) -> None:
         recall_view.remembered(m)
     if st.session_state.get("chat_confirm_delete") == m.id:
         with st.container(border=True):
-            st.markdown("**Delete this message for good?** This cannot be undone.")
-            yes, no, _ = st.columns([1, 1, 3])
-            if yes.button("Yes, delete", key=f"chat_del_yes_{m.id}", type="primary"):
+            st.markdown(_("**Delete this message for good?** This cannot be undone."))
+            yes, no, _spare = st.columns([1, 1, 3])
+            if yes.button(_("Yes, delete"), key=f"chat_del_yes_{m.id}", type="primary"):
                 messages.delete(s, m.id)
                 st.session_state.pop("chat_confirm_delete", None)
-                st.toast("Message deleted.", icon="🗑️")
+                st.toast(_("Message deleted."), icon="🗑️")
                 st.rerun()
-            if no.button("Cancel", key=f"chat_del_no_{m.id}"):
+            if no.button(_("Cancel"), key=f"chat_del_no_{m.id}"):
                 st.session_state.pop("chat_confirm_delete", None)
                 st.rerun()
 
@@ -149,14 +153,20 @@ window = messages.recent(s, pid, st.session_state.chat_limit + 1)
 history = window[-st.session_state.chat_limit :]
 if len(window) > len(history):
     earlier = messages.count(s, pid) - len(history)
-    if st.button(f"Show earlier messages ({earlier:,} more)", key="chat_show_earlier", icon="⬆️"):
+    if st.button(
+        _("Show earlier messages ({earlier:,} more)").format(earlier=earlier),
+        key="chat_show_earlier",
+        icon="⬆️",
+    ):
         st.session_state.chat_limit += PAGE
         st.rerun()
 
 if not history:
     st.info(
-        f"This is the beginning of your story with {escape_markdown(pv.name)}. Say hello — "
-        "everything you share stays on this computer.",
+        _(
+            "This is the beginning of your story with {name}. Say hello — everything you "
+            "share stays on this computer."
+        ).format(name=escape_markdown(pv.name)),
         icon="💞",
     )
     demo.offer(s)
@@ -198,16 +208,16 @@ if error_applies:
     if error.get("partial"):
         with st.chat_message("assistant", avatar=companion_avatar):
             st.markdown(escape_markdown(error["partial"]))
-            st.caption("✂️ cut off — not saved")
+            st.caption(_("✂️ cut off — not saved"))
     st.error(escape_markdown(error["message"]), icon="⚠️")
-    if st.button("Retry", key="chat_retry", type="primary", icon="🔁"):
+    if st.button(_("Retry"), key="chat_retry", type="primary", icon="🔁"):
         st.session_state.pop("chat_error", None)
         target = messages.get(s, error["user_message_id"])
         if target is not None:
             run_reply(target, replaces=error.get("replaces"))
         st.rerun()
 elif last_chat is not None and last_chat.role == "companion" and last_chat.reply_to is not None:
-    if st.button("Regenerate last reply", key="chat_regenerate_button", icon="🔄"):
+    if st.button(_("Regenerate last reply"), key="chat_regenerate_button", icon="🔄"):
         found = regenerate_target(s, pid)
         if found is not None:
             old, target = found
@@ -216,7 +226,7 @@ elif last_chat is not None and last_chat.role == "companion" and last_chat.reply
 elif (
     pending is not None
     # A message without a reply (e.g. the page was closed mid-reply): offer to answer it.
-    and st.button("Get a reply", key="chat_answer_pending", icon="💬")
+    and st.button(_("Get a reply"), key="chat_answer_pending", icon="💬")
 ):
     run_reply(pending)
 
@@ -225,7 +235,7 @@ for notice in st.session_state.pop("chat_notices", []):
 voice.show_notices()
 
 submitted = st.chat_input(
-    f"Message {pv.name}…",
+    _("Message {name}…").format(name=pv.name),
     key="chat_input",
     accept_file="multiple",
     file_type=PHOTO_FILE_TYPES,
@@ -247,7 +257,7 @@ if submitted:
     except ValueError as exc:
         st.error(str(exc), icon="⚠️")
         st.stop()
-    notices = [f"Could not attach {problem}" for problem in problems]
+    notices = [_("Could not attach {problem}").format(problem=problem) for problem in problems]
     if user_message is None:
         for notice in notices:
             st.warning(notice, icon="🖼️")

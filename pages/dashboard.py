@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from memory import personas, stats
+from memory.i18n import _, format_date, format_number, ngettext
 from ui import care, charts, state
 from ui.text import escape_markdown
 
@@ -18,19 +19,19 @@ tz = state.tz(s)
 today = state.today(s)
 everyone = {p.id: p.name for p in personas.list_personas(s)}
 
-st.title("Dashboard")
+st.title(_("Dashboard"))
 
 filters = st.columns([2, 3, 4], vertical_alignment="bottom")
 companion = pid
 if len(everyone) > 1:  # with one companion there is nothing to choose
     companion = filters[0].selectbox(
-        "Companion",
+        _("Companion"),
         [pid, *[p for p in everyone if p != pid], 0],
-        format_func=lambda i: "All companions" if i == 0 else everyone[i],
+        format_func=lambda i: _("All companions") if i == 0 else everyone[i],
         key="dashboard_companion",
     )
 persona_filter = None if companion == 0 else companion
-name = "your companions" if persona_filter is None else everyone[persona_filter]
+name = _("your companions") if persona_filter is None else everyone[persona_filter]
 
 picked = st.session_state.get("dashboard_dates") or ()
 start: date | None = picked[0] if len(picked) >= 1 else None
@@ -41,7 +42,7 @@ data = stats.load(s, tz, today, persona_id=persona_filter, start=start, end=end,
 if not data.is_empty:
     first_day = data.headline.first_day or today
     filters[1].date_input(
-        "Dates",
+        _("Dates"),
         value=(data.start, data.end),
         min_value=min(first_day, data.start),
         max_value=max(today, data.end),
@@ -49,74 +50,87 @@ if not data.is_empty:
         format="YYYY-MM-DD",
     )
     filters[2].caption(
-        f"Local days in **{escape_markdown(tz.key)}** (change it in Settings). "
-        "An *exchange* is a message from you answered by your companion: per day, the "
-        "smaller of the two counts."
+        _(
+            "Local days in **{key}** (change it in Settings). An *exchange* is a message "
+            "from you answered by your companion: per day, the smaller of the two counts."
+        ).format(key=escape_markdown(tz.key))
     )
 
 if data.is_empty:
     st.info(
-        f"Nothing to count yet — once you and {escape_markdown(name)} start talking, this page "
-        "shows how often you talk: messages per day, your favourite hours, streaks and more.",
+        _(
+            "Nothing to count yet — once you and {name} start talking, this page shows "
+            "how often you talk: messages per day, your favourite hours, streaks and "
+            "more."
+        ).format(name=escape_markdown(name)),
         icon="🌱",
     )
-    st.page_link("pages/chat.py", label="Start a conversation", icon="💬")
+    st.page_link("pages/chat.py", label=_("Start a conversation"), icon="💬")
 else:
     h = data.headline
     pal = charts.palette()
     row1 = st.columns(4)
-    row1[0].metric("From you today", f"{h.today_from_user:,}", border=True, height="stretch")
-    who = "companions" if persona_filter is None else everyone[persona_filter]
+    row1[0].metric(_("From you today"), f"{h.today_from_user:,}", border=True, height="stretch")
+    who = _("companions") if persona_filter is None else everyone[persona_filter]
     row1[1].metric(
-        f"From {who} today", f"{h.today_from_companion:,}", border=True, height="stretch"
+        _("From {who} today").format(who=who),
+        f"{h.today_from_companion:,}",
+        border=True,
+        height="stretch",
     )
     row1[2].metric(
-        "Exchanges a day",
+        _("Exchanges a day"),
         f"{h.avg_exchanges_7d:,.1f}",
-        delta="last 7 days",
+        delta=_("last 7 days"),
         delta_color="off",
         delta_arrow="off",
         border=True,
         height="stretch",
-        help="A message from you answered by your companion; per day, the smaller of the two "
-        "counts. Averaged over the last seven days including today.",
+        help=_(
+            "A message from you answered by your companion; per day, the smaller of the two "
+            "counts. Averaged over the last seven days including today."
+        ),
     )
     row1[3].metric(
-        "Days together",
+        _("Days together"),
         f"{h.days_together:,}" if h.days_together else "—",
         border=True,
         height="stretch",
-        help="Day 1 is the companion's “together since” date, or the first message if earlier.",
+        help=_("Day 1 is the companion's “together since” date, or the first message if earlier."),
     )
     row2 = st.columns(4)
     cur, best = h.current_streak, h.longest_streak
     row2[0].metric(
-        "Current streak",
-        f"{cur.length:,} day{'s' * (cur.length != 1)}",
+        _("Current streak"),
+        ngettext("{n} day", "{n} days", cur.length).format(n=format_number(cur.length)),
         border=True,
         height="stretch",
-        help=f"Since {cur.start:%d %B %Y}" if cur.start else "Talk today to start one.",
+        help=_("Since {start}").format(start=format_date(cur.start, "long"))
+        if cur.start
+        else _("Talk today to start one."),
     )
     row2[1].metric(
-        "Longest streak",
-        f"{best.length:,} day{'s' * (best.length != 1)}",
+        _("Longest streak"),
+        ngettext("{n} day", "{n} days", best.length).format(n=format_number(best.length)),
         border=True,
         height="stretch",
-        help=f"{best.start:%d %b %Y} – {best.end:%d %b %Y}" if best.start else None,
+        help=f"{format_date(best.start, 'short')} – {format_date(best.end, 'short')}"
+        if best.start
+        else None,
     )
     row2[2].metric(
-        "Busiest day ever",
+        _("Busiest day ever"),
         f"{h.busiest_day_messages:,}",
-        delta=f"{h.busiest_day:%a %d %b %Y}",
+        delta=format_date(h.busiest_day, "day"),
         delta_color="off",
         delta_arrow="off",
         border=True,
         height="stretch",
     )
     row2[3].metric(
-        "Messages in all",
+        _("Messages in all"),
         f"{h.total_messages:,}",
-        delta=f"since {h.first_day:%d %b %Y}",
+        delta=_("since {first_day}").format(first_day=format_date(h.first_day, "short")),
         delta_color="off",
         delta_arrow="off",
         border=True,
@@ -127,8 +141,9 @@ else:
 
     if data.range_is_empty:
         st.info(
-            f"No messages between {data.start:%d %B %Y} and {data.end:%d %B %Y}. "
-            "Pick a wider range of dates above.",
+            _("No messages between {start} and {end}. Pick a wider range of dates above.").format(
+                start=format_date(data.start, "long"), end=format_date(data.end, "long")
+            ),
             icon="🔎",
         )
     else:
@@ -141,13 +156,13 @@ else:
         weekly = (data.end - data.start).days <= 180
         lengths = stats.average_length(data.days, "W-MON" if weekly else "MS")
         charts.show(
-            charts.message_length(lengths, pal, "Week" if weekly else "Month"),
+            charts.message_length(lengths, pal, "week" if weekly else "month"),
             key="dashboard_length_chart",
         )
 
     years = sorted({d.year for d in data.all_days["day"]} | {today.year}, reverse=True)
     year = st.columns([1, 4])[0].selectbox(
-        "Calendar year",
+        _("Calendar year"),
         years,
         index=years.index(data.end.year) if data.end.year in years else 0,
         key="dashboard_year",
@@ -156,8 +171,9 @@ else:
 
     table = data.days[["day", "from_user", "from_companion", "exchanges"]].copy()
     table["day"] = table["day"].dt.strftime("%Y-%m-%d")
+    table.columns = [_("day"), _("from you"), _("from your companion"), _("exchanges")]
     st.download_button(
-        "Download the daily table (CSV)",
+        _("Download the daily table (CSV)"),
         table.to_csv(index=False).encode("utf-8"),
         file_name=f"kizuna-daily-{data.start:%Y%m%d}-{data.end:%Y%m%d}.csv",
         mime="text/csv",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from memory import messages, milestones, personas, timeline
+from memory.i18n import _, format_date, format_number, ngettext
 from ui import charts, milestone_action, state
 from ui.text import escape_markdown
 
@@ -17,39 +18,45 @@ today = state.today(s)
 pv = personas.current(s, pid)
 name = escape_markdown(pv.name)
 
-st.title("Timeline")
+st.title(_("Timeline"))
 outing_labels = timeline.outing_choices(s, pid)
 
 since = milestones.together_since(s, pid, tz)
 if since is not None and since <= today:
     day_number = (today - since).days + 1
-    st.markdown(f"### Day {day_number:,} together with {name}")
-    st.caption(f"Together since {since:%A, %d %B %Y}")
+    st.markdown(
+        _("### Day {day_number:,} together with {name}").format(day_number=day_number, name=name)
+    )
+    st.caption(_("Together since {since}").format(since=format_date(since, "full")))
 
 upcoming = milestones.next_anniversaries(s, pid, tz, today, count=3)
 if upcoming:
     cards = st.columns(len(upcoming))
     for card, anniversary in zip(cards, upcoming, strict=True):
         when = (
-            "today 🎉"
+            _("today 🎉")
             if anniversary.days_until == 0
-            else "tomorrow"
+            else _("tomorrow")
             if anniversary.days_until == 1
-            else f"in {anniversary.days_until:,} days"
+            else ngettext("in {n} day", "in {n} days", anniversary.days_until).format(
+                n=format_number(anniversary.days_until)
+            )
         )
         with card.container(border=True, height="stretch"):
             st.markdown(f"**{escape_markdown(anniversary.title)}**")
-            st.caption(f"{anniversary.day:%a %d %b %Y} · {when}")
+            st.caption(f"{format_date(anniversary.day, 'day')} · {when}")
 
-with st.expander("Add a milestone", icon="⭐"):
+with st.expander(_("Add a milestone"), icon="⭐"):
     st.caption(
-        "A confession, a proposal, a ceremony, a honeymoon — anything worth remembering. "
-        "To start from a chat message, use its ⋯ menu on the Chat page."
+        _(
+            "A confession, a proposal, a ceremony, a honeymoon — anything worth remembering. "
+            "To start from a chat message, use its ⋯ menu on the Chat page."
+        )
     )
     picked = milestone_action.form(
         "timeline_add",
         happened_on=today,
-        submit_label="Add milestone",
+        submit_label=_("Add milestone"),
         outing_choices=outing_labels,
     )
     if picked is not None and picked != "cancel":
@@ -66,27 +73,32 @@ with st.expander("Add a milestone", icon="⭐"):
         except ValueError as exc:
             st.error(str(exc), icon="⚠️")
         else:
-            st.toast(f"Added to your timeline: {escape_markdown(added.title)}", icon="⭐")
+            st.toast(
+                _("Added to your timeline: {title}").format(title=escape_markdown(added.title)),
+                icon="⭐",
+            )
             st.rerun()
 
 items = timeline.items(s, pid, tz, today)
 shown_kinds = st.segmented_control(
-    "Show",
+    _("Show"),
     list(timeline.KINDS),
     default=list(timeline.KINDS),
     selection_mode="multi",
-    format_func=lambda k: charts.TIMELINE_LABELS[k],
+    format_func=lambda k: _(charts.TIMELINE_LABELS[k]),
     key="timeline_kinds",
 )
 everything_count = len(items)
 items = [i for i in items if i.kind in (shown_kinds or [])]
 
 if everything_count and not items:
-    st.info("Nothing of that kind yet — choose what to show above.", icon="🔎")
+    st.info(_("Nothing of that kind yet — choose what to show above."), icon="🔎")
 elif not items:
     st.info(
-        f"Your story with {name} is just beginning. First messages, outings, journal entries "
-        "and the milestones you add will gather here, month by month.",
+        _(
+            "Your story with {name} is just beginning. First messages, outings, journal "
+            "entries and the milestones you add will gather here, month by month."
+        ).format(name=name),
         icon="🌱",
     )
 else:
@@ -100,22 +112,22 @@ def show_milestone_controls(item: timeline.Item) -> None:
     editing = st.session_state.get("timeline_edit") == m.id
     deleting = st.session_state.get("timeline_delete") == m.id
     if not editing and not deleting:
-        edit, delete, _ = st.columns([1, 1, 4])
-        if edit.button("Edit", key=f"timeline_edit_{m.id}", icon="✏️", type="tertiary"):
+        edit, delete, _spare = st.columns([1, 1, 4])
+        if edit.button(_("Edit"), key=f"timeline_edit_{m.id}", icon="✏️", type="tertiary"):
             st.session_state.timeline_edit = m.id
             st.rerun()
-        if delete.button("Delete", key=f"timeline_delete_{m.id}", icon="🗑️", type="tertiary"):
+        if delete.button(_("Delete"), key=f"timeline_delete_{m.id}", icon="🗑️", type="tertiary"):
             st.session_state.timeline_delete = m.id
             st.rerun()
     if deleting:
-        st.warning("Delete this milestone? What it links to stays.")
-        yes, no, _ = st.columns([1, 1, 3])
-        if yes.button("Yes, delete", key=f"timeline_delete_yes_{m.id}", type="primary"):
+        st.warning(_("Delete this milestone? What it links to stays."))
+        yes, no, _spare = st.columns([1, 1, 3])
+        if yes.button(_("Yes, delete"), key=f"timeline_delete_yes_{m.id}", type="primary"):
             milestones.delete(s, m.id)
             st.session_state.pop("timeline_delete", None)
-            st.toast("Milestone deleted.")
+            st.toast(_("Milestone deleted."))
             st.rerun()
-        if no.button("Cancel", key=f"timeline_delete_no_{m.id}"):
+        if no.button(_("Cancel"), key=f"timeline_delete_no_{m.id}"):
             st.session_state.pop("timeline_delete", None)
             st.rerun()
     if editing:
@@ -148,7 +160,7 @@ def show_milestone_controls(item: timeline.Item) -> None:
                 st.error(str(exc), icon="⚠️")
             else:
                 st.session_state.pop("timeline_edit", None)
-                st.toast("Milestone saved.")
+                st.toast(_("Milestone saved."))
                 st.rerun()
 
 
@@ -160,15 +172,21 @@ def show_item(item: timeline.Item) -> None:
         else:
             text = st.container()
         with text:
-            kind = {"milestone": "Milestone", "outing": "Outing", "journal": "Journal"}[item.kind]
+            kind = {"milestone": _("Milestone"), "outing": _("Outing"), "journal": _("Journal")}[
+                item.kind
+            ]
             if item.milestone is not None and item.milestone.automatic:
-                kind = "Milestone · from your history"
+                kind = _("Milestone · from your history")
             st.markdown(f"{item.icon} **{escape_markdown(item.title)}**")
-            details = [f"{item.day:%a %d %b %Y}", kind]
+            details = [format_date(item.day, "day"), kind]
             if item.kind == "outing" and item.detail:
                 details.insert(1, f"📍 {escape_markdown(item.detail)}")
             if item.photo_count:
-                details.append(f"{item.photo_count:,} photo{'s' * (item.photo_count > 1)}")
+                details.append(
+                    ngettext("{n} photo", "{n} photos", item.photo_count).format(
+                        n=format_number(item.photo_count)
+                    )
+                )
             st.caption(" · ".join(details))
             if item.detail and item.kind != "outing":
                 st.markdown(escape_markdown(item.detail))
@@ -176,7 +194,7 @@ def show_item(item: timeline.Item) -> None:
             if m is not None and not m.automatic and m.message_id is not None:
                 linked = messages.get(s, m.message_id)
                 if linked is not None:
-                    who = "You" if linked.role == "user" else name
+                    who = _("You") if linked.role == "user" else name
                     quote = milestone_action.excerpt(linked.content, 160)
                     st.caption(f"💬 {who}: “{escape_markdown(quote)}”")
             if m is not None and not m.automatic and m.outing_id in outing_labels:
@@ -188,11 +206,11 @@ def show_item(item: timeline.Item) -> None:
 months = timeline.by_month(items)
 limit = st.session_state.get("timeline_months", MONTHS_PER_PAGE)
 for month, month_items in months[:limit]:
-    st.subheader(f"{month:%B %Y}", divider="rainbow" if month.month == 1 else "gray")
+    st.subheader(format_date(month, "month"), divider="rainbow" if month.month == 1 else "gray")
     for item in month_items:
         show_item(item)
 if len(months) > limit and st.button(
-    f"Show earlier months ({len(months) - limit:,} more)", key="timeline_more"
+    _("Show earlier months ({value:,} more)").format(value=len(months) - limit), key="timeline_more"
 ):
     st.session_state.timeline_months = limit + MONTHS_PER_PAGE
     st.rerun()

@@ -17,14 +17,40 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+from memory.i18n import N_, _, d3_date_format, format_date, format_number, ngettext
+
 SOURCE_LABELS = {
-    "chat": "Chat",
-    "album": "Album",
-    "journal": "Journal",
-    "imported": "Imported",
-    "other": "Other",
+    "chat": N_("Chat"),
+    "album": N_("Album"),
+    "journal": N_("Journal"),
+    "imported": N_("Imported"),
+    "other": N_("Other"),
 }
+
+
+def weekdays() -> list[str]:
+    """Monday … Sunday, abbreviated, in the interface language (Mon · 月)."""
+    monday = date(2024, 1, 1)
+    return [format_date(monday + timedelta(days=i), "weekday_abbr") for i in range(7)]
+
+
+def _hover_day(style_name: str = "day") -> str:
+    return "%{x|" + d3_date_format(style_name) + "}"
+
+
+def date_axis(fig: go.Figure) -> go.Figure:
+    """Date ticks in the interface language: plotly.js spells months in English only, so
+    other languages get numeric months (12月1日, 2026年12月)."""
+    day, month = d3_date_format("day_month"), d3_date_format("month")
+    if "%b" in day or "%B" in day:
+        return fig  # English: plotly's own ticks
+    fig.update_xaxes(
+        tickformatstops=[
+            {"dtickrange": [None, "M1"], "value": day},
+            {"dtickrange": ["M1", None], "value": month},
+        ]
+    )
+    return fig
 
 
 @dataclass(frozen=True)
@@ -141,30 +167,33 @@ def daily_messages(days: pd.DataFrame, pal: Palette) -> go.Figure:
     fig.add_bar(
         x=days["day"],
         y=days["from_user"],
-        name="You → companion",
+        name=_("You → companion"),
         marker={"color": pal.user, "line": {"width": 0}},
-        hovertemplate="%{x|%a %d %b %Y}<br>%{y:,} from you<extra></extra>",
+        hovertemplate=_hover_day() + "<br>" + _("%{y:,} from you") + "<extra></extra>",
     )
     fig.add_bar(
         x=days["day"],
         y=days["from_companion"],
-        name="Companion → you",
+        name=_("Companion → you"),
         marker={"color": pal.companion, "line": {"width": 0}},
-        hovertemplate="%{x|%a %d %b %Y}<br>%{y:,} from your companion<extra></extra>",
+        hovertemplate=_hover_day() + "<br>" + _("%{y:,} from your companion") + "<extra></extra>",
     )
     fig.add_scatter(
         x=days["day"],
         y=days["messages_7d"],
-        name="7-day average",
+        name=_("7-day average"),
         mode="lines",
         line={"color": pal.average, "width": 2},
-        hovertemplate="%{x|%d %b %Y}<br>%{y:,.1f} a day over 7 days<extra></extra>",
+        hovertemplate=_hover_day("short")
+        + "<br>"
+        + _("%{y:,.1f} a day over 7 days")
+        + "<extra></extra>",
     )
     fig.update_layout(
-        barmode="stack", bargap=0.05 if many else 0.2, title="Messages per day", hovermode="x"
+        barmode="stack", bargap=0.05 if many else 0.2, title=_("Messages per day"), hovermode="x"
     )
     fig.update_yaxes(rangemode="tozero", tickformat=",d")
-    return style(fig, pal)
+    return date_axis(style(fig, pal))
 
 
 def hour_weekday(hours: pd.DataFrame, pal: Palette) -> go.Figure:
@@ -176,15 +205,15 @@ def hour_weekday(hours: pd.DataFrame, pal: Palette) -> go.Figure:
         go.Heatmap(
             z=grid,
             x=[f"{h:02d}" for h in range(24)],
-            y=WEEKDAYS,
+            y=weekdays(),
             colorscale=_scale(pal.scale),
             xgap=2,
             ygap=2,
             showscale=False,
-            hovertemplate="%{y} %{x}:00<br>%{z:,} messages<extra></extra>",
+            hovertemplate="%{y} %{x}:00<br>" + _("%{z:,} messages") + "<extra></extra>",
         )
     )
-    fig.update_layout(title="When you talk (hour of day × weekday)")
+    fig.update_layout(title=_("When you talk (hour of day × weekday)"))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False, dtick=3)
     return style(fig, pal, height=280)
@@ -209,7 +238,10 @@ def calendar_year(all_days: pd.DataFrame, year: int, pal: Palette) -> go.Figure:
     blank[weekday, weeks] = 0
     text = np.full((7, weeks.max() + 1), "", dtype=object)
     text[weekday, weeks] = [
-        f"{d:%a %d %b %Y}<br>{c:,} messages" for d, c in zip(every, counts, strict=True)
+        format_date(d, "day")
+        + "<br>"
+        + ngettext("{n} message", "{n} messages", int(c)).format(n=format_number(int(c)))
+        for d, c in zip(every, counts, strict=True)
     ]
     month_starts = [pd.Timestamp(year, m, 1) for m in range(1, 13)]
     fig = go.Figure()
@@ -230,10 +262,10 @@ def calendar_year(all_days: pd.DataFrame, year: int, pal: Palette) -> go.Figure:
         ygap=3,
         hovertemplate="%{text}<extra></extra>",
     )
-    fig.update_layout(title=f"{year}, day by day", hovermode="closest")
+    fig.update_layout(title=_("{year}, day by day").format(year=year), hovermode="closest")
     fig.update_yaxes(
         tickvals=list(range(7)),
-        ticktext=WEEKDAYS,
+        ticktext=weekdays(),
         autorange="reversed",
         showgrid=False,
         scaleanchor="x",
@@ -241,7 +273,7 @@ def calendar_year(all_days: pd.DataFrame, year: int, pal: Palette) -> go.Figure:
     )
     fig.update_xaxes(
         tickvals=[(m - pd.Timestamp(week_start)).days // 7 for m in month_starts],
-        ticktext=[m.strftime("%b") for m in month_starts],
+        ticktext=[format_date(m, "month_abbr") for m in month_starts],
         showgrid=False,
         fixedrange=True,
     )
@@ -249,28 +281,40 @@ def calendar_year(all_days: pd.DataFrame, year: int, pal: Palette) -> go.Figure:
 
 
 def message_length(lengths: pd.DataFrame, pal: Palette, period: str) -> go.Figure:
-    """Average characters per message, for each side, per week or month."""
+    """Average characters per message, for each side, per `period` ("week" or "month")."""
+    hover = (
+        (_("Week of {day}") if period == "week" else _("Month of {day}")).format(
+            day="%{x|" + d3_date_format("short") + "}"
+        )
+        + "<br>"
+        + _("%{y:,.0f} characters")
+        + "<extra></extra>"
+    )
     fig = go.Figure()
     fig.add_scatter(
         x=lengths["period"],
         y=lengths["user"],
-        name="Your messages",
+        name=_("Your messages"),
         mode="lines+markers" if len(lengths) < 40 else "lines",
         line={"color": pal.user, "width": 2},
         connectgaps=False,
-        hovertemplate=f"{period} of %{{x|%d %b %Y}}<br>%{{y:,.0f}} characters<extra></extra>",
+        hovertemplate=hover,
     )
     fig.add_scatter(
         x=lengths["period"],
         y=lengths["companion"],
-        name="Companion's messages",
+        name=_("Companion's messages"),
         mode="lines+markers" if len(lengths) < 40 else "lines",
         line={"color": pal.companion, "width": 2},
-        hovertemplate=f"{period} of %{{x|%d %b %Y}}<br>%{{y:,.0f}} characters<extra></extra>",
+        hovertemplate=hover,
     )
-    fig.update_layout(title=f"Average message length (characters, per {period.lower()})")
+    fig.update_layout(
+        title=_("Average message length (characters, per week)")
+        if period == "week"
+        else _("Average message length (characters, per month)")
+    )
     fig.update_yaxes(rangemode="tozero", tickformat=",d")
-    return style(fig, pal, height=300)
+    return date_axis(style(fig, pal, height=300))
 
 
 def sources(by_source: pd.DataFrame, pal: Palette) -> go.Figure:
@@ -281,29 +325,30 @@ def sources(by_source: pd.DataFrame, pal: Palette) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=ordered["messages"],
-            y=[SOURCE_LABELS.get(s, s) for s in ordered["source"]],
+            y=[_(SOURCE_LABELS[s]) if s in SOURCE_LABELS else s for s in ordered["source"]],
             orientation="h",
             marker={"color": [colors.get(s, pal.muted) for s in ordered["source"]]},
             text=[f"{m / total:.0%}" if m / total >= 0.01 else "<1%" for m in ordered["messages"]],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: %{x:,} messages<extra></extra>",
+            hovertemplate="%{y}: " + _("%{x:,} messages") + "<extra></extra>",
         )
     )
-    fig.update_layout(title="Where you talk", showlegend=False, bargap=0.35)
+    fig.update_layout(title=_("Where you talk"), showlegend=False, bargap=0.35)
     fig.update_xaxes(tickformat=",d", range=[0, by_source["messages"].max() * 1.2])
     fig.update_yaxes(showgrid=False)
     return style(fig, pal, height=280)
 
 
 # -- the timeline -----------------------------------------------------------------------------
-TIMELINE_LABELS = {"milestone": "Milestones", "outing": "Outings", "journal": "Journal"}
+TIMELINE_LABELS = {"milestone": N_("Milestones"), "outing": N_("Outings"), "journal": N_("Journal")}
 
 
 def timeline_strip(overview: pd.DataFrame, pal: Palette) -> go.Figure:
     """A thin strip with one mark per milestone, outing and journal entry over time."""
     fig = go.Figure()
-    for kind, label in TIMELINE_LABELS.items():
+    labels = {kind: _(label) for kind, label in TIMELINE_LABELS.items()}
+    for kind, label in labels.items():
         part = overview[overview["kind"] == kind]
         if part.empty:
             continue
@@ -320,16 +365,17 @@ def timeline_strip(overview: pd.DataFrame, pal: Palette) -> go.Figure:
                 "opacity": 0.85,
             },
             text=part["icon"] + " " + part["title"],
-            hovertemplate="%{x|%d %b %Y}<br>%{text}<extra></extra>",
+            hovertemplate=_hover_day("short") + "<br>%{text}<extra></extra>",
         )
     rows = overview["kind"].nunique() if not overview.empty else 1
     fig.update_layout(showlegend=False, hovermode="closest")
     fig.update_yaxes(
         showgrid=False,
         categoryorder="array",
-        categoryarray=list(reversed(TIMELINE_LABELS.values())),
+        categoryarray=list(reversed(labels.values())),
     )
     fig.update_xaxes(showgrid=True)
+    date_axis(fig)
     fig = style(fig, pal, height=90 + 34 * rows)
     fig.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8})
     return fig

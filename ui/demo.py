@@ -14,6 +14,7 @@ import streamlit as st
 
 from memory import StoreError, default_data_dir, messages
 from memory import demo as demo_year
+from memory.i18n import _
 
 SESSION_KEY = "demo_data_dir"
 #: Session values that survive switching folders (an API key typed on Settings).
@@ -46,11 +47,13 @@ def offer(s) -> None:
     if session_data_dir() is not None or demo_year.is_demo(s) or messages.count(s) > 0:
         return
     st.caption(
-        "Curious what a year together looks like? Open a sample year — a companion, thousands "
-        "of messages, outings with photos, milestones and a journal — in a separate demo "
-        "folder. Your own data stays as it is."
+        _(
+            "Curious what a year together looks like? Open a sample year — a companion, thousands "
+            "of messages, outings with photos, milestones and a journal — in a separate demo "
+            "folder. Your own data stays as it is."
+        )
     )
-    if st.button("Try it with sample memories", key="chat_try_demo", icon="✨"):
+    if st.button(_("Try it with sample memories"), key="chat_try_demo", icon="✨"):
         _start()
 
 
@@ -58,7 +61,7 @@ def _start() -> None:
     from ui import state  # ui.state asks this module which folder to open
 
     path = demo_dir()
-    bar = st.progress(0.0, text="Preparing the demo folder…")
+    bar = st.progress(0.0, text=_("Preparing the demo folder…"))
     try:
         s = state._open_store(str(path))
         if not demo_year.is_filled(s):
@@ -82,12 +85,14 @@ def banner(s) -> None:
         return
     text, button = st.columns([7, 2], vertical_alignment="center")
     text.warning(
-        "**Demo data** — your own data is untouched. You are looking at sample memories "
-        "kept in a separate folder.",
+        _(
+            "**Demo data** — your own data is untouched. You are looking at sample memories "
+            "kept in a separate folder."
+        ),
         icon="🧪",
     )
     if in_session:
         # A callback, so the switch happens before any page of the next run reads the store.
         button.button(
-            "Leave demo", key="demo_leave", on_click=_switch, args=(None,), width="stretch"
+            _("Leave demo"), key="demo_leave", on_click=_switch, args=(None,), width="stretch"
         )

@@ -14,6 +14,7 @@ import time
 import streamlit as st
 
 from memory import passcode
+from memory.i18n import _
 
 MAX_TRIES = 5
 WAIT_SECONDS = 30
@@ -67,20 +68,24 @@ def _lock_screen(s, now: float) -> None:
         "<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
         "[data-testid='stExpandSidebarButton']{display:none}</style>"
     )
-    _, middle, _ = st.columns([1, 2, 1])
+    _spare, middle, _spare = st.columns([1, 2, 1])
     with middle:
-        st.markdown("## 🔒 Kizuna is locked")
+        st.markdown(_("## 🔒 Kizuna is locked"))
         if st.session_state.get("lock_reason") == "idle":
-            st.caption("You were away for a while, so Kizuna locked itself.")
+            st.caption(_("You were away for a while, so Kizuna locked itself."))
         else:
-            st.caption("Type your passcode to open your conversations, album and journal.")
+            st.caption(_("Type your passcode to open your conversations, album and journal."))
         wait_until = st.session_state.get("lock_wait_until", 0)
         with st.form("lock_form", clear_on_submit=True, border=True):
-            code = st.text_input("Passcode", type="password", key="lock_code")
-            submitted = st.form_submit_button("Unlock", type="primary", width="stretch")
+            code = st.text_input(_("Passcode"), type="password", key="lock_code")
+            submitted = st.form_submit_button(_("Unlock"), type="primary", width="stretch")
         if submitted:
             if now < wait_until:
-                st.warning(f"Too many tries. Wait {int(wait_until - now) + 1} seconds.")
+                st.warning(
+                    _("Too many tries. Wait {value} seconds.").format(
+                        value=int(wait_until - now) + 1
+                    )
+                )
             elif passcode.verify(s, code):
                 unlock_this_session()
                 st.rerun()
@@ -91,12 +96,17 @@ def _lock_screen(s, now: float) -> None:
                     st.session_state["lock_failures"] = 0
                     st.session_state["lock_wait_until"] = now + WAIT_SECONDS
                     st.error(
-                        f"That passcode isn't right. Too many tries: wait {WAIT_SECONDS} "
-                        "seconds before the next one."
+                        _(
+                            "That passcode isn't right. Too many tries: wait {WAIT_SECONDS} "
+                            "seconds "
+                            "before the next one."
+                        ).format(WAIT_SECONDS=WAIT_SECONDS)
                     )
                 else:
-                    st.error("That passcode isn't right. Try again.")
+                    st.error(_("That passcode isn't right. Try again."))
         st.caption(
-            "Forgot it? On this computer, run `python -m memory passcode --clear` and start "
-            "Kizuna again. Your data stays exactly as it is."
+            _(
+                "Forgot it? On this computer, run `python -m memory passcode --clear` and start "
+                "Kizuna again. Your data stays exactly as it is."
+            )
         )

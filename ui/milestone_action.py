@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from memory import milestones
+from memory.i18n import _
 
 KIND_OPTIONS = list(milestones.USER_KINDS)
 
 
 def kind_label(kind: str) -> str:
     label, icon = milestones.USER_KINDS[kind]
+    label = _(label)
     return f"{icon} {label}"
 
 
@@ -35,7 +37,7 @@ def form(
     kind: str = "other",
     happened_on: date | None = None,
     note: str = "",
-    submit_label: str = "Save milestone",
+    submit_label: str | None = None,
     cancel: bool = False,
     outing_choices: dict[int, str] | None = None,
     outing_id: int | None = None,
@@ -47,30 +49,30 @@ def form(
     """
     with st.form(key=f"{key}_form", clear_on_submit=False, border=False):
         new_title = st.text_input(
-            "Title", value=title, key=f"{key}_title", placeholder="The day he proposed"
+            _("Title"), value=title, key=f"{key}_title", placeholder=_("The day he proposed")
         )
         left, right = st.columns(2)
         new_kind = left.selectbox(
-            "Kind",
+            _("Kind"),
             KIND_OPTIONS,
             index=KIND_OPTIONS.index(kind) if kind in KIND_OPTIONS else len(KIND_OPTIONS) - 1,
             format_func=kind_label,
             key=f"{key}_kind",
         )
         new_day = right.date_input(
-            "Date",
+            _("Date"),
             value=happened_on or date.today(),
             min_value=date(1900, 1, 1),
             max_value=date(2200, 12, 31),
             key=f"{key}_date",
             format="YYYY-MM-DD",
         )
-        new_note = st.text_area("Note (optional)", value=note, key=f"{key}_note", height=80)
+        new_note = st.text_area(_("Note (optional)"), value=note, key=f"{key}_note", height=80)
         new_outing = outing_id
         if outing_choices:
             options = [None, *outing_choices]
             new_outing = st.selectbox(
-                "Link to an outing (optional)",
+                _("Link to an outing (optional)"),
                 options,
                 index=options.index(outing_id) if outing_id in options else 0,
                 format_func=lambda i: "—" if i is None else outing_choices[i],
@@ -78,9 +80,9 @@ def form(
             )
         buttons = st.columns(2 if cancel else 1)
         saved = buttons[0].form_submit_button(
-            submit_label, type="primary", icon="⭐", key=f"{key}_save"
+            submit_label or _("Save milestone"), type="primary", icon="⭐", key=f"{key}_save"
         )
-        cancelled = cancel and buttons[1].form_submit_button("Cancel", key=f"{key}_cancel")
+        cancelled = cancel and buttons[1].form_submit_button(_("Cancel"), key=f"{key}_cancel")
     if cancelled:
         return "cancel"
     if saved:
@@ -101,12 +103,16 @@ def render(store, message, tz: ZoneInfo) -> None:
     """
     state_key = "chat_milestone_for"
     if st.session_state.get(state_key) != message.id:
-        if st.button("Make this a milestone", key=f"chat_milestone_{message.id}", icon="⭐"):
+        if st.button(_("Make this a milestone"), key=f"chat_milestone_{message.id}", icon="⭐"):
             st.session_state[state_key] = message.id
             st.rerun()
         return
     for existing in milestones.for_message(store, message.id):
-        st.caption(f"Already a milestone: {existing.icon} {_plain(existing.title)}")
+        st.caption(
+            _("Already a milestone: {icon} {title}").format(
+                icon=existing.icon, title=_plain(existing.title)
+            )
+        )
     picked = form(
         f"chat_milestone_{message.id}",
         title=excerpt(message.content),
@@ -131,7 +137,7 @@ def render(store, message, tz: ZoneInfo) -> None:
             st.error(str(exc), icon="⚠️")
             return
         st.session_state.pop(state_key, None)
-        st.toast(f"Added to your timeline: {_plain(saved.title)}", icon="⭐")
+        st.toast(_("Added to your timeline: {title}").format(title=_plain(saved.title)), icon="⭐")
         st.rerun()
 
 

@@ -51,7 +51,11 @@ def test_day_separators_follow_the_users_time_zone(app, data_dir):
     messages.add(s, pid, "user", "early", created_at=datetime(2025, 6, 2, 0, 30, tzinfo=tokyo))
     app.run()
     separators = [c.value for c in app.caption if c.value.startswith("—")]
-    assert separators == ["— Sunday · 1 June 2025 —", "— Monday · 2 June 2025 —"]
+    assert separators == ["— Sunday, 1 June 2025 —", "— Monday, 2 June 2025 —"]
+    settings_store.set(s, "language", "ja")
+    app.run()
+    separators = [c.value for c in app.caption if c.value.startswith("—")]
+    assert separators == ["— 2025年6月1日日曜日 —", "— 2025年6月2日月曜日 —"]
 
 
 def test_regenerate_replaces_the_last_reply(app, data_dir):
