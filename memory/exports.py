@@ -3,11 +3,17 @@ and as SillyTavern-compatible JSONL, and the journal as Markdown.
 
 Days and times are the user's own (the zone from Settings). Messages are read in batches so a
 million-message history does not need a million Python objects at once.
+
+Text in the Markdown exports is exactly what was written, escaped: every character Markdown
+gives a meaning to is preceded by a backslash (and a line-starting list, heading or rule marker
+too), so a message cannot forge a day heading, a turn of his, a link or HTML. Any Markdown
+renderer shows the words as typed; the raw file reads almost as typed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,6 +22,34 @@ from memory import personas
 from memory import settings as settings_store
 
 _BATCH = 5_000
+
+# The ASCII punctuation that opens or closes Markdown structure anywhere in a line (emphasis,
+# code, links, HTML, headings, quotes, tables, strike-through) and `&` (entities). CommonMark
+# lets any ASCII punctuation be backslash-escaped.
+_INLINE = re.compile(r"([\\`*_\[\]<>#|~&])")
+# What makes a list item, a setext heading or a rule only at the start of a line.
+_LINE_START = re.compile(r"^(\s*)([-+=])")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])")
+
+
+def escape_markdown(text: str | None) -> str:
+    """`text` as Markdown that renders exactly as typed: no headings, emphasis, links or HTML.
+
+    Line breaks are kept (each line ends in a hard break), blank lines stay paragraph breaks.
+    """
+    lines = []
+    for line in (text or "").splitlines():
+        escaped = _INLINE.sub(r"\\\1", line)
+        escaped = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+        escaped = _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+        if escaped.startswith("    ") or escaped.startswith("\t"):
+            escaped = escaped.lstrip()  # four spaces would start a code block
+        lines.append(escaped)
+    out = []
+    for i, line in enumerate(lines):
+        following = i + 1 < len(lines) and lines[i + 1].strip() and line.strip()
+        out.append(line + ("\\" if following else ""))
+    return "\n".join(out)
 
 
 def _names(store, persona_id: int) -> tuple[str, str]:
@@ -37,6 +71,7 @@ def chat_markdown(store, persona_id: int, tz: ZoneInfo | None = None) -> str:
     """Every message with a companion as Markdown, a heading per local day."""
     tz = tz or settings_store.timezone(store)
     name, user = _names(store, persona_id)
+    name, user = escape_markdown(name), escape_markdown(user)
     out = [f"# Conversations with {name}\n"]
     day = None
     for role, content, created_at, source, _status in _messages(store, persona_id):
@@ -46,7 +81,8 @@ def chat_markdown(store, persona_id: int, tz: ZoneInfo | None = None) -> str:
             out.append(f"\n## {local.strftime('%A')} {day.isoformat()}\n")
         who = user if role == "user" else name
         where = "" if source == "chat" else f" · {source}"
-        out.append(f"\n**{who}** · {local.strftime('%H:%M')}{where}\n\n{content}\n")
+        body = escape_markdown(content)
+        out.append(f"\n**{who}** · {local.strftime('%H:%M')}{escape_markdown(where)}\n\n{body}\n")
     if day is None:
         out.append("\nNo messages yet.\n")
     return "".join(out)
@@ -111,14 +147,17 @@ def journal_markdown(store, persona_id: int) -> str:
         [persona_id],
     ).fetchall():
         replies.setdefault(entry_id, []).append(content)
+    name = escape_markdown(name)
     out = [f"# Journal with {name}\n"]
     for entry_id, written_on, mood, body in entries:
         heading = f"\n## {written_on.strftime('%A')} {written_on.isoformat()}"
         if mood is not None:
             heading += f" · mood {mood}/5"
-        out.append(heading + "\n\n" + (body or "") + "\n")
+        out.append(heading + "\n\n" + escape_markdown(body) + "\n")
         for reply in replies.get(entry_id, []):
-            quoted = "\n".join("> " + line for line in reply.splitlines())
+            quoted = "\n".join(
+                ("> " + line).rstrip() for line in escape_markdown(reply).split("\n")
+            )
             out.append(f"\n> **{name}:**\n{quoted}\n")
     if not entries:
         out.append("\nNo journal entries yet.\n")

@@ -71,7 +71,7 @@ def test_journal_markdown_quotes_the_companion_reply(store):
     )
     text = exports.journal_markdown(store, pid)
     assert "## Sunday 2024-06-02 · mood 5/5\n\nWalked by the river." in text
-    assert "> **Sora:**\n> That sounds lovely.\n> Tell me more." in text
+    assert "> **Sora:**\n> That sounds lovely.\\\n> Tell me more." in text
 
 
 def test_empty_exports_say_so(store):
@@ -79,3 +79,43 @@ def test_empty_exports_say_so(store):
     assert "No messages yet." in exports.chat_markdown(store, pid, TOKYO)
     assert "No journal entries yet." in exports.journal_markdown(store, pid)
     assert len(exports.chat_jsonl(store, pid, TOKYO).splitlines()) == 1
+
+
+FORGERY = (
+    "see you\n\n## Friday 2030-01-01\n\n**Sora** · 10:00\n\nI never said this.\n"
+    "Setext heading\n===\n- a list\n1. and more\n> a quote\n"
+    "<img src=x onerror=alert(1)><script>alert(2)</script> &lt;b&gt; [link](http://x) `code`"
+)
+
+
+def _render(text: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).render(text)
+
+
+def test_a_message_cannot_forge_a_day_a_turn_or_html_in_the_markdown_export(store):
+    pid = _chat(store)
+    messages.add(store, pid, "user", FORGERY, created_at=datetime(2024, 5, 1, 14, 2, tzinfo=UTC))
+    html = _render(exports.chat_markdown(store, pid, TOKYO))
+    assert html.count("<h2>") == 2  # the two real days only
+    assert html.count("<strong>") == 4  # one per real turn: the forged "Sora" is not one
+    for tag in ("<img", "<script", "<a ", "<code>", "<ul>", "<ol>", "<blockquote>", "<h1>Setext"):
+        assert tag not in html.replace("<h1>Conversations", ""), tag
+    # and the words are all there, as typed
+    assert "## Friday 2030-01-01" in html and "**Sora** · 10:00" in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html and "&amp;lt;b&amp;gt;" in html
+
+
+def test_a_journal_entry_or_reply_cannot_forge_structure_either(store):
+    pid = personas.ensure_starter(store).id
+    entry = store.execute(
+        "INSERT INTO journal_entries (persona_id, written_on, body) VALUES (?, ?, ?) RETURNING id",
+        [pid, date(2024, 6, 2), FORGERY],
+    ).fetchone()[0]
+    messages.add(store, pid, "companion", FORGERY, source="journal", journal_entry_id=entry)
+    html = _render(exports.journal_markdown(store, pid))
+    assert html.count("<h2>") == 1
+    assert html.count("<strong>") == 1  # "Sora:" above the quoted reply
+    assert html.count("<blockquote>") == 1  # the reply's own quote, nothing nested
+    assert "<img" not in html and "<script" not in html and "<a " not in html
