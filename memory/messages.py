@@ -512,3 +512,25 @@ def set_text(store, message_id: int, text: str, **meta) -> Message | None:
         [cleaned or "", json.dumps(merged, ensure_ascii=False), message_id],
     )
     return get(store, message_id)
+
+
+def attach_photos(cur, persona_id: int, links: Sequence[tuple[str, int, int]]) -> None:
+    """Attach stored photos to messages named by `external_id`: `(external_id, photo_id,
+    position)` triples, inside the caller's transaction (an import's, after `add_many`)."""
+    if not links:
+        return
+    cur.execute(
+        """
+        INSERT INTO message_photos (message_id, photo_id, position)
+        SELECT m.id, l.photo_id, l.position
+        FROM (SELECT unnest(?::VARCHAR[]) AS external_id, unnest(?::BIGINT[]) AS photo_id,
+                     unnest(?::INTEGER[]) AS position) l
+        JOIN messages m ON m.external_id = l.external_id AND m.persona_id = ?
+        """,
+        [
+            [x for x, _p, _n in links],
+            [p for _x, p, _n in links],
+            [n for _x, _p, n in links],
+            persona_id,
+        ],
+    )

@@ -11,6 +11,7 @@ from companion.conversation import regenerate_target
 from memory import memories, messages, personas, photos
 from memory.i18n import _, format_date, format_time
 from ui import care, demo, milestone_action, recall_view, state, voice
+from ui.import_view import chat_extras as imported_extras
 from ui.text import escape_markdown
 
 PAGE = 40  # messages per "screenful"
@@ -83,6 +84,8 @@ def show_message(m: messages.Message) -> None:
                     slots[i % len(slots)].caption(_("🖼️ photo no longer on disk"))
                     continue
                 slots[i % len(slots)].image(str(photos.thumbnail_path(s, photo)), width=200)
+        if m.source.startswith("import:"):
+            imported_extras(m)
         stamp = format_time(m.created_at.astimezone(tz))
         label = stamp
         if m.role == "companion" and m.provider == "offline":

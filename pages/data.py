@@ -8,10 +8,10 @@ import streamlit as st
 
 from memory import backup, cards, exports, personas
 from memory import settings as settings_store
-from memory.i18n import _
+from memory.i18n import _, ngettext
 from memory.importers import ImportProblem, chatgpt
 from ui import data as glue
-from ui import state
+from ui import import_view, state
 from ui.text import escape_markdown
 
 s = state.store()
@@ -177,124 +177,114 @@ with backups_tab:
 
 # -- ChatGPT ------------------------------------------------------------------------------------
 with chatgpt_tab:
-    st.subheader("Import from ChatGPT")
+    st.subheader(_("Import from ChatGPT"))
     st.write(
-        "In ChatGPT: Settings → Data controls → Export data. Upload the .zip you receive (or "
-        "the conversations.json inside it). Only what you saw on screen is imported — "
-        "regenerated answers you moved past are left out. Importing twice adds nothing."
+        _(
+            "In ChatGPT: Settings → Data controls → Export data. Upload the .zip you receive. "
+            "Everything you saw on screen comes in — the words in the order you read them, the "
+            "photos you sent and the images he made, his canvas documents — and what ChatGPT "
+            "remembered about you is offered as memories. Importing twice adds nothing."
+        )
     )
     upload = st.file_uploader(
-        "ChatGPT export (.zip or conversations.json)",
+        _("ChatGPT export (.zip or conversations.json)"),
         type=["zip", "json"],
         key="data_chatgpt_upload",
     )
     st.caption(
-        "A very large export? `python -m memory import-chatgpt PATH` has no size limit "
-        "(close Kizuna first)."
+        _(
+            "A very large export? `python -m memory import-chatgpt PATH` has no upload limit "
+            "(close Kizuna first)."
+        )
     )
+    export = path = None
     if upload is not None:
         try:
-            with st.spinner("Reading the export…"):
-                export = glue.read_chatgpt(upload)
+            path, export = glue.scan_chatgpt(upload)
         except ImportProblem as exc:
-            st.error(f"{exc} Nothing was imported.")
-            export = None
-        if export is not None and not export.conversations:
-            st.info("That export holds no conversations.")
-        elif export is not None:
-            st.caption(
-                f"{len(export.conversations):,} conversations, "
-                f"{export.message_count:,} messages on their visible branches."
-            )
-            if export.custom_instructions:
-                with st.expander("Custom instructions found in the export"):
-                    st.markdown(escape_markdown(export.custom_instructions))
-                    if export.about_user:
-                        st.caption("About you: " + escape_markdown(export.about_user))
-                    target = st.selectbox(
-                        f"Add them to {pv.name}'s",
-                        ["speaking_style", "personality", "backstory"],
-                        format_func=personas.FIELD_LABELS.get,
-                        key="data_chatgpt_instr_field",
-                    )
-                    if st.button("Add to the persona", key="data_chatgpt_instr_use"):
-                        before = getattr(pv, target) or ""
-                        joined = (before + "\n\n" if before else "") + export.custom_instructions
-                        personas.save_version(
-                            s, pid, note="Custom instructions from ChatGPT", **{target: joined}
-                        )
-                        st.success(f"Saved as a new version of {name}.")
-
-            left, right = st.columns([2, 1])
-            search = left.text_input("Title contains", key="data_chatgpt_search")
-            days = [c.started_on for c in export.conversations if c.started_on]
-            first, last = (min(days), max(days)) if days else (date.today(), date.today())
-            span = right.date_input(
-                "Started between",
-                (first, last),
-                min_value=first,
-                max_value=last,
-                key="data_chatgpt_dates",
-                format="YYYY-MM-DD",
-            )
-            since, until = (span[0], span[-1]) if span else (None, None)
-            shown = chatgpt.select(
-                export.conversations, title_contains=search, since=since, until=until
-            )
-            everything = st.checkbox(
-                f"All {len(shown):,} matching conversations", value=True, key="data_chatgpt_all"
-            )
-            if everything:
-                chosen = shown
-            else:
-                by_id = {c.id: c for c in shown}
-                picked = st.multiselect(
-                    "Conversations to import",
-                    list(by_id),
-                    format_func=lambda cid: (
-                        f"{by_id[cid].title} · {by_id[cid].started_on or 'no date'}"
-                    ),
-                    key="data_chatgpt_pick",
-                )
-                chosen = [by_id[cid] for cid in picked]
-
-            if shown:
-                by_id = {c.id: c for c in shown}
-                preview_id = st.selectbox(
-                    "Preview",
-                    list(by_id),
-                    format_func=lambda cid: (
-                        f"{by_id[cid].title} · {len(by_id[cid].messages):,} messages"
-                    ),
-                    key="data_chatgpt_preview",
-                )
-                with st.container(border=True, height=320):
-                    preview = by_id[preview_id].messages
-                    for message in preview[:8]:
-                        with st.chat_message(
-                            "user" if message.role == "user" else "assistant",
-                            avatar=state.USER_AVATAR
-                            if message.role == "user"
-                            else state.avatar_for(s, pv),
-                        ):
-                            st.caption(message.created_at.strftime("%Y-%m-%d %H:%M UTC"))
-                            st.markdown(escape_markdown(message.content[:1500]))
-                    if len(preview) > 8:
-                        st.caption(f"… and {len(preview) - 8:,} more messages.")
-            else:
-                st.info("No conversation matches. Clear the search or widen the dates.")
-
-            fresh = chatgpt.new_message_count(s, chosen)
-            if chosen and not fresh:
-                st.caption("Everything chosen is already here; importing again adds nothing.")
-            if st.button(
-                f"Import {len(chosen):,} conversations ({fresh:,} new messages) into {pv.name}",
-                type="primary",
-                disabled=not fresh,
-                key="data_chatgpt_import",
+            st.error(f"{exc.sentence} {_('Nothing was imported.')}")
+    if export is not None and not export.conversations:
+        st.info(_("That export holds no conversations Kizuna can read."))
+        for broken in export.broken:
+            st.caption(escape_markdown(broken.sentence()))
+    elif export is not None:
+        st.caption(
+            _(
+                "{c:,} conversations, {m:,} messages on their visible branches, {i:,} images."
+            ).format(c=len(export.conversations), m=export.message_count, i=export.images_in_zip)
+        )
+        if export.broken:
+            with st.expander(
+                ngettext(
+                    "{n} conversation cannot be read and will be left out",
+                    "{n} conversations cannot be read and will be left out",
+                    len(export.broken),
+                ).format(n=len(export.broken)),
+                icon="⚠️",
             ):
-                bar, update = glue.progress_bar("Importing…")
-                result = chatgpt.import_conversations(s, chosen, pid, update)
+                for broken in export.broken:
+                    st.caption(escape_markdown(broken.sentence()))
+        import_view.offer_memories(s, pid, export.memories)
+        import_view.offer_instructions(s, pid, pv, export.instructions)
+
+        left, right = st.columns([2, 1])
+        search = left.text_input(_("Title contains"), key="data_chatgpt_search")
+        days = [c.started_on for c in export.conversations if c.started_on]
+        first, last = (min(days), max(days)) if days else (date.today(), date.today())
+        span = right.date_input(
+            _("Started between"),
+            (first, last),
+            min_value=first,
+            max_value=last,
+            key="data_chatgpt_dates",
+            format="YYYY-MM-DD",
+        )
+        since, until = (span[0], span[-1]) if span else (None, None)
+        shown = chatgpt.select(
+            export.conversations, title_contains=search, since=since, until=until
+        )
+        everything = st.checkbox(
+            _("All {n:,} matching conversations").format(n=len(shown)),
+            value=True,
+            key="data_chatgpt_all",
+        )
+        if everything:
+            chosen = shown
+        else:
+            by_id = {c.id: c for c in shown}
+            picked = st.multiselect(
+                _("Conversations to import"),
+                list(by_id),
+                format_func=lambda cid: f"{by_id[cid].title} · {by_id[cid].started_on or '—'}",
+                key="data_chatgpt_pick",
+            )
+            chosen = [by_id[cid] for cid in picked]
+
+        if shown:
+            import_view.preview(s, pv, shown)
+        else:
+            st.info(_("No conversation matches. Clear the search or widen the dates."))
+
+        fresh = chatgpt.new_message_count(s, chosen)
+        if chosen and not fresh:
+            st.caption(_("Everything chosen is already here; importing again adds nothing."))
+        if st.button(
+            _("Import {c:,} conversations ({m:,} new messages) into {name}").format(
+                c=len(chosen), m=fresh, name=pv.name
+            ),
+            type="primary",
+            disabled=not fresh,
+            key="data_chatgpt_import",
+        ):
+            bar, update = glue.progress_bar(_("Importing…"))
+            try:
+                result = chatgpt.import_file(
+                    s, path, pid, only={c.id for c in chosen}, progress=update
+                )
+            except ImportProblem as exc:
+                bar.empty()
+                st.error(f"{exc.sentence} {_('Nothing was imported.')}")
+            else:
                 st.success(result.summary())
 
 # -- character cards ------------------------------------------------------------------------

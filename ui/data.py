@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
 
 from memory import Store, backup
+from memory.i18n import _
 from memory.importers import chatgpt
 
 
@@ -59,14 +61,28 @@ def _is_closed(s: Store) -> bool:
     return False
 
 
-def read_chatgpt(upload) -> chatgpt.ChatGPTExport:
-    """The parsed export for an upload, parsed once per uploaded file."""
+def scan_chatgpt(upload) -> tuple[Path, chatgpt.ChatGPTExport]:
+    """The uploaded export copied to a temporary file and scanned (streamed, with a progress
+    bar), once per uploaded file; raises `ImportProblem`."""
     cached = st.session_state.get("data_chatgpt")
-    if cached and cached[0] == upload.file_id:
-        return cached[1]
-    export = chatgpt.read(upload.getvalue())
-    st.session_state["data_chatgpt"] = (upload.file_id, export)
-    return export
+    if cached and cached[0] == upload.file_id and Path(cached[1]).is_file():
+        return Path(cached[1]), cached[2]
+    if cached:
+        Path(cached[1]).unlink(missing_ok=True)
+    suffix = ".zip" if upload.name.lower().endswith(".zip") else ".json"
+    with tempfile.NamedTemporaryFile(prefix="kizuna-chatgpt-", suffix=suffix, delete=False) as fh:
+        fh.write(upload.getbuffer())
+        path = Path(fh.name)
+    bar, update = progress_bar(_("Reading the export…"))
+    try:
+        export = chatgpt.scan(path, update)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    finally:
+        bar.empty()
+    st.session_state["data_chatgpt"] = (upload.file_id, str(path), export)
+    return path, export
 
 
 def plural(n: int, word: str) -> str:

@@ -1,11 +1,14 @@
-"""`python -m memory import-chatgpt PATH [--persona NAME] [--title-contains TEXT]`."""
+"""`python -m memory import-chatgpt PATH [--persona NAME] [--title-contains TEXT] …`."""
 
 from __future__ import annotations
 
 import sys
 from datetime import date
 
+from memory import personas
 from memory.cli import _companion, open_store
+from memory.cli._progress import Bar
+from memory.i18n import _, ngettext
 from memory.importers import ImportProblem, chatgpt
 
 
@@ -20,36 +23,66 @@ def register(sub) -> None:
     )
     p.add_argument("--since", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
     p.add_argument("--until", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
+    p.add_argument(
+        "--no-memories",
+        action="store_true",
+        help="do not keep what ChatGPT remembered about you as memories",
+    )
+    p.add_argument(
+        "--use-instructions",
+        action="store_true",
+        help="save the custom instructions into the companion (a new persona version)",
+    )
     p.add_argument("--data-dir", default=None)
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    try:
-        export = chatgpt.read(args.path)
-    except ImportProblem as exc:
-        print(f"{exc} Nothing was imported.", file=sys.stderr)
-        return 1
-    chosen = chatgpt.select(
-        export.conversations,
-        title_contains=args.title_contains,
-        since=args.since,
-        until=args.until,
-    )
+    nothing = _("Nothing was imported.")
     with open_store(args) as store:
         try:
             persona = _companion.choose(store, args.persona)
         except _companion.NoSuchCompanion as exc:
-            print(f"{exc} Nothing was imported.", file=sys.stderr)
+            print(f"{exc} {nothing}", file=sys.stderr)
             return 1
-        result = chatgpt.import_conversations(store, chosen, persona.id)
-    left_out = len(export.conversations) - len(chosen)
-    print(f"{persona.name}: {result.summary()}")
-    if left_out:
-        print(f"{left_out:,} conversations did not match the filters and were left out.")
-    if export.custom_instructions:
-        print(
-            "The export holds custom instructions; paste them into the Persona page if they "
-            "describe your companion:\n" + export.custom_instructions
-        )
+        bar = Bar()
+        try:
+            result = chatgpt.import_file(
+                store,
+                args.path,
+                persona.id,
+                title_contains=args.title_contains,
+                since=args.since,
+                until=args.until,
+                progress=bar,
+            )
+        except ImportProblem as exc:
+            bar.done()
+            print(f"{exc.sentence} {nothing}", file=sys.stderr)
+            return 1
+        bar.done()
+        print(f"{persona.name}: {result.summary()}")
+        if result.memories and not args.no_memories:
+            kept = chatgpt.keep_memories(store, persona.id, result.memories)
+            print(
+                ngettext(
+                    "Kept {n:,} thing ChatGPT remembered about you as a memory.",
+                    "Kept {n:,} things ChatGPT remembered about you as memories.",
+                    kept,
+                ).format(n=kept)
+            )
+        changes = chatgpt.persona_changes(result.instructions)
+        if changes and args.use_instructions:
+            personas.save_version(
+                store, persona.id, note=_("Custom instructions from ChatGPT"), **changes
+            )
+            print(
+                _("Saved the custom instructions as a new version of {name}.").format(
+                    name=persona.name
+                )
+            )
+        elif changes:
+            print(_("The export holds custom instructions (add --use-instructions to save them):"))
+            for field, value in changes.items():
+                print(f"  {_(personas.FIELD_LABELS[field])}: {value}")
     return 0

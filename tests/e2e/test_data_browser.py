@@ -11,12 +11,10 @@ def test_import_a_chatgpt_export_and_back_up_in_the_browser(start_app, page, tmp
         pid = personas.ensure_starter(s).id
         messages.add(s, pid, "user", "今日は海に行ったよ")
         backup.create(s, s.backups_dir / "kizuna-backup-2026-01-01T000000Z.zip")
-    export = tmp_path / "conversations.json"
+    export = tmp_path / "export.zip"
     export.write_bytes(
-        samples.export(
-            samples.regenerated_conversation(),
-            samples.multimodal_conversation(),
-            samples.instructions_conversation(),
+        samples.whole_export_zip(
+            samples.regenerated_conversation(), samples.instructions_conversation()
         )
     )
     app = start_app(data)
@@ -29,13 +27,43 @@ def test_import_a_chatgpt_export_and_back_up_in_the_browser(start_app, page, tmp
 
     page.get_by_role("tab", name="📥 ChatGPT import").click()
     page.locator("[data-testid='stFileUploaderDropzoneInput']").nth(1).set_input_files(str(export))
-    page.get_by_text("Shall we go to the sea?").wait_for()
+    page.get_by_text("Look where I am!").wait_for()
     wait_for_app(page)
     screenshot(page, "data-chatgpt-preview")
     page.get_by_role("button", name="Import 3 conversations").click()
-    page.get_by_text("Imported 3 conversations (8 messages).").wait_for()
+    page.get_by_text(
+        "Imported 3 conversations (12 messages, 3 photos, 1 canvas document)."
+    ).wait_for()
     wait_for_app(page)
     screenshot(page, "data-chatgpt-imported")
+
+    # the imported day in the chat: her photos, his image, the canvas folded
+    page.goto(app.url)
+    wait_for_app(page)
+    page.get_by_text("Look where I am!").scroll_into_view_if_needed()
+    page.get_by_text("📄 Poem for Hana").click()
+    page.get_by_text("The sea is calm,").wait_for()
+    page.get_by_text("Look where I am!").scroll_into_view_if_needed()
+    wait_for_app(page)
+    screenshot(page, "chat-imported-photos")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(app.url)
+    wait_for_app(page)
+    page.get_by_text("Here is your lighthouse.").scroll_into_view_if_needed()
+    wait_for_app(page)
+    screenshot(page, "chat-imported-photos-phone")
+    page.goto(app.url + "/data")
+    wait_for_app(page)
+    page.get_by_role("tab", name="📥 ChatGPT import").click()
+    page.get_by_text("Import from ChatGPT").wait_for()
+    wait_for_app(page)
+    screenshot(page, "data-chatgpt-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(app.url)
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_text("Backup & import").click()
+    page.get_by_text("Restore from").wait_for()
+    wait_for_app(page)
 
     page.get_by_role("tab", name="🎴 Character cards").click()
     page.get_by_text("Export Sora as a card").wait_for()
@@ -49,4 +77,4 @@ def test_import_a_chatgpt_export_and_back_up_in_the_browser(start_app, page, tmp
     app.stop()
 
     with Store.open(data) as s:
-        assert messages.count(s) == 1 + 8
+        assert messages.count(s) == 1 + 12

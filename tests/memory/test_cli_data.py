@@ -74,11 +74,22 @@ def test_import_chatgpt_reports_counts_and_filters(tmp_path, data_dir, capsys):
         samples.export(samples.regenerated_conversation(), samples.multimodal_conversation())
     )
     assert main(["import-chatgpt", str(path), "--title-contains", "sea"]) == 0
-    out = capsys.readouterr().out
-    assert "Imported 1 conversation (4 messages)." in out
-    assert "1 conversations did not match" in out
+    captured = capsys.readouterr()
+    assert "Imported 1 conversation (4 messages)." in captured.out
+    assert "100%" in captured.err  # the progress bar, on stderr
     assert main(["import-chatgpt", str(path), "--title-contains", "sea"]) == 0
-    assert "Skipped 4 messages in 1 conversation already imported." in capsys.readouterr().out
+    assert "4 messages were already here." in capsys.readouterr().out
+
+
+def test_import_chatgpt_keeps_memories_and_offers_instructions(tmp_path, data_dir, capsys):
+    path = tmp_path / "export.zip"
+    path.write_bytes(samples.whole_export_zip())
+    assert main(["import-chatgpt", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "3 photos" in out and "Kept 1 thing ChatGPT remembered" in out
+    assert "Speaking style and tone: Be warm and a little teasing." in out
+    assert main(["import-chatgpt", str(path), "--use-instructions"]) == 0
+    assert "Saved the custom instructions" in capsys.readouterr().out
 
 
 def test_import_chatgpt_failures_exit_non_zero(tmp_path, data_dir, capsys):

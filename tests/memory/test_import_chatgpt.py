@@ -1,18 +1,28 @@
-"""ChatGPT export import: active branches, timestamps, skipping, idempotency, bad input."""
+"""ChatGPT export import: the whole of what she saw, odd shapes, hostile files, idempotency."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
 
-from memory import messages, personas
+from memory import messages, personas, photos
 from memory.importers import ImportProblem, chatgpt
 from tests.memory import chatgpt_samples as samples
 
 
 def _all(store, pid):
     return messages.recent(store, pid, 1000)
+
+
+def _import(store, tmp_path, payload, name="export.zip", **kw):
+    path = tmp_path / name
+    path.write_bytes(payload)
+    pid = personas.ensure_starter(store).id
+    return pid, chatgpt.import_file(store, path, pid, **kw)
 
 
 def test_only_the_active_branch_is_imported_without_hidden_or_tool_messages(store):
@@ -30,68 +40,138 @@ def test_only_the_active_branch_is_imported_without_hidden_or_tool_messages(stor
     assert {m.source for m in stored} == {"import:chatgpt"}
     assert stored[0].created_at == datetime.fromtimestamp(1700000000, UTC)
     assert stored[1].model == "gpt-4o"
+    assert result.skipped == {"tool calls": 1, "tool output": 1}
     title = store.execute("SELECT title FROM imported_conversations").fetchall()
     assert title == [("Trip to the sea",)]
 
 
-def test_multimodal_parts_keep_text_and_note_images_and_null_times_fall_back(store):
-    pid = personas.ensure_starter(store).id
-    conv = chatgpt.read(samples.export(samples.multimodal_conversation())).conversations[0]
-    assert [(m.role, m.content, m.images) for m in conv.messages] == [
-        ("user", "What flower is this?\n\n[image]", 1),
-        ("companion", "A hydrangea.", 0),
-        ("user", "[image]", 1),
+def test_whole_export_brings_photos_canvas_memories_and_plain_text(store, tmp_path):
+    pid, result = _import(store, tmp_path, samples.whole_export_zip())
+    stored = _all(store, pid)
+    assert [(m.role, m.content) for m in stored] == [
+        ("user", "Look where I am!"),
+        ("companion", "Korakuen is lovely in autumn. Say hi to Hana for me."),
+        ("user", "Draw me a lighthouse?"),
+        ("companion", "Here is your lighthouse."),
+        ("user", "Write me a poem"),
+        ("companion", "I wrote it in the canvas."),
+        ("user", "The same photo again"),
     ]
-    start = datetime.fromtimestamp(1710000000, UTC)
-    # no create_time: the conversation's start, then the time of the message before
-    assert [m.created_at for m in conv.messages] == [start, start, start]
-    chatgpt.import_conversations(store, [conv], pid)
-    assert _all(store, pid)[0].meta == {"images": 1}
+    # her two photos (one in a sub-folder, named by its sediment id), his generated one
+    first = stored[0]
+    assert len(first.photo_ids) == 2
+    shown = [photos.get(store, i) for i in first.photo_ids]
+    assert [p.sha256 for p in shown] == [
+        __import__("hashlib").sha256(b).hexdigest() for b in (samples.PHOTO, samples.SCREENSHOT)
+    ]
+    assert all(store.path_of(p.path).is_file() for p in shown)
+    lighthouse = stored[3]
+    assert len(lighthouse.photo_ids) == 1 and lighthouse.meta["generated_images"] == 1
+    # the same photo sent twice is stored once and shown twice
+    assert stored[6].photo_ids == (first.photo_ids[0],)
+    assert store.execute("SELECT count(*) FROM photos").fetchone()[0] == 3
+    assert result.photos_imported == 3
+    # the canvas, as edited, stays with the reply that made it
+    assert stored[5].meta["canvas"] == [
+        {
+            "name": "Poem for Hana",
+            "type": "document",
+            "content": "The sea is calm,\nthe sea is wide.",
+        }
+    ]
+    assert stored[4].meta["missing_images"] == 1
+    assert result.skipped == {
+        "images not in the export": 1,
+        "reasoning": 1,
+        "tool calls": 1,
+        "tool output": 2,
+    }
+    summary = result.summary()
+    assert "Imported 1 conversation (7 messages, 3 photos, 1 canvas document)." in summary
+    assert "1 image not found in the zip" in summary and "1 reasoning step" in summary
+    # what ChatGPT remembered, dated; the custom instructions without ChatGPT's wrapper
+    assert result.memories == (
+        chatgpt.FoundMemory("Hana loves Korakuen garden.", date(2024, 10, 27)),
+    )
+    assert chatgpt.persona_changes(result.instructions) == {
+        "user_name": "Hana",
+        "speaking_style": "Be warm and a little teasing.",
+    }
+    assert result.instructions.about_user == "Role: gardener\nOther Information: I live in Tokyo."
 
 
-def test_null_conversation_time_uses_the_first_known_message_time():
-    conv = chatgpt.read(samples.export(samples.instructions_conversation())).conversations[0]
-    assert conv.messages[0].created_at == datetime.fromtimestamp(1720000001, UTC)
+def test_a_question_stamped_after_its_reply_still_comes_first_and_keeps_its_stamp(store, tmp_path):
+    pid, _result = _import(store, tmp_path, samples.whole_export_zip())
+    stored = _all(store, pid)
+    question, reply = stored[2], stored[3]
+    assert (question.content, reply.content) == (
+        "Draw me a lighthouse?",
+        "Here is your lighthouse.",
+    )
+    assert question.created_at <= reply.created_at and question.id < reply.id
+    assert reply.meta["stamped_at"] == datetime.fromtimestamp(1_730_000_030, UTC).isoformat()
+    assert question.created_at == datetime.fromtimestamp(1_730_003_600, UTC)
 
 
-def test_custom_instructions_are_found():
-    data = chatgpt.read(samples.export(samples.instructions_conversation()))
-    assert data.custom_instructions == "Be warm and playful; call me Hana."
-    assert data.about_user == "I live in Tokyo and love gardens."
-    assert [m.content for m in data.conversations[0].messages] == ["Hello again"]
+def test_chatgpt_memories_become_kizuna_memories_once(store, tmp_path):
+    from memory import memories
+
+    pid, result = _import(store, tmp_path, samples.whole_export_zip())
+    assert chatgpt.keep_memories(store, pid, result.memories) == 1
+    assert chatgpt.keep_memories(store, pid, result.memories) == 0
+    (kept,) = memories.list_memories(store, pid)
+    assert (kept.body, kept.happened_on, kept.origin) == (
+        "Hana loves Korakuen garden.",
+        date(2024, 10, 27),
+        "import:chatgpt",
+    )
 
 
-def test_missing_optional_fields_are_tolerated():
-    conv = samples.regenerated_conversation()
-    for key in ("title", "current_node", "conversation_id", "id", "create_time"):
-        conv.pop(key)
-    del conv["mapping"]["a2"]["message"]["metadata"]
-    del conv["mapping"]["u1"]["message"]["author"]["name"]
-    found = chatgpt.read(samples.export(conv)).conversations[0]
-    assert found.title == "Untitled conversation"
-    # without current_node the most recent leaf (a3) is the active branch
-    assert [m.content for m in found.messages][-1] == "見に行こう"
-    again = chatgpt.read(samples.export(conv)).conversations[0]
-    assert again.id == found.id  # a derived id is stable, so re-import stays idempotent
+def test_reimporting_the_whole_export_adds_nothing_not_even_photos(store, tmp_path):
+    _pid, first = _import(store, tmp_path, samples.whole_export_zip())
+    _pid, second = _import(store, tmp_path, samples.whole_export_zip())
+    assert second.messages_imported == 0 and second.messages_skipped == first.messages_imported
+    assert store.execute("SELECT count(*) FROM photos").fetchone()[0] == 3
 
 
-def test_importing_the_same_export_twice_adds_nothing(store):
-    pid = personas.ensure_starter(store).id
-    payload = samples.export(samples.regenerated_conversation(), samples.multimodal_conversation())
-    first = chatgpt.import_conversations(store, chatgpt.read(payload).conversations, pid)
-    count = messages.count(store)
-    second = chatgpt.import_conversations(store, chatgpt.read(payload).conversations, pid)
-    assert messages.count(store) == count == first.messages_imported == 7
-    assert second.messages_imported == 0 and second.messages_skipped == 7
-    assert second.conversations_skipped == 2
-    conversations = store.execute("SELECT count(*) FROM imported_conversations").fetchone()[0]
-    assert conversations == 2
+def test_no_current_node_takes_the_most_recent_leaf(store, tmp_path):
+    conv = samples.linear("c1", "Ten", [f"line {i}" for i in range(10)], current=False)
+    pid, result = _import(store, tmp_path, samples.export(conv), name="conversations.json")
+    assert result.messages_imported == 10
+    assert [m.content for m in _all(store, pid)][-1] == "line 9"
 
 
-def test_zip_export_is_read(tmp_path):
-    path = tmp_path / "export.zip"
-    path.write_bytes(samples.export_zip(samples.export(samples.regenerated_conversation())))
-    assert len(chatgpt.read(path).conversations) == 1
+def test_conversations_without_ids_do_not_collide(store, tmp_path):
+    convs = [
+        samples.linear(None, f"Chat {n}", [f"{n}: hello", f"{n}: hi"], ids=False) for n in range(4)
+    ]
+    convs.append(samples.linear(None, "Chat 0", ["0: hello", "0: hi"], ids=False))  # a twin
+    _pid, result = _import(store, tmp_path, samples.export(*convs), name="conversations.json")
+    assert result.messages_imported == 10 and result.conversations_imported == 5
+    _pid, again = _import(store, tmp_path, samples.export(*convs), name="conversations.json")
+    assert again.messages_imported == 0
+
+
+def test_one_broken_conversation_is_skipped_and_named(store, tmp_path):
+    looped = samples.linear("loop", "Round and round", ["a", "b", "c"])
+    looped["mapping"]["1"]["parent"] = "3"  # 1 → 3 → 2 → 1 …
+    payload = samples.export(
+        samples.linear("ok", "Fine", ["hello", "hi"]),
+        {"title": "No tree here"},
+        looped,
+    )
+    _pid, result = _import(store, tmp_path, payload, name="conversations.json")
+    assert result.messages_imported == 2
+    summary = result.summary()
+    assert "Conversation 2 (“No tree here”) was left out: it has no message tree" in summary
+    assert "Conversation 3 (“Round and round”) was left out: its messages point back" in summary
+    assert summary.count("Nothing was imported") == 0
+
+
+def test_an_export_of_only_broken_conversations_is_an_error_not_imported_0(store, tmp_path):
+    with pytest.raises(ImportProblem, match="could not be read"):
+        _import(store, tmp_path, samples.export({"title": "x"}), name="c.json")
+    assert messages.count(store) == 0
 
 
 @pytest.mark.parametrize(
@@ -99,17 +179,90 @@ def test_zip_export_is_read(tmp_path):
     [
         (b"this is not json", "not JSON"),
         (b'{"hello": 1}', "not a list of conversations"),
-        (b'[{"title": "no mapping"}]', "no message tree"),
-        (b'[{"mapping": {"a": 3}}]', "damaged"),
+        (b'[{"title": "a \xff\xfe b", "mapping": {}}]', "not valid UTF-8"),
+        (b'[{"title": "cut', "cut off"),
+        (b"[" + b"[" * 100_000 + b"]" * 100_000 + b"]", "nested far deeper"),
+        (b'[{"mapping": ' + b'{"a":' * 100_000 + b"1" + b"}" * 100_000 + b"}]", "nested far"),
         (samples.export_zip(b"[]", name="other.json"), "no conversations.json"),
         (b"PK\x03\x04 truncated zip", "damaged or incomplete"),
     ],
 )
-def test_malformed_input_is_a_plain_error_and_writes_nothing(store, payload, says):
-    personas.ensure_starter(store)
-    with pytest.raises(ImportProblem, match=says):
-        chatgpt.read(payload)
-    assert messages.count(store) == 0
+def test_bad_files_are_one_sentence_and_leave_data_untouched(store, tmp_path, payload, says):
+    pid = personas.ensure_starter(store).id
+    messages.add(store, pid, "user", "before the import")
+    with pytest.raises(ImportProblem, match=says) as caught:
+        _import(store, tmp_path, payload, name="in.bin")
+    sentence = caught.value.sentence
+    assert sentence.count(".") <= 2 and "\n" not in sentence and "Traceback" not in sentence
+    assert [m.content for m in _all(store, pid)] == ["before the import"]
+
+
+def test_a_zip_bomb_and_an_oversized_file_are_refused_before_reading(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(chatgpt, "_BOMB_FLOOR", 1 << 20)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("conversations.json", b"[" + b" " * (4 << 20) + b"]")
+    with pytest.raises(ImportProblem, match="zip bomb"):
+        _import(store, tmp_path, bomb.getvalue())
+    monkeypatch.setattr(chatgpt, "MAX_JSON_BYTES", 1000)
+    with pytest.raises(ImportProblem, match=r"conversations.json is 0.0 GB; Kizuna reads"):
+        _import(store, tmp_path, samples.export(samples.whole_conversation()), name="c.json")
+    assert (
+        messages.count(store) == 0
+        and store.execute("SELECT count(*) FROM photos").fetchone()[0] == 0
+    )
+
+
+def test_a_failure_while_saving_leaves_no_photos_behind(store, tmp_path, monkeypatch):
+    def refuse(*_a, **_k):
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(messages, "attach_photos", refuse)
+    with pytest.raises(RuntimeError):
+        _import(store, tmp_path, samples.whole_export_zip())
+    assert store.execute("SELECT count(*) FROM photos").fetchone()[0] == 0
+    assert not any(p.is_file() for p in store.photos_dir.rglob("*"))
+
+
+def test_split_conversation_files_are_all_read(store, tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("conversations-000.json", samples.export(samples.linear("a", "A", ["1", "2"])))
+        zf.writestr(
+            "conversations-001.json",
+            samples.export(samples.linear("b", "B", ["3", "4"], t=1_800_000_000)),
+        )
+    pid, result = _import(store, tmp_path, out.getvalue())
+    assert result.conversations_imported == 2 and [m.content for m in _all(store, pid)] == [
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
+
+
+def test_markup_is_removed_but_her_brackets_are_not():
+    assert chatgpt.plain_text("See \ue200cite\ue202turn0search0\ue201. Done【4:0†source】") == (
+        "See. Done"
+    )
+    assert chatgpt.plain_text("[1] (a) 【note】") == "[1] (a) 【note】"
+
+
+def test_scan_lists_conversations_and_import_takes_only_the_chosen(store, tmp_path):
+    path = tmp_path / "export.zip"
+    path.write_bytes(samples.whole_export_zip(samples.linear("x", "Other", ["a", "b"])))
+    seen = []
+    found = chatgpt.scan(path, lambda f, t: seen.append(f))
+    assert [(c.title, c.message_count, c.image_count) for c in found.conversations] == [
+        ("Korakuen", 7, 5),
+        ("Other", 2, 0),
+    ]
+    assert seen[-1] == 1.0 and found.images_in_zip == 3
+    pid = personas.ensure_starter(store).id
+    result = chatgpt.import_file(store, path, pid, only={"x"})
+    assert (
+        result.messages_imported == 2 and chatgpt.new_message_count(store, found.conversations) == 7
+    )
 
 
 def test_select_by_title_and_date_range():
@@ -123,9 +276,31 @@ def test_select_by_title_and_date_range():
     assert [c.title for c in march] == ["Flowers"]
 
 
-def test_progress_is_reported_to_the_end(store):
+def test_progress_is_reported_to_the_end(store, tmp_path):
     pid = personas.ensure_starter(store).id
     seen = []
-    data = chatgpt.read(samples.export(samples.regenerated_conversation()))
-    chatgpt.import_conversations(store, data.conversations, pid, lambda f, t: seen.append(f))
-    assert seen[0] == 0.0 and seen[-1] == 1.0
+    path = tmp_path / "e.zip"
+    path.write_bytes(samples.whole_export_zip())
+    chatgpt.import_file(store, path, pid, progress=lambda f, t: seen.append(f))
+    assert seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_missing_optional_fields_are_tolerated():
+    conv = samples.regenerated_conversation()
+    for key in ("title", "current_node", "conversation_id", "id", "create_time"):
+        conv.pop(key)
+    del conv["mapping"]["a2"]["message"]["metadata"]
+    del conv["mapping"]["u1"]["message"]["author"]["name"]
+    found = chatgpt.read(samples.export(conv)).conversations[0]
+    assert found.title == "Untitled conversation"
+    assert [m.content for m in found.messages][-1] == "見に行こう"
+    again = chatgpt.read(samples.export(conv)).conversations[0]
+    assert again.id == found.id  # a derived id is stable, so re-import stays idempotent
+
+
+def test_custom_instructions_in_plain_shape_are_found():
+    data = chatgpt.read(samples.export(samples.instructions_conversation()))
+    assert data.custom_instructions == "Be warm and playful; call me Hana."
+    assert data.about_user == "I live in Tokyo and love gardens."
+    assert [m.content for m in data.conversations[0].messages] == ["Hello again"]
+    assert json.dumps(chatgpt.persona_changes(data.instructions))

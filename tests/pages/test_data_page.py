@@ -180,10 +180,29 @@ def test_custom_instructions_can_become_persona_text(data_page, data_dir):
         ("c.json", samples.export(samples.instructions_conversation()), "application/json")
     )
     data_page.run()
+    data_page.checkbox(key="data_chatgpt_use_speaking_style").check().run()
     data_page.button(key="data_chatgpt_instr_use").click().run()
     s = Store.open(data_dir)
     pv = personas.current(s, 1)
-    assert pv.speaking_style.endswith("Be warm and playful; call me Hana.")
+    assert pv.speaking_style == "Be warm and playful; call me Hana."
+
+
+def test_a_whole_export_offers_memories_ticked_and_imports_photos(data_page, data_dir):
+    from memory import memories
+
+    uploader = _by_key(data_page, "file_uploader", "data_chatgpt_upload")
+    uploader.set_value(("export.zip", samples.whole_export_zip(), "application/zip"))
+    data_page.run()
+    assert not data_page.exception, [e.value for e in data_page.exception]
+    memory = data_page.checkbox(key="data_chatgpt_mem_0")
+    assert memory.value and "Hana loves Korakuen garden" in memory.label
+    assert "2024-10-27" in memory.label
+    data_page.button(key="data_chatgpt_mem_keep").click().run()
+    s = Store.open(data_dir)
+    assert [m.body for m in memories.list_memories(s, 1)] == ["Hana loves Korakuen garden."]
+    data_page.button(key="data_chatgpt_import").click().run()
+    assert any("3 photos" in m.value for m in data_page.success)
+    assert s.execute("SELECT count(*) FROM message_photos").fetchone()[0] == 4
 
 
 def test_not_json_is_a_plain_error(data_page):
