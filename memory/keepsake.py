@@ -80,12 +80,39 @@ def _tokens(text: str) -> list[str]:
 _NO_LINE_START = set("、。，．！？!?,.)）」』】ー…ぁぃぅぇぉっゃゅょァィゥェォッャュョ")
 
 
+def _pieces(token: str, font, max_width: int) -> list[str]:
+    """A token too wide for a line, cut between characters into pieces that fit."""
+    if font.getlength(token.rstrip()) <= max_width:
+        return [token]
+    pieces, piece = [], ""
+    for ch in token:
+        if piece and font.getlength((piece + ch).rstrip()) > max_width:
+            pieces.append(piece)
+            piece = ""
+        piece += ch
+    return [*pieces, piece] if piece else pieces
+
+
+def fit(text: str, font, max_width: int, *, cut: bool = False) -> str:
+    """`text` on one line of at most `max_width` pixels, ending in “…” when cut (or `cut`)."""
+    if not cut and font.getlength(text) <= max_width:
+        return text
+    while text and font.getlength(text + "…") > max_width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def wrap(text: str, font, max_width: int) -> list[str]:
-    """Lines of `text` that each fit `max_width` pixels (Japanese wraps between characters)."""
+    """Lines of `text` that each fit `max_width` pixels (Japanese wraps between characters).
+
+    A word wider than the line (a URL, 3,000 letters without a space) is cut between
+    characters, so nothing ever runs off the card.
+    """
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
-        for token in _tokens(paragraph):
+        tokens = [p for t in _tokens(paragraph) for p in _pieces(t, font, max_width)]
+        for token in tokens:
             candidate = line + token
             fits = font.getlength(candidate.rstrip()) <= max_width
             if fits or not line.strip() or token[:1] in _NO_LINE_START:
@@ -116,7 +143,7 @@ def card(
     lines = wrap(words.strip(), words_font, inner)
     if len(lines) > max_words_lines:
         lines = lines[:max_words_lines]
-        lines[-1] = lines[-1].rstrip()[:-1] + "…"
+        lines[-1] = fit(lines[-1].rstrip(), words_font, inner, cut=True)
     line_height = int(words_font.size * 1.5)
     footer = " · ".join(
         p for p in (title, place, happened_on.strftime("%d %B %Y") if happened_on else None) if p
@@ -134,10 +161,10 @@ def card(
         draw.text((MARGIN, y), line, font=words_font, fill=INK)
         y += line_height
     y += 24
-    draw.text((MARGIN, y), f"— {persona_name}", font=name_font, fill=ACCENT)
+    draw.text((MARGIN, y), fit(f"— {persona_name}", name_font, inner), font=name_font, fill=ACCENT)
     y += 48
     if footer:
-        draw.text((MARGIN, y), footer, font=small_font, fill=SOFT_INK)
+        draw.text((MARGIN, y), fit(footer, small_font, inner), font=small_font, fill=SOFT_INK)
     out = io.BytesIO()
     canvas.save(out, "PNG", optimize=False)
     return out.getvalue()

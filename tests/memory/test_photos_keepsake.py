@@ -49,3 +49,21 @@ def test_card_for_a_stored_photo_holds_photo_words_and_footer(store):
     # the photo's red top-left quarter is on the card, upright
     r, g, _b = card.convert("RGB").getpixel((keepsake.MARGIN + 20, keepsake.MARGIN + 20))
     assert r > 180 and g < 80
+
+
+def test_a_3000_character_word_wraps_inside_the_card():
+    word = "すごい" + "a" * 3000 + "!"
+    photo = Image.new("RGB", (800, 600), (40, 120, 60))
+    png = keepsake.card(
+        photo, words=word, persona_name="Sora" * 80, title="t" * 500, place="Kamakura"
+    )
+    card = Image.open(io.BytesIO(png)).convert("RGB")
+    blank = Image.new("RGB", card.size, keepsake.BACKGROUND)
+    below_photo = (0, keepsake.MARGIN + 600 + 10, card.width, card.height)
+    ink = ImageChops.difference(card, blank).crop(below_photo).getbbox()
+    assert ink is not None
+    # nothing is drawn in the right-hand margin: every line stopped inside the card
+    assert ink[2] <= card.width - keepsake.MARGIN + 2
+    font = keepsake._font(40)
+    lines = keepsake.wrap(word, font, keepsake.WIDTH - 2 * keepsake.MARGIN)
+    assert "".join(lines) == word and len(lines) > 12
