@@ -23,6 +23,7 @@ from companion.provider import Image
 from memory import messages, outings, personas
 from memory import photos as photo_store
 from memory import settings as settings_store
+from memory.errors import InvalidInput, NotFound
 
 #: Photos sent to a vision model for an outing as a whole (each downscaled further).
 OUTING_IMAGES = 4
@@ -113,10 +114,10 @@ class AlbumReply(pipeline.Reply):
     ):
         outing = outings.get(store, outing_id)
         if outing is None:
-            raise LookupError(f"No outing {outing_id}")
+            raise NotFound(f"No outing {outing_id}")
         photo = photo_store.get(store, photo_id) if photo_id is not None else None
         if photo_id is not None and photo is None:
-            raise LookupError(f"No photo {photo_id}")
+            raise NotFound(f"No photo {photo_id}")
         her_words = [outing.notes, photo.caption if photo else None]
         if photo is None:
             her_words += [p.caption for p in photo_store.of_outing(store, outing_id)]
@@ -209,7 +210,7 @@ def respond_to_photo(store, provider, photo_id: int, **kwargs) -> AlbumReply:
     """A response to one photo of an outing (iterate it, or call `.text()`)."""
     photo = photo_store.get(store, photo_id)
     if photo is None or photo.outing_id is None:
-        raise LookupError(f"Photo {photo_id} is not in an outing")
+        raise NotFound(f"Photo {photo_id} is not in an outing")
     return AlbumReply(store, provider, photo.outing_id, photo_id=photo_id, **kwargs)
 
 
@@ -237,14 +238,14 @@ def answer_photo(
     """
     photo = photo_store.get(store, photo_id)
     if photo is None:
-        raise LookupError(f"No photo {photo_id}")
+        raise NotFound(f"No photo {photo_id}")
     cleaned = messages.clean_user_text(text)
     if cleaned is None:
-        raise ValueError("Write something to say about the photo first.")
+        raise InvalidInput("Write something to say about the photo first.")
     outing = outings.get(store, photo.outing_id) if photo.outing_id is not None else None
     persona_id = outing.persona_id if outing else None
     if persona_id is None:
-        raise LookupError(f"Photo {photo_id} is not in an outing")
+        raise NotFound(f"Photo {photo_id} is not in an outing")
     message = messages.add(
         store,
         persona_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from companion import pipeline
 from memory import journal, messages, personas, recall
+from memory.errors import NotFound
 
 INSTRUCTION = (
     "The user has shared a journal entry with you. Reply with a short, warm reflection in "
@@ -58,7 +59,7 @@ class Reflection(pipeline.Reply):
     def __init__(self, store, provider, entry_id: int, *, temperature=None, replace=False):
         entry = journal.get(store, entry_id)
         if entry is None:
-            raise LookupError("That journal entry is no longer there.")
+            raise NotFound("That journal entry is no longer there.")
         super().__init__(store, provider, her_words=[entry.body], temperature=temperature)
         self.entry = entry
         self.replace = replace

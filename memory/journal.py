@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from memory import messages
+from memory.errors import InvalidInput, NotFound
 
 MAX_CHARS = 50_000
 MOODS = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
@@ -34,14 +35,14 @@ _COLUMNS = "id, persona_id, written_on, mood, body, photo_id, created_at"
 def _check(body: str | None, mood: int | None, photo_id: int | None) -> str:
     text = (body or "").strip()
     if not text and photo_id is None:
-        raise ValueError("An entry needs a few words or a photo.")
+        raise InvalidInput("An entry needs a few words or a photo.")
     if len(text) > MAX_CHARS:
-        raise ValueError(
+        raise InvalidInput(
             f"That entry is {len(text):,} characters long; an entry holds up to "
             f"{MAX_CHARS:,}. Split it over two days or two entries."
         )
     if mood is not None and mood not in MOODS:
-        raise ValueError("Mood is a number from 1 (low) to 5 (great).")
+        raise InvalidInput("Mood is a number from 1 (low) to 5 (great).")
     return text
 
 
@@ -85,7 +86,7 @@ def update(
     """Change an entry's text, mood, day or photo. Raises ValueError on bad input."""
     current = get(store, entry_id)
     if current is None:
-        raise LookupError("That entry is no longer there.")
+        raise NotFound("That entry is no longer there.")
     new_photo = photo_id if photo_id is not None else (current.photo_id if keep_photo else None)
     text = _check(body, mood, new_photo)
     row = store.execute(

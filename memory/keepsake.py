@@ -17,6 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from memory import photos as photo_store
+from memory.errors import NotFound
 
 WIDTH = 1080
 MARGIN = 64
@@ -176,7 +177,7 @@ def for_photo(store, photo_id: int, *, words: str, persona_name: str) -> bytes:
 
     photo = photo_store.get(store, photo_id)
     if photo is None:
-        raise LookupError(f"No photo {photo_id}")
+        raise NotFound(f"No photo {photo_id}")
     outing = outings.get(store, photo.outing_id) if photo.outing_id is not None else None
     with Image.open(photo_store.large_path(store, photo)) as img:
         img.load()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from memory import settings as settings_store
+from memory.errors import InvalidInput, NotFound
 
 KINDS = ("fact", "moment")
 MAX_CHARS = 2_000
@@ -43,9 +44,9 @@ _COLUMNS = (
 def _clean(body: str | None) -> str:
     text = (body or "").strip()
     if not text:
-        raise ValueError("A memory needs some words. Type what should be remembered.")
+        raise InvalidInput("A memory needs some words. Type what should be remembered.")
     if len(text) > MAX_CHARS:
-        raise ValueError(
+        raise InvalidInput(
             f"That memory is {len(text):,} characters long; keep it under {MAX_CHARS:,} "
             "(the journal is the place for longer writing)."
         )
@@ -54,7 +55,7 @@ def _clean(body: str | None) -> str:
 
 def _kind(kind: str) -> str:
     if kind not in KINDS:
-        raise ValueError(f"A memory is a fact or a moment, not {kind!r}.")
+        raise InvalidInput(f"A memory is a fact or a moment, not {kind!r}.")
     return kind
 
 
@@ -104,7 +105,7 @@ def remember_message(store, message) -> Memory:
         return confirm(store, proposed[0])
     body = message.content.strip()
     if not body:
-        raise ValueError("That message has no words to remember.")
+        raise InvalidInput("That message has no words to remember.")
     kind = "fact" if message.role == "user" else "moment"
     return add(
         store,
@@ -172,7 +173,8 @@ def pinned(store, persona_id: int, *, limit: int = PINNED_LIMIT) -> list[Memory]
 
 
 def edit(store, memory_id: int, body: str, *, kind: str | None = None, happened_on=None) -> Memory:
-    """Change a memory's words (and kind). Raises ValueError for empty text."""
+    """Change a memory's words (and kind). Raises InvalidInput for empty text, NotFound
+    when it is gone."""
     text = _clean(body)
     params = [text]
     extra = ""
@@ -189,7 +191,7 @@ def edit(store, memory_id: int, body: str, *, kind: str | None = None, happened_
         params,
     ).fetchone()
     if row is None:
-        raise LookupError("That memory is no longer there.")
+        raise NotFound("That memory is no longer there.")
     return Memory(*row)
 
 
@@ -214,7 +216,7 @@ def confirm(store, memory_id: int) -> Memory:
         [memory_id],
     ).fetchone()
     if row is None:
-        raise LookupError("That suggestion is no longer there.")
+        raise NotFound("That suggestion is no longer there.")
     return Memory(*row)
 
 

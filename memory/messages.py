@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from memory.errors import InvalidInput
+
 ROLES = ("user", "companion")
 
 #: Longest message kept; anything longer is refused with a plain sentence.
@@ -58,7 +60,7 @@ def clean_user_text(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
     if len(text) > MAX_CHARS:
-        raise ValueError(
+        raise InvalidInput(
             f"That message is {len(text):,} characters long; Kizuna keeps messages up to "
             f"{MAX_CHARS:,} characters. Split it into parts, or put it in the journal."
         )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from memory.errors import InvalidInput
 from memory.i18n import N_, _, ngettext
 
 #: Kinds a user can choose for their own milestones, with the label (translate with `_`) and
@@ -94,9 +95,9 @@ def _checked(
 ) -> list:
     title = (title or "").strip()
     if not title:
-        raise ValueError(_("A milestone needs a title, for example “The day he proposed”."))
+        raise InvalidInput(_("A milestone needs a title, for example “The day he proposed”."))
     if len(title) > MAX_TITLE:
-        raise ValueError(
+        raise InvalidInput(
             _("Keep the title under {MAX_TITLE} characters; the note can say more.").format(
                 MAX_TITLE=MAX_TITLE
             )
@@ -104,24 +105,26 @@ def _checked(
     if isinstance(happened_on, datetime):
         happened_on = happened_on.date()
     if not isinstance(happened_on, date):
-        raise ValueError(_("A milestone needs the date it happened."))
+        raise InvalidInput(_("A milestone needs the date it happened."))
     if kind not in USER_KINDS:
-        raise ValueError(_("Unknown kind of milestone {kind!r}.").format(kind=kind))
+        raise InvalidInput(_("Unknown kind of milestone {kind!r}.").format(kind=kind))
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
-        raise ValueError(
+        raise InvalidInput(
             _("Keep the note under {MAX_NOTE:,} characters.").format(MAX_NOTE=MAX_NOTE)
         )
     if message_id is not None:
         row = store.execute("SELECT persona_id FROM messages WHERE id = ?", [message_id]).fetchone()
         if row is None or row[0] != persona_id:
-            raise ValueError(
+            raise InvalidInput(
                 _("That message no longer exists, so the milestone cannot link to it.")
             )
     if outing_id is not None:
         row = store.execute("SELECT persona_id FROM outings WHERE id = ?", [outing_id]).fetchone()
         if row is None or row[0] != persona_id:
-            raise ValueError(_("That outing no longer exists, so the milestone cannot link to it."))
+            raise InvalidInput(
+                _("That outing no longer exists, so the milestone cannot link to it.")
+            )
     return [kind, title, happened_on, note, message_id, outing_id]
 
 
@@ -160,7 +163,7 @@ def update(
     """Replace the fields of one of the user's milestones; ValueError if invalid or gone."""
     existing = get(store, milestone_id)
     if existing is None:
-        raise ValueError(_("That milestone no longer exists."))
+        raise InvalidInput(_("That milestone no longer exists."))
     values = _checked(
         store, existing.persona_id, title, happened_on, kind, note, message_id, outing_id
     )

@@ -15,12 +15,13 @@ from datetime import date, datetime
 
 from memory import messages, settings
 from memory import photos as photo_store
+from memory.errors import InvalidInput
 
 PAGE_SIZE = 12
 MAX_TITLE = 200
 
 
-class OutingError(ValueError):
+class OutingError(InvalidInput):
     """An outing that cannot be saved as given; the message says why, plainly."""
 
 

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from memory.errors import InvalidInput, NotFound
 from memory.store import write_file_atomically
 
 #: The fields a user shapes, in the order the Persona page shows them.
@@ -118,7 +119,7 @@ def _clean(fields_: dict) -> dict:
     if "name" in cleaned:
         name = (cleaned["name"] or "").strip()
         if not name:
-            raise ValueError("A companion needs a name.")
+            raise InvalidInput("A companion needs a name.")
         cleaned["name"] = name
     if "signature_phrases" in cleaned:
         phrases = cleaned["signature_phrases"] or ()
@@ -171,7 +172,7 @@ def create(
     """Create a companion with its first version; return that version."""
     values = _clean(shaped)
     if "name" not in values:
-        raise ValueError("A companion needs a name.")
+        raise InvalidInput("A companion needs a name.")
     with store.transaction() as cur:
         persona_id = cur.execute(
             "INSERT INTO personas (name, is_demo) VALUES (?, ?) RETURNING id",
@@ -194,7 +195,7 @@ def restore(store, persona_id: int, version_id: int) -> PersonaVersion:
     """Make an earlier version the current one again (as a new version, nothing lost)."""
     old = version(store, version_id)
     if old is None or old.persona_id != persona_id:
-        raise ValueError("That version does not belong to this companion.")
+        raise InvalidInput("That version does not belong to this companion.")
     with store.transaction() as cur:
         new_id = _insert_version(cur, persona_id, old.shaped(), f"Restored version {old.version}")
     return version(store, new_id)
@@ -219,7 +220,7 @@ def current(store, persona_id: int) -> PersonaVersion:
         [persona_id],
     ).fetchone()
     if row is None:
-        raise LookupError(f"No companion with id {persona_id}.")
+        raise NotFound(f"No companion with id {persona_id}.")
     return _version_from_row(row)
 
 
@@ -271,6 +272,29 @@ def ensure_starter(store, today: date | None = None) -> Persona:
     return list_personas(store)[0]
 
 
+#: The Setting that remembers the companion chosen in the sidebar.
+CHOSEN_SETTING = "current_persona_id"
+
+
+def chosen(store, today: date | None = None) -> Persona:
+    """The companion the app and the command line work with: the one chosen last, else the
+    first one (the starter companion on an empty database)."""
+    from memory import settings as settings_store
+
+    wanted = settings_store.get(store, CHOSEN_SETTING)
+    for persona in list_personas(store):
+        if persona.id == wanted:
+            return persona
+    return ensure_starter(store, today=today)
+
+
+def choose(store, persona_id: int) -> None:
+    """Make `persona_id` the chosen companion (every page and command follows it)."""
+    from memory import settings as settings_store
+
+    settings_store.set(store, CHOSEN_SETTING, persona_id)
+
+
 def archive(store, persona_id: int) -> None:
     """Hide a companion from the sidebar; its messages and memories stay on disk."""
     store.execute("UPDATE personas SET archived = true WHERE id = ?", [persona_id])
@@ -293,7 +317,7 @@ def store_avatar(store, image_bytes: bytes) -> str:
             out = io.BytesIO()
             img.save(out, "PNG")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
-        raise ValueError("That file is not an image Kizuna can read.") from exc
+        raise InvalidInput("That file is not an image Kizuna can read.") from exc
     data = out.getvalue()
     name = hashlib.sha256(data).hexdigest() + ".png"
     path = store.avatars_dir / name

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from memory import settings
-from memory.errors import KizunaError, NotEnoughSpace
+from memory.errors import InvalidInput, KizunaError, NotEnoughSpace
 from memory.i18n import _, ngettext
 from memory.store import write_file_atomically
 
@@ -73,7 +73,7 @@ class PhotosNotSaved(KizunaError, OSError):
     """Photo files could not be written (other than a full disk); nothing was added."""
 
 
-class PhotoRejected(ValueError):
+class PhotoRejected(InvalidInput):
     """A file that is not a photo Kizuna can keep; the message says why, plainly."""
 
 

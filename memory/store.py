@@ -17,11 +17,13 @@ from pathlib import Path
 
 import duckdb
 
+from memory.errors import KizunaError
+
 DB_FILENAME = "kizuna.duckdb"
 DEFAULT_DATA_DIR = "data"
 
 
-class StoreError(Exception):
+class StoreError(KizunaError):
     """A problem with the data folder, phrased for the person using the app."""
 
 

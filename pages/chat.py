@@ -9,6 +9,7 @@ import streamlit as st
 from companion import Reply, Upload, send
 from companion.conversation import regenerate_target
 from memory import memories, messages, personas, photos
+from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_time
 from ui import care, demo, milestone_action, recall_view, state, voice
 from ui.import_view import chat_extras as imported_extras
@@ -257,8 +258,8 @@ if submitted:
             st.rerun()
     try:
         user_message, problems = send(s, pid, text, [Upload(f.name, f.getvalue()) for f in files])
-    except ValueError as exc:
-        st.error(str(exc), icon="⚠️")
+    except KizunaError as exc:
+        st.error(exc.sentence, icon="⚠️")
         st.stop()
     notices = [_("Could not attach {problem}").format(problem=problem) for problem in problems]
     if user_message is None:

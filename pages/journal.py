@@ -8,6 +8,7 @@ import streamlit as st
 
 from companion.journal import Reflection
 from memory import journal, personas, photos
+from memory.errors import KizunaError
 from ui import care, journal_view, recall_view, state
 from ui.text import escape_markdown
 
@@ -68,8 +69,8 @@ if saved:
     else:
         try:
             entry = journal.add(s, pid, body, written_on=day, mood=mood or None, photo_id=photo_id)
-        except ValueError as exc:
-            st.error(str(exc), icon="⚠️")
+        except KizunaError as exc:
+            st.error(exc.sentence, icon="⚠️")
         else:
             st.session_state["journal_form_n"] = form_n + 1
             st.session_state["journal_reflect"] = {"id": entry.id, "replace": False}
@@ -114,8 +115,8 @@ def show_entry(entry: journal.Entry, reflection) -> None:
             if save.button("Save", key=f"journal_save_{entry.id}", type="primary"):
                 try:
                     journal.update(s, entry.id, new_body, mood=new_mood or None)
-                except (ValueError, LookupError) as exc:
-                    st.error(str(exc), icon="⚠️")
+                except KizunaError as exc:
+                    st.error(exc.sentence, icon="⚠️")
                 else:
                     st.session_state.pop("journal_editing", None)
                     st.rerun()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from memory import memories, personas
+from memory.errors import KizunaError
 from ui import state
 from ui.text import escape_markdown
 
@@ -41,8 +42,8 @@ with st.form("memories_add", clear_on_submit=True, border=True):
         try:
             memories.add(s, pid, body, kind=kind, pinned=pin)
             st.toast("Remembered.", icon="💭")
-        except ValueError as exc:
-            st.error(str(exc), icon="⚠️")
+        except KizunaError as exc:
+            st.error(exc.sentence, icon="⚠️")
 
 # Suggestions from the conversation (looks at recent messages only).
 memories.propose_from_conversation(s, pid)
@@ -94,8 +95,8 @@ for mem in memories.list_memories(s, pid, limit=limit):
                     memories.edit(s, mem.id, new_body, kind=new_kind)
                     st.session_state.pop("memories_editing", None)
                     st.rerun()
-                except (ValueError, LookupError) as exc:
-                    st.error(str(exc), icon="⚠️")
+                except KizunaError as exc:
+                    st.error(exc.sentence, icon="⚠️")
             if cancel.button("Cancel", key=f"memories_cancel_{mem.id}"):
                 st.session_state.pop("memories_editing", None)
                 st.rerun()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from memory import personas
+from memory.errors import KizunaError
 from ui import state, voice
 from ui.text import escape_markdown
 
@@ -113,8 +114,8 @@ with shape_tab:
             if avatar_file is not None:
                 changes["avatar_path"] = personas.store_avatar(s, avatar_file.getvalue())
             new = personas.save_version(s, pid, note=note.strip() or None, **changes)
-        except ValueError as exc:
-            st.error(f"Nothing was saved: {exc}", icon="⚠️")
+        except KizunaError as exc:
+            st.error(f"Nothing was saved: {exc.sentence}", icon="⚠️")
         else:
             st.session_state["persona_notices"] = [f"Saved as version {new.version}."]
             st.rerun()
@@ -193,8 +194,8 @@ with companions_tab:
         if st.button("Create companion", key="persona_create"):
             try:
                 created = personas.create(s, name=new_name, began_on=state.today(s))
-            except ValueError as exc:
-                st.error(str(exc), icon="⚠️")
+            except KizunaError as exc:
+                st.error(exc.sentence, icon="⚠️")
             else:
                 state.choose_persona(s, created.persona_id)
                 st.session_state["persona_notices"] = [

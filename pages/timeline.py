@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from memory import messages, milestones, personas, timeline
+from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_number, ngettext
 from ui import charts, milestone_action, state
 from ui.text import escape_markdown
@@ -70,8 +71,8 @@ with st.expander(_("Add a milestone"), icon="⭐"):
                 note=picked.note,
                 outing_id=picked.outing_id,
             )
-        except ValueError as exc:
-            st.error(str(exc), icon="⚠️")
+        except KizunaError as exc:
+            st.error(exc.sentence, icon="⚠️")
         else:
             st.toast(
                 _("Added to your timeline: {title}").format(title=escape_markdown(added.title)),
@@ -156,8 +157,8 @@ def show_milestone_controls(item: timeline.Item) -> None:
                     message_id=m.message_id,
                     outing_id=picked.outing_id,
                 )
-            except ValueError as exc:
-                st.error(str(exc), icon="⚠️")
+            except KizunaError as exc:
+                st.error(exc.sentence, icon="⚠️")
             else:
                 st.session_state.pop("timeline_edit", None)
                 st.toast(_("Milestone saved."))

@@ -165,7 +165,7 @@ def _new_outing_form(s, pid: int, pv) -> None:
             },
         )
     except outings.OutingError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(exc.sentence, icon="⚠️")
         return
     except KizunaError as exc:  # a full disk, say: nothing was added, the form keeps its input
         st.error(exc.sentence, icon="⚠️")
@@ -300,7 +300,7 @@ def _edit_form(s, outing) -> None:
                 s, outing.id, title=title, place=place, happened_on=happened_on, notes=notes
             )
         except outings.OutingError as exc:
-            st.error(str(exc), icon="⚠️")
+            st.error(exc.sentence, icon="⚠️")
             return
         st.session_state.pop("album_editing", None)
         flash("success", "Outing saved.")
@@ -484,8 +484,8 @@ def photo_view(s, outing, photo, pv) -> None:
                 s, state.provider(s), photo.id, answer,
                 temperature=state.provider_settings(s).temperature,
             )  # fmt: skip
-        except ValueError as exc:
-            st.error(str(exc), icon="⚠️")
+        except KizunaError as exc:
+            st.error(exc.sentence, icon="⚠️")
         else:
             with st.spinner(f"{pv.name} is answering in the chat…"):
                 continued.reply.text()

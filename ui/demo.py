@@ -72,7 +72,7 @@ def _start() -> None:
             demo_year.fill(s, progress=show)
     except StoreError as exc:  # a folder with real data in it, or one in use elsewhere
         bar.empty()
-        st.error(str(exc), icon="⚠️")
+        st.error(exc.sentence, icon="⚠️")
         return
     _switch(str(path))
     st.rerun()

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from memory import milestones
+from memory.errors import KizunaError
 from memory.i18n import _
 
 KIND_OPTIONS = list(milestones.USER_KINDS)
@@ -133,8 +134,8 @@ def render(store, message, tz: ZoneInfo) -> None:
                 note=picked.note,
                 message_id=message.id,
             )
-        except ValueError as exc:
-            st.error(str(exc), icon="⚠️")
+        except KizunaError as exc:
+            st.error(exc.sentence, icon="⚠️")
             return
         st.session_state.pop(state_key, None)
         st.toast(_("Added to your timeline: {title}").format(title=_plain(saved.title)), icon="⭐")

@@ -12,6 +12,7 @@ from datetime import date
 import streamlit as st
 
 from memory import memories, search
+from memory.errors import KizunaError
 from memory.recall import Recalled
 from ui.text import escape_markdown
 
@@ -42,8 +43,8 @@ def remember_button(s, m, kept: set[int] | None = None) -> None:
     if st.button("Remember this", key=f"chat_remember_{m.id}", icon="💭"):
         try:
             memories.remember_message(s, m)
-        except ValueError as exc:
-            st.warning(str(exc))
+        except KizunaError as exc:
+            st.warning(exc.sentence)
             return
         st.toast("Kept in memories. See them on the Memories page.", icon="💭")
         st.rerun()

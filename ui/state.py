@@ -33,9 +33,9 @@ def store() -> Store:
     try:
         s = _open_store(data_dir)
     except DataFolderInUse as exc:
-        _stop_with(str(exc), "🔒")
+        _stop_with(exc.sentence, "🔒")
     except StoreError as exc:
-        _stop_with(str(exc), "⚠️")
+        _stop_with(exc.sentence, "⚠️")
     # Here, not only in app.py: a page can run on its own (see ui/router.py).
     language.apply(s)
     lock.guard(s)
@@ -65,23 +65,18 @@ def secrets() -> dict:
 
 def persona_id(s: Store) -> int:
     """The companion every page is showing (chosen in the sidebar)."""
-    chosen = st.session_state.get("persona_id")
-    known = {p.id for p in personas.list_personas(s)}
-    if chosen in known:
-        return chosen
-    stored = settings_store.get(s, "current_persona_id")
-    if stored in known:
-        st.session_state["persona_id"] = stored
-        return stored
-    starter = personas.ensure_starter(s, today=today(s))
-    st.session_state["persona_id"] = starter.id
-    return starter.id
+    in_session = st.session_state.get("persona_id")
+    if in_session in {p.id for p in personas.list_personas(s)}:
+        return in_session
+    persona = personas.chosen(s, today=today(s))
+    st.session_state["persona_id"] = persona.id
+    return persona.id
 
 
 def choose_persona(s: Store, pid: int) -> None:
     """Switch every page to companion `pid`."""
     st.session_state["persona_id"] = pid
-    settings_store.set(s, "current_persona_id", pid)
+    personas.choose(s, pid)
 
 
 def tz(s: Store) -> ZoneInfo:

@@ -12,7 +12,7 @@ import importlib
 import pkgutil
 import sys
 
-from memory.store import StoreError
+from memory.errors import KizunaError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.run(args) or 0)
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+    except KizunaError as exc:  # every domain error carries its one sentence
+        print(exc.sentence, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted; nothing half-written was kept.", file=sys.stderr)

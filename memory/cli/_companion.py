@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from memory import personas
-from memory import settings as settings_store
 
 
 class NoSuchCompanion(LookupError):
@@ -18,8 +17,4 @@ def choose(store, name: str | None) -> personas.Persona:
             known = ", ".join(p.name for p in personas.list_personas(store)) or "none yet"
             raise NoSuchCompanion(f"There is no companion called {name!r} (companions: {known}).")
         return found
-    chosen = settings_store.get(store, "current_persona_id")
-    for persona in personas.list_personas(store):
-        if persona.id == chosen:
-            return persona
-    return personas.ensure_starter(store)
+    return personas.chosen(store)

@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 
 from memory import outings, personas
-from memory import settings as settings_store
 from memory.cli import open_store
 from memory.errors import KizunaError
 
@@ -36,11 +35,7 @@ def _persona_id(store, name: str | None) -> int | None:
     if name:
         found = personas.by_name(store, name)
         return found.id if found else None
-    current = settings_store.get(store, "current_persona_id")
-    known = {p.id for p in personas.list_personas(store)}
-    if current in known:
-        return current
-    return personas.ensure_starter(store).id
+    return personas.chosen(store).id
 
 
 def _read(paths: list[str]):
@@ -109,7 +104,7 @@ def run(args) -> int:
                 files=files,
             )
         except outings.OutingError as exc:
-            print(str(exc), file=sys.stderr)
+            print(exc.sentence, file=sys.stderr)
             return 2
         except KizunaError as exc:  # a full disk, say: nothing was added
             print(exc.sentence, file=sys.stderr)
