@@ -11,7 +11,7 @@ from companion.conversation import regenerate_target
 from memory import memories, messages, personas, photos
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_time
-from ui import care, demo, milestone_action, recall_view, state, voice
+from ui import care, demo, greeting, milestone_action, recall_view, state, voice
 from ui.import_view import chat_extras as imported_extras
 from ui.text import escape_markdown
 
@@ -93,7 +93,9 @@ def show_message(m: messages.Message) -> None:
             label += " · 🌙 " + _("offline voice")
         elif m.role == "companion" and m.model:
             label += f" · {m.model}"
-        if m.source != "chat":
+        if m.source == "greeting":
+            label += " · " + greeting.label()
+        elif m.source != "chat":
             source = m.source.replace("import:", _("import") + " ")
             label += " · " + _("from {source}").format(source=source)
         voice.render_playback(s, m, pv)
@@ -151,6 +153,7 @@ def run_reply(user_message: messages.Message, *, replaces: int | None = None) ->
     st.rerun()
 
 
+greeting.maybe_greet(s, pid, provider, pv)  # he speaks first after a gap or on a day that matters
 # One row more than a screenful says whether there is anything earlier to show.
 recall_view.show_jump_day(s, pid, tz, show_message)
 window = messages.recent(s, pid, st.session_state.chat_limit + 1)

@@ -11,7 +11,7 @@ from companion import ProviderError, check, make_provider
 from memory import messages
 from memory import settings as settings_store
 from memory.i18n import _
-from ui import care_settings, language, state, voice
+from ui import care_settings, greeting, language, state, voice
 from ui.text import escape_markdown
 
 s = state.store()
@@ -169,6 +169,7 @@ st.caption(
 
 care_settings.render(s)
 voice.settings_section(s)
+greeting.settings_section(s)
 
 with st.container(border=True):
     st.subheader(_("Your data"))
