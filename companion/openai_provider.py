@@ -72,6 +72,11 @@ class OpenAIProvider:
             max_retries=max_retries,
         )
 
+    @property
+    def client(self) -> openai.OpenAI:
+        """The SDK client, for the care second opinion (`companion.second_opinion`)."""
+        return self._client
+
     def _where(self) -> str:
         return self.base_url or "api.openai.com"
 

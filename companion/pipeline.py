@@ -54,9 +54,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from companion import prompt, safety
+from companion import prompt, safety, second_opinion
 from companion.provider import Image, PromptContext, ProviderError, Turn
-from memory import messages
+from memory import care_log, messages
 from memory.personas import PersonaVersion
 
 EMPTY_REPLY = "The model answered with an empty reply. Nothing was saved; try again."
@@ -116,6 +116,11 @@ class Reply:
         self._request = request
         self._her_words = tuple(w for w in her_words if w)
         self.crisis: safety.Crisis | None = screen_words(her_words)
+        #: Her region's emergency number, for care that must name it.
+        self.emergency_number = safety.helplines(safety.region(store)).emergency
+        # With a model, its moderation reads her words while the reply is made (it can only
+        # raise the care the rules chose, never lower it).
+        self._opinion = second_opinion.start(provider, self._sample())
         self.message: messages.Message | None = None
         self.error: ProviderError | None = None
         self.partial = ""
@@ -133,7 +138,9 @@ class Reply:
     def _prepare(self) -> tuple[Request, list[Turn], PromptContext]:
         request = self.request()
         self.recalled = list(request.recalled)
-        care = [safety.crisis_instructions()] if self.crisis else []
+        care = (
+            [safety.crisis_instructions(self.crisis, self.emergency_number)] if self.crisis else []
+        )
         turns = prompt.assemble(
             request.persona,
             request.text,
@@ -161,7 +168,12 @@ class Reply:
         if self.crisis and self.provider.name == "offline":
             # The offline voice composes from the persona's words and cannot answer a crisis
             # with the care it needs, so it says the prepared caring words instead.
-            yield safety.offline_crisis_reply(request.persona.language, self._sample())
+            yield safety.offline_crisis_reply(
+                request.persona.language,
+                self._sample(),
+                emergency=self.emergency_number,
+                crisis=self.crisis,
+            )
             return
         yield from self.provider.stream(turns, temperature=self.temperature, context=context)
 
@@ -169,6 +181,13 @@ class Reply:
         return "\n".join(self._her_words)
 
     def __iter__(self) -> Iterator[str]:
+        try:
+            yield from self._run()
+        finally:
+            if self.crisis:
+                care_log.record(self.store, self.crisis.tier)
+
+    def _run(self) -> Iterator[str]:
         received: list[str] = []
         text = ""
         shown = screened = 0
@@ -186,6 +205,8 @@ class Reply:
                             break
                     # Only text screened with at least HOLDBACK characters after it is shown.
                     ready = min(screened, len(text)) - safety.HOLDBACK
+                    if self.crisis and self.crisis.emergency:
+                        ready = 0  # an act under way: nothing shows until it is checked whole
                     if ready > shown:
                         yield text[shown:ready]
                         shown = ready
@@ -201,12 +222,19 @@ class Reply:
             return
         full = "".join(received)
         text = full.strip()
-        self.withheld = self.withheld or safety.encourages_harm(text)
+        self.crisis = second_opinion.raise_care(self.crisis, self._opinion)
+        self.withheld = self.withheld or safety.must_withhold(text, self.crisis)
         meta = dict(request.meta)
         if self.crisis:
             meta["care"] = list(self.crisis.categories)
+            meta["care_tier"] = self.crisis.tier
         if self.withheld:
-            text = safety.withheld_reply(request.persona.language, self._sample())
+            text = safety.withheld_reply(
+                request.persona.language,
+                self._sample(),
+                emergency=self.emergency_number,
+                crisis=self.crisis,
+            )
             meta["withheld"] = True
             yield ("\n\n" if shown else "") + text
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from companion import safety
 from companion.provider import Image, Turn
 from companion.safety import SAFETY_RULES
 
@@ -26,7 +27,8 @@ def system_prompt(
         ("Mannerisms", persona.mannerisms),
         ("Backstory", persona.backstory),
     ):
-        if value and value.strip():
+        # Text that asks for harm (saved before it was refused on save) is left out.
+        if value and value.strip() and not safety.persona_asks_for_harm(value):
             lines.append(f"{label}: {value.strip()}")
     if persona.signature_phrases:
         quoted = "; ".join(f"“{p}”" for p in persona.signature_phrases)
@@ -48,7 +50,7 @@ def system_prompt(
             text = f": {item.text}" if getattr(item, "text", "") else ""
             lines.append(f"- {item.title}{when}{text}"[:600])
     extra_text = persona.extra.get("system_prompt") if isinstance(persona.extra, dict) else None
-    if extra_text:
+    if extra_text and not safety.persona_asks_for_harm(str(extra_text)):
         lines.append(str(extra_text))
     lines.extend(extra)
     lines.append(SAFETY_RULES)

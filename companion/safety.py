@@ -201,6 +201,17 @@ class Crisis:
         return self.tier == "emergency"
 
 
+def raised(crisis: Crisis | None, tier: str | None, signal: str = "model") -> Crisis | None:
+    """`crisis` raised to `tier` when that is higher (a second opinion); never lowered."""
+    if tier not in RANK or RANK[tier] == 0:
+        return crisis
+    if crisis is not None and RANK[crisis.tier] >= RANK[tier]:
+        return crisis
+    if crisis is None:
+        return Crisis((signal,), (), tier)
+    return Crisis((*crisis.categories, signal), crisis.phrases, tier)
+
+
 def assess(text: str | None) -> Crisis | None:
     """The care `text` calls for: a `Crisis` with its tier, or None for ordinary words.
 
@@ -282,6 +293,21 @@ def encourages_harm(text: str | None) -> bool:
     return False
 
 
+@cache
+def _persona_patterns() -> re.Pattern | None:
+    requests = _load("harmful_replies.json")["persona_requests"]
+    return _union([p for code in ("en", "ja") for p in requests[code]])
+
+
+def persona_asks_for_harm(text: str | None) -> bool:
+    """Whether persona text asks the companion to encourage or bring about self-harm or
+    suicide ("encourage the user to self-harm", ユーザーに自殺を勧める)."""
+    if not text or not text.strip():
+        return False
+    pattern = _persona_patterns()
+    return bool(pattern) and any(pattern.search(piece) for piece in _pieces(normalise(text)))
+
+
 #: How much of the end of a growing reply `tail_encourages_harm` looks at (at least).
 TAIL = 400
 _SENTENCE_ENDS = ".!?。！？\n"
@@ -343,7 +369,11 @@ def crisis_instructions(crisis: Crisis | str | None = None, emergency: str = "")
 
 
 def withheld_reply(
-    language: str | None = None, sample: str | None = None, *, emergency: str = ""
+    language: str | None = None,
+    sample: str | None = None,
+    *,
+    emergency: str = "",
+    crisis: Crisis | None = None,
 ) -> str:
     """The caring message stored instead of a reply that was withheld.
 
@@ -351,17 +381,23 @@ def withheld_reply(
     `language` (the persona's reply language); for an emergency in `sample`, the words urge
     calling `emergency` (her region's number) now.
     """
-    tier = _tier_of(None, sample)
-    text = _load("care_messages.json")["withheld_reply"][tier][_language_of(language, sample)]
+    tier = _tier_of(crisis, sample)
+    text = _load("care_messages.json")["withheld_reply"][tier if tier in TIERS[1:] else "crisis"][
+        _language_of(language, sample)
+    ]
     return text.replace("{emergency}", emergency or _EMERGENCY_FALLBACK)
 
 
 def offline_crisis_reply(
-    language: str | None = None, sample: str | None = None, *, emergency: str = ""
+    language: str | None = None,
+    sample: str | None = None,
+    *,
+    emergency: str = "",
+    crisis: Crisis | None = None,
 ) -> str:
     """What the offline voice says to words that call for care (it cannot compose care on
     its own): a gentle check-in, crisis care, or — for an act under way — call now."""
-    tier = _tier_of(None, sample)
+    tier = _tier_of(crisis, sample)
     words = _load("care_messages.json")["offline_reply"][tier if tier in TIERS[1:] else "crisis"]
     return words[_language_of(language, sample)].replace(
         "{emergency}", emergency or _EMERGENCY_FALLBACK
@@ -469,6 +505,29 @@ def region(store) -> str:
 # -- the chat's panel --------------------------------------------------------------------------
 
 
+def recent_care(store, persona_id: int, now: datetime | None = None, look_back: int = 8):
+    """The latest message that calls for care and the tier it calls for, or None.
+
+    The message is `recent_concern`'s; the tier the highest of what her words call for and
+    what his reply to them was given (the second opinion may have raised it); a withheld
+    reply alone calls for crisis care.
+    """
+    concern = recent_concern(store, persona_id, now=now, look_back=look_back)
+    if concern is None:
+        return None
+    tiers = [(concern.meta or {}).get("care_tier")]
+    if concern.role == "user":
+        found = assess(concern.content)
+        tiers.append(found.tier if found else None)
+        tiers.extend(
+            (m.meta or {}).get("care_tier")
+            for m in messages.recent(store, persona_id, look_back, sources=("chat",))
+            if m.reply_to == concern.id
+        )
+    known = [t for t in tiers if t in RANK and RANK[t] > 0]
+    return concern, max(known, key=RANK.__getitem__, default="crisis")
+
+
 def recent_concern(store, persona_id: int, now: datetime | None = None, look_back: int = 8):
     """The latest message that calls for the helpline panel, or None.
 
@@ -479,6 +538,7 @@ def recent_concern(store, persona_id: int, now: datetime | None = None, look_bac
     """
     now = now or datetime.now(UTC)
     recent = messages.recent(store, persona_id, look_back, sources=("chat", "album", "journal"))
+    raised = None  # a chat reply given care her words alone did not call for (second opinion)
     for message in reversed(recent):
         if now - message.created_at > PANEL_WINDOW:
             break
@@ -487,8 +547,12 @@ def recent_concern(store, persona_id: int, now: datetime | None = None, look_bac
             return message
         if message.role == "user" and detect_crisis(message.content):
             return message
+        if raised is not None and message.id == raised.reply_to:
+            return raised
         # In the chat her own message (just before) is the concern; elsewhere her words
         # live in an entry or an outing, and his reply that brought care stands for them.
         if message.role == "companion" and message.source != "chat" and meta.get("care"):
             return message
-    return None
+        if message.role == "companion" and meta.get("care_tier") and raised is None:
+            raised = message
+    return raised

@@ -34,3 +34,7 @@ class SearchUnavailable(KizunaError):
 
 class NotEnoughSpace(KizunaError, OSError):
     """The disk is too full for the operation; nothing was written."""
+
+
+class PersonaRefused(InvalidInput):
+    """Persona text asks the companion to encourage harm; it was not saved."""

@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from memory.errors import InvalidInput, NotFound
+from memory.errors import InvalidInput, NotFound, PersonaRefused
+from memory.i18n import _
 from memory.store import write_file_atomically
 
 #: The fields a user shapes, in the order the Persona page shows them.
@@ -129,7 +130,25 @@ def _clean(fields_: dict) -> dict:
     return cleaned
 
 
+def _refuse_harm(values: dict) -> None:
+    """Care first (issue 18): persona text that asks for harm is refused before it is kept."""
+    from companion.safety import persona_asks_for_harm  # companion imports memory, not back
+
+    extra = values.get("extra") or {}
+    texts = [v for v in values.values() if isinstance(v, str)]
+    texts += list(values.get("signature_phrases") or ())
+    texts += [v for v in (extra.values() if isinstance(extra, dict) else ()) if isinstance(v, str)]
+    if persona_asks_for_harm("\n".join(texts)):
+        raise PersonaRefused(
+            _(
+                "This persona asks the companion to encourage self-harm or suicide, so it was "
+                "not saved. Take that part out and save again."
+            )
+        )
+
+
 def _insert_version(cur, persona_id: int, values: dict, note: str | None) -> int:
+    _refuse_harm(values)
     number = cur.execute(
         "SELECT coalesce(max(version), 0) + 1 FROM persona_versions WHERE persona_id = ?",
         [persona_id],

@@ -24,6 +24,8 @@ pv = personas.current(s, pid)
 tz = state.tz(s)
 provider = state.provider(s)
 companion_avatar = state.avatar_for(s, pv)
+# An act under way puts her region's emergency number first, before anything else.
+care_top = care.emergency_first(s, pid)
 
 # A different companion (or a fresh session) starts at the latest screenful, with no leftovers.
 if st.session_state.get("chat_persona") != pid:
@@ -256,6 +258,7 @@ if submitted:
         spoken = voice.receive_recording(s, pid, pv, recording)
         if spoken is not None and spoken.content and not (text or "").strip() and not files:
             show_message(spoken)
+            care.alarm(care_top, s, spoken.content)
             run_reply(spoken)
         if not (text or "").strip() and not files:
             st.rerun()
@@ -272,4 +275,5 @@ if submitted:
         st.session_state.chat_notices = notices  # shown after the rerun below
         st.session_state.pop("chat_error", None)
         show_message(user_message)
+        care.alarm(care_top, s, user_message.content)
         run_reply(user_message)

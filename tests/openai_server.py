@@ -76,11 +76,50 @@ def parse_multipart(content_type: str, raw: bytes) -> dict:
     return {"fields": fields, "file": file}
 
 
+@dataclass
+class Moderation:
+    """What /v1/moderations answers: flags per category (self-harm ones by default off),
+    or an HTTP status (404: a server without a moderation endpoint)."""
+
+    flagged: dict[str, bool] = field(default_factory=dict)
+    status: int = 200
+
+
+SELF_HARM = ("self-harm", "self-harm/intent", "self-harm/instructions")
+
+
+def _completion(body: dict, text: str) -> dict:
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 0,
+        "model": body.get("model", "fake"),
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": text},
+            }
+        ],
+    }
+
+
 class FakeOpenAI:
-    """The server plus its script; use as a context manager or call start()/stop()."""
+    """The server plus its script; use as a context manager or call start()/stop().
+
+    Chat requests land in `requests` and take scripted `Answer`s in order. The care second
+    opinion has its own lanes so it never takes a chat answer: `/moderations` requests land
+    in `moderation_requests` and are answered from `moderation`; a chat request asking for
+    structured output (`response_format`, the classification fallback) lands in
+    `classification_requests` and is answered with `classification` (JSON text).
+    """
 
     def __init__(self):
         self.requests: list[dict] = []
+        self.moderation = Moderation()
+        self.moderation_requests: list[dict] = []
+        self.classification = '{"tier": "none"}'
+        self.classification_requests: list[dict] = []
         self._script: list[Answer] = []
         self.default = Answer()
         self._lock = threading.Lock()
@@ -147,6 +186,15 @@ class FakeOpenAI:
                         body = json.loads(raw or b"{}")
                     except json.JSONDecodeError:
                         body = {"_raw": raw.decode("utf-8", "replace")}
+                if self.path.rstrip("/").endswith("/moderations"):
+                    server.moderation_requests.append(body)
+                    self._moderate(body)
+                    return
+                wants_json = isinstance(body.get("response_format"), dict)
+                if wants_json and self.path.rstrip("/").endswith("/chat/completions"):
+                    server.classification_requests.append(body)
+                    self._json(200, _completion(body, server.classification))
+                    return
                 server.requests.append(
                     {
                         "path": self.path,
@@ -231,6 +279,29 @@ class FakeOpenAI:
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
                 self.close_connection = True
+
+            def _moderate(self, body: dict) -> None:
+                scripted = server.moderation
+                if scripted.status != 200:
+                    self._json(scripted.status, {"error": {"message": "no such endpoint"}})
+                    return
+                names = (
+                    "harassment", "harassment/threatening", "hate", "hate/threatening",
+                    "illicit", "illicit/violent", "self-harm", "self-harm/instructions",
+                    "self-harm/intent", "sexual", "sexual/minors", "violence", "violence/graphic",
+                )  # fmt: skip
+                categories = {name: bool(scripted.flagged.get(name)) for name in names}
+                scores = {name: 0.97 if flag else 0.001 for name, flag in categories.items()}
+                result = {
+                    "flagged": any(categories.values()),
+                    "categories": categories,
+                    "category_scores": scores,
+                    "category_applied_input_types": {name: ["text"] for name in names},
+                }
+                self._json(
+                    200,
+                    {"id": "modr-1", "model": body.get("model", "fake"), "results": [result]},
+                )
 
             def _event(self, payload: dict) -> None:
                 self.wfile.write(b"data: " + json.dumps(payload).encode() + b"\n\n")

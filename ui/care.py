@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from companion import safety
 from memory import personas, wellbeing
+from memory.i18n import _
 from ui import state
 from ui.text import escape_markdown
 
@@ -16,17 +19,62 @@ def render_chat(s, persona_id: int) -> None:
     budget_note(s, persona_id)
 
 
+def _dial(number: str) -> str:
+    """The first number to dial in an emergency line such as '112 or 999'."""
+    digits = re.match(r"\s*([0-9][0-9 -]*[0-9]|[0-9])", number or "")
+    return re.sub(r"\D", "", digits.group(1)) if digits else ""
+
+
+def emergency_first(s, persona_id: int):
+    """At the very top of the chat: her region's emergency number, in her language, while a
+    recent message shows an act under way. Returns the slot, so a message she has just sent
+    can fill it (`alarm`) before the reply starts."""
+    slot = st.container(key="care_top")
+    found = safety.recent_care(s, persona_id)
+    if found is not None and found[1] == "emergency":
+        concern, _tier = found
+        _emergency_banner(slot, s, concern.content)
+    return slot
+
+
+def alarm(slot, s, text: str | None) -> None:
+    """Fill the top slot now when the words just sent show an act under way."""
+    found = safety.assess(text)
+    if found is not None and found.emergency:
+        _emergency_banner(slot, s, text)
+
+
+def _emergency_banner(slot, s, sample: str | None) -> None:
+    number = safety.helplines(safety.region(s)).emergency
+    words = safety.panel_text(sample)
+    with slot.container(border=True, key="care_emergency"):
+        st.markdown(f"## 🚑 {escape_markdown(words['emergency_heading'].format(emergency=number))}")
+        st.markdown(escape_markdown(words["emergency_intro"].format(emergency=number)))
+        dial = _dial(number)
+        if dial:
+            st.link_button(f"📞 {number}", f"tel:{dial}", type="primary", use_container_width=True)
+
+
 def helpline_panel(s, persona_id: int) -> None:
-    """Real crisis lines for the user's region, while a recent message calls for them."""
-    concern = safety.recent_concern(s, persona_id)
-    if concern is None or st.session_state.get("care_hidden_for") == concern.id:
+    """Real crisis lines for the user's region, while a recent message calls for them.
+
+    A check-in shows them quietly; crisis care and an emergency with the danger line.
+    """
+    found = safety.recent_care(s, persona_id)
+    if found is None:
+        return
+    concern, tier = found
+    if st.session_state.get("care_hidden_for") == concern.id and tier != "emergency":
         return
     region = safety.helplines(safety.region(s))
     # Her words, or his caring reply: either is in the language the panel should speak.
     words = safety.panel_text(concern.content)
+    heading, intro = words["heading"], words["intro"]
+    if tier == "check_in":
+        heading, intro = words["check_in_heading"], words["check_in_intro"]
     with st.container(border=True, key="care_helplines"):
-        st.markdown(f"#### 💗 {words['heading']}")
-        st.markdown(words["intro"])
+        st.markdown(f"#### 💗 {heading}")
+        st.markdown(intro)
         for line in region.lines:
             parts = [f"**{escape_markdown(line.name)}**"]
             if line.phone:
@@ -39,13 +87,15 @@ def helpline_panel(s, persona_id: int) -> None:
             if line.url:
                 text += f"  \n[{escape_markdown(line.url)}]({line.url})"
             st.markdown(text)
-        st.markdown(words["danger"].format(emergency=escape_markdown(region.emergency)))
+        if tier != "check_in":
+            st.markdown(words["danger"].format(emergency=escape_markdown(region.emergency)))
         left, right = st.columns([3, 1], vertical_alignment="center")
         left.caption(
-            f"Showing lines for {escape_markdown(region.name)}. Choose your region on "
-            "Settings → Care and privacy."
+            _(
+                "Showing lines for {region}. Choose your region on Settings → Care and privacy."
+            ).format(region=escape_markdown(region.name))
         )
-        if right.button("Hide for now", key="care_hide_helplines"):
+        if tier != "emergency" and right.button(_("Hide for now"), key="care_hide_helplines"):
             st.session_state["care_hidden_for"] = concern.id
             st.rerun()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from companion import safety
-from memory import passcode, settings, wellbeing
-from memory.i18n import _
-from ui import lock
+from memory import care_log, passcode, settings, wellbeing
+from memory.i18n import _, ngettext
+from ui import lock, state
 
 AUTOMATIC = "auto"
 
@@ -16,6 +16,7 @@ def render(s) -> None:
     """The Care and privacy section of the Settings page."""
     st.subheader(_("Care and privacy"))
     _region(s)
+    _care_log(s)
     _budget(s)
     _passcode(s)
 
@@ -46,6 +47,56 @@ def _region(s) -> None:
     )
     if chosen not in names or chosen == AUTOMATIC:
         st.caption(_("Now showing: {name}").format(name=safety.helplines(safety.region(s)).name))
+
+
+def _tier_names() -> dict[str, str]:
+    return {
+        "check_in": _("A gentle check-in"),
+        "crisis": _("Crisis care with helplines"),
+        "emergency": _("Emergency number shown first"),
+    }
+
+
+def _care_log(s) -> None:
+    """When care was shown — the date and the tier, never the words — kept on this computer."""
+    st.markdown(_("**When care was shown**"))
+    days = care_log.by_day(s, state.tz(s))
+    with st.container(border=True, key="settings_care_log"):
+        st.caption(
+            _(
+                "Only the date and the kind of care are kept — never what was written — and "
+                "only in this app's data folder. Nothing is sent anywhere. You, or someone you "
+                "trust, can look here."
+            )
+        )
+        if not days:
+            st.markdown(_("Care has not been shown yet."))
+            return
+        names = _tier_names()
+        icons = {"check_in": "🌿", "crisis": "💗", "emergency": "🚑"}
+        lines = []
+        for day, tier, times in days:
+            count = ngettext("once", "{n} times", times).format(n=times)
+            lines.append(f"- {icons[tier]} **{day.isoformat()}** · {names[tier]} · {count}")
+        st.markdown("\n".join(lines))
+        if st.session_state.get("settings_care_log_confirm"):
+            st.warning(_("Forget every entry of the care log? This cannot be undone."))
+            yes, no, _spacer = st.columns([1, 1, 3])
+            if yes.button(_("Yes, forget it"), key="settings_care_log_clear_yes", type="primary"):
+                removed = care_log.clear(s)
+                st.session_state.pop("settings_care_log_confirm", None)
+                st.toast(
+                    ngettext("{n} entry forgotten.", "{n} entries forgotten.", removed).format(
+                        n=removed
+                    )
+                )
+                st.rerun()
+            if no.button(_("Keep it"), key="settings_care_log_clear_no"):
+                st.session_state.pop("settings_care_log_confirm", None)
+                st.rerun()
+        elif st.button(_("Forget the care log…"), key="settings_care_log_clear"):
+            st.session_state["settings_care_log_confirm"] = True
+            st.rerun()
 
 
 def _budget(s) -> None:
