@@ -18,7 +18,7 @@ from datetime import datetime
 
 from companion import pipeline
 from companion.provider import Image, PromptContext
-from memory import messages, personas, photos, recall
+from memory import messages, personas, photos, recall, voice
 from memory import settings as settings_store
 
 HISTORY_LIMIT = 30
@@ -117,6 +117,19 @@ class Reply(pipeline.Reply):
             # Regenerating: the reply being replaced is the one not to repeat.
             replaced = messages.get(self.store, self.replaces)
             previous = replaced.content if replaced is not None else previous
+        if self.provider.name == "offline":
+            # The offline voice answers with his past replies: a search of its own, wide
+            # enough that none of his last twenty is ever said again.
+            past = voice.past_replies(
+                self.store,
+                message.persona_id,
+                message.content,
+                before_id=message.id,
+                names=(self.persona.name, self.persona.user_name or ""),
+            )
+        else:
+            # A model gets a few as examples, paired with what recall already found.
+            past = voice.following(self.store, message.persona_id, recalled)
         return pipeline.Request(
             persona=self.persona,
             placement=messages.Placement(
@@ -135,6 +148,8 @@ class Reply(pipeline.Reply):
             history=history,
             previous_reply=previous,
             meta={"recalled": [r.as_dict() for r in recalled]},
+            past_replies=past,
+            recent_replies=voice.recent_replies(self.store, message.persona_id),
         )
 
     def _image_for_model(self, photo_id: int) -> bytes | None:

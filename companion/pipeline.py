@@ -88,6 +88,11 @@ class Request:
     history: Sequence[messages.Message] = ()
     previous_reply: str | None = None
     meta: dict = field(default_factory=dict)
+    #: His past replies to messages like hers (`memory.voice`): examples for a model, the
+    #: words the offline voice answers with.
+    past_replies: Sequence = ()
+    #: His last replies, newest first (the offline voice never repeats one).
+    recent_replies: Sequence = ()
 
 
 def screen_words(her_words: Sequence[str | None]) -> safety.Crisis | None:
@@ -156,6 +161,9 @@ class Reply:
             recalled=list(request.recalled),
             has_photos=request.has_photos,
             previous_reply=request.previous_reply,
+            past_replies=list(request.past_replies),
+            recent_replies=list(request.recent_replies),
+            today=request.today,
         )
         return request, turns, context
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -48,6 +49,12 @@ class PromptContext:
     recalled: list = field(default_factory=list)
     has_photos: bool = False
     previous_reply: str | None = None
+    #: His past replies to messages like hers (`memory.voice.PastReply`), best first.
+    past_replies: list = field(default_factory=list)
+    #: His last replies, newest first (the offline voice never repeats one of them).
+    recent_replies: list = field(default_factory=list)
+    #: Her local date (the offline voice adapts a past reply's weekday to it).
+    today: date | None = None
 
 
 @runtime_checkable

@@ -28,6 +28,8 @@ SHAPED_FIELDS = (
     "backstory",
     "signature_phrases",
     "language",
+    "first_person",
+    "reply_language",
     "began_on",
     "avatar_path",
     "extra",
@@ -42,6 +44,8 @@ FIELD_LABELS = {
     "backstory": "Backstory",
     "signature_phrases": "Signature phrases",
     "language": "Language",
+    "first_person": "His word for himself",
+    "reply_language": "He answers in",
     "began_on": "Together since",
     "avatar_path": "Avatar",
     "extra": "Other card fields",
@@ -68,6 +72,10 @@ class PersonaVersion:
     avatar_path: str | None = None
     extra: dict = field(default_factory=dict)
     note: str | None = None
+    #: His word for himself in Japanese (僕, 俺, 私, わたし); empty leaves it out.
+    first_person: str | None = None
+    #: 'en' or 'ja' to always answer in that language; empty to answer in hers.
+    reply_language: str | None = None
 
     def shaped(self) -> dict:
         """The user-shaped fields as a plain dict."""
@@ -101,8 +109,14 @@ STARTER = {
 
 _VERSION_COLUMNS = (
     "id, persona_id, version, created_at, name, user_name, personality, speaking_style, "
-    "mannerisms, backstory, signature_phrases, language, began_on, avatar_path, extra, note"
+    "mannerisms, backstory, signature_phrases, language, began_on, avatar_path, extra, note, "
+    "first_person, reply_language"
 )
+
+#: The first-person forms offered on the Persona page ('' = leave it out, as Japanese often does).
+FIRST_PERSON_FORMS = ("", "僕", "俺", "私", "わたし", "あたし", "うち")
+#: Reply languages: '' follows the language she writes in.
+REPLY_LANGUAGES = ("", "en", "ja")
 
 
 def _version_from_row(row) -> PersonaVersion:
@@ -127,6 +141,15 @@ def _clean(fields_: dict) -> dict:
         if isinstance(phrases, str):
             phrases = phrases.splitlines()
         cleaned["signature_phrases"] = tuple(p.strip() for p in phrases if p and p.strip())
+    if "first_person" in cleaned:
+        cleaned["first_person"] = (cleaned["first_person"] or "").strip()[:8] or None
+    if "reply_language" in cleaned:
+        value = (cleaned["reply_language"] or "").strip().lower()
+        if value not in REPLY_LANGUAGES:
+            raise InvalidInput(
+                "He can answer in English, in Japanese, or in the language you write."
+            )
+        cleaned["reply_language"] = value or None
     return cleaned
 
 
@@ -157,8 +180,8 @@ def _insert_version(cur, persona_id: int, values: dict, note: str | None) -> int
         """
         INSERT INTO persona_versions (persona_id, version, note, name, user_name, personality,
             speaking_style, mannerisms, backstory, signature_phrases, language, began_on,
-            avatar_path, extra)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            avatar_path, extra, first_person, reply_language)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         RETURNING id
         """,
         [
@@ -176,6 +199,8 @@ def _insert_version(cur, persona_id: int, values: dict, note: str | None) -> int
             values.get("began_on"),
             values.get("avatar_path"),
             json.dumps(values.get("extra") or {}, ensure_ascii=False),
+            values.get("first_person"),
+            values.get("reply_language"),
         ],
     ).fetchone()
     cur.execute(
@@ -359,6 +384,8 @@ def differences(a: PersonaVersion, b: PersonaVersion) -> list[str]:
 
 __all__ = [
     "FIELD_LABELS",
+    "FIRST_PERSON_FORMS",
+    "REPLY_LANGUAGES",
     "SHAPED_FIELDS",
     "Persona",
     "PersonaVersion",

@@ -6,6 +6,7 @@ import streamlit as st
 
 from memory import personas
 from memory.errors import KizunaError
+from memory.i18n import _
 from ui import state, voice
 from ui.text import escape_markdown
 
@@ -74,6 +75,30 @@ with shape_tab:
             began_on = st.date_input(
                 "Together since", pv.began_on, key=f"persona_began_on_{k}", format="YYYY-MM-DD"
             )
+            words_left, words_right = st.columns(2)
+            answers_in = words_left.selectbox(
+                _("He answers in"),
+                personas.REPLY_LANGUAGES,
+                index=personas.REPLY_LANGUAGES.index(pv.reply_language or ""),
+                format_func=lambda code: {
+                    "": _("the language you write in"),
+                    "en": _("English"),
+                    "ja": _("日本語"),
+                }[code],
+                key=f"persona_reply_language_{k}",
+                help=_("Separate from the interface language: this is the language he speaks."),
+            )
+            forms = list(personas.FIRST_PERSON_FORMS)
+            if pv.first_person and pv.first_person not in forms:
+                forms.append(pv.first_person)
+            first_person = words_right.selectbox(
+                _("His word for himself (Japanese)"),
+                forms,
+                index=forms.index(pv.first_person or ""),
+                format_func=lambda form: form or _("— (left out, as Japanese often does)"),
+                key=f"persona_first_person_{k}",
+                help=_("僕, 俺, 私… — used whenever he speaks Japanese; in English he says “I”."),
+            )
         st.markdown("#### How they speak")
         personality = st.text_area(
             "Personality", pv.personality or "", key=f"persona_personality_{k}"
@@ -109,6 +134,8 @@ with shape_tab:
             "mannerisms": mannerisms,
             "backstory": backstory,
             "signature_phrases": phrases,
+            "reply_language": answers_in,
+            "first_person": first_person,
         }
         try:
             if avatar_file is not None:

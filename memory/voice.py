@@ -1,0 +1,204 @@
+"""How he sounds, kept as data: his past replies found by what she said before them.
+
+`past_replies` answers "what did he say, the last times she said something like this?": her
+earlier messages are ranked with `memory.search` (BM25, the same index recall uses, fast at a
+million messages) and each is paired with the reply of his that followed it. The offline voice
+answers with these (lightly adapted), and the prompt sent to a model carries a few as examples
+of his manner. Only messages that really are his count: replies written by the offline voice
+itself, failed replies and empty ones are never used as his words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from memory import search
+
+#: His replies longer than this are cut at a sentence end (or left out when that fails).
+MAX_REPLY_CHARS = 400
+#: Share of her words (search terms) the earlier message must share to count as "like this".
+MIN_COVERAGE = 0.4
+#: How many of her earlier messages are considered before pairing them with his replies.
+CANDIDATES = 40
+#: Stemmed words too vague to make two messages alike on their own ("went", "day").
+WEAK_TERMS = frozenset(
+    """went go goe go got get had make made dai todai tonight time realli thing feel want
+    like love good just back come came today night morn see saw look lot much""".split()
+)
+#: A reply is looked for among this many messages after hers (others may interleave).
+_FOLLOW_WINDOW = 4
+
+
+@dataclass(frozen=True)
+class PastReply:
+    """One reply of his, and what she had said just before it."""
+
+    message_id: int
+    text: str
+    her_text: str
+    when: datetime | None
+    score: float
+    coverage: float
+    #: What he called her when he wrote it (the persona version's name for her), if known.
+    user_name_then: str | None = None
+
+
+def _matches(term: str, lowered: str) -> bool:
+    if search.is_latin(term):
+        prefix = term[:-1] if term.endswith("i") and len(term) >= 3 else term
+        return re.search(r"(?<![^\W_])" + re.escape(prefix), lowered) is not None
+    return term in lowered
+
+
+def coverage(terms: Sequence[str], text: str) -> float:
+    """Share of `terms` found in `text` (0.0 when there are no terms)."""
+    if not terms:
+        return 0.0
+    lowered = text.lower()
+    return sum(1 for t in terms if _matches(t, lowered)) / len(terms)
+
+
+def _fit(terms: Sequence[str], her_then: str) -> float:
+    """How well what she said then matches `terms`: the share of the telling words found."""
+    strong = [t for t in terms if t not in WEAK_TERMS]
+    if not strong:
+        return coverage(terms, her_then)
+    share = coverage(strong, her_then)
+    return share if share >= 0.5 else 0.0
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？…])\s*")
+
+
+def trim_reply(text: str, limit: int = MAX_REPLY_CHARS) -> str | None:
+    """`text` cut after whole sentences to at most `limit` characters; None when it cannot be."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text or None
+    kept = ""
+    for sentence in _SENTENCE_END.split(text):
+        if not sentence:
+            continue
+        candidate = kept + (" " if kept and search.is_latin(sentence[:1]) else "") + sentence
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    return kept.strip() or None
+
+
+def past_replies(
+    store,
+    persona_id: int,
+    text: str,
+    *,
+    limit: int = 5,
+    before_id: int | None = None,
+    exclude: Sequence[str] = (),
+    names: Sequence[str] = (),
+) -> list[PastReply]:
+    """His replies to earlier messages of hers most like `text`, best first.
+
+    `before_id` leaves out messages from that id on (the message being answered and what
+    follows); `exclude` leaves out replies with these texts (e.g. his last twenty); `names`
+    (his, hers) are not words to match on: "good night, Lune" is a good night like any other.
+    """
+    if not text or not text.strip():
+        return []
+    terms = search.query_terms(store, text, for_recall=True) or search.query_terms(store, text)
+    named = [n for n in names if n and n.strip()]
+    if named:
+        skip = set(search.query_terms(store, " ".join(named)))
+        terms = [t for t in terms if t not in skip] or terms
+    if not terms:
+        return []
+    scores = search.message_scores(
+        store, persona_id, terms, limit=CANDIDATES, before_id=before_id, common_words=True
+    )
+    return _pair(store, persona_id, scores, terms, before_id=before_id, exclude=exclude)[:limit]
+
+
+def following(store, persona_id: int, recalled: Sequence, *, limit: int = 3) -> list[PastReply]:
+    """His replies to the messages of hers that recall already found (no second search).
+
+    For the prompt sent to a model: `recalled` is `memory.recall.for_prompt`'s list; its
+    messages of hers are paired with the reply that followed each.
+    """
+    scores = [(r.id, 1.0) for r in recalled if getattr(r, "kind", "") == "message"]
+    return _pair(store, persona_id, scores, (), before_id=None, exclude=())[:limit]
+
+
+def _pair(store, persona_id, scores, terms, *, before_id, exclude) -> list[PastReply]:
+    """Pair scored messages of hers with the reply of his that followed each, best first."""
+    if not scores:
+        return []
+    score_of = dict(scores)
+    ids = sorted(score_of)
+    # Her messages and the few after each one, as a literal IN list: DuckDB then skips every
+    # row group outside those ids, so this stays cheap at a million messages.
+    wanted = sorted({i + k for i in ids for k in range(_FOLLOW_WINDOW + 1)})
+    rows = store.execute(
+        f"""
+        SELECT id, role, content, created_at, status, coalesce(provider, ''),
+               persona_version_id
+        FROM messages
+        WHERE id IN ({", ".join("?" * len(wanted))}) AND persona_id = ?
+        ORDER BY id
+        """,
+        [*wanted, persona_id],
+    ).fetchall()
+    version_ids = sorted({r[6] for r in rows if r[6] is not None})
+    names = {}
+    if version_ids:
+        names = dict(
+            store.execute(
+                "SELECT id, user_name FROM persona_versions "
+                f"WHERE id IN ({', '.join('?' * len(version_ids))})",
+                version_ids,
+            ).fetchall()
+        )
+    rows = [(*r[:6], names.get(r[6])) for r in rows]
+    by_id = {r[0]: r for r in rows}
+    ordered = [r[0] for r in rows]
+    skip = {" ".join(t.split()) for t in exclude}
+    found: list[PastReply] = []
+    seen: set[str] = set()
+    for position, message_id in enumerate(ordered):
+        her = by_id[message_id]
+        if message_id not in score_of or her[1] != "user" or not her[2]:
+            continue
+        following = ordered[position + 1] if position + 1 < len(ordered) else None
+        if following is None or following - message_id > _FOLLOW_WINDOW:
+            continue
+        his = by_id[following]
+        if his[1] != "companion" or his[4] != "ok" or his[5] == "offline" or not his[2]:
+            continue
+        if before_id is not None and following >= before_id:
+            continue
+        reply = trim_reply(his[2])
+        if reply is None:
+            continue
+        flat = " ".join(reply.split())
+        if flat in skip or flat in seen:
+            continue
+        share = _fit(terms, her[2]) if terms else 1.0
+        if share < MIN_COVERAGE:
+            continue
+        seen.add(flat)
+        found.append(
+            PastReply(following, reply, her[2], his[3], score_of[message_id], share, his[6])
+        )
+    found.sort(key=lambda p: (-(p.coverage * p.score), -p.message_id))
+    return found
+
+
+def recent_replies(store, persona_id: int, n: int = 20) -> list[str]:
+    """The texts of his last `n` replies, newest first (not to be repeated)."""
+    rows = store.execute(
+        "SELECT content FROM messages WHERE persona_id = ? AND role = 'companion' "
+        "ORDER BY id DESC LIMIT ?",
+        [persona_id, n],
+    ).fetchall()
+    return [r[0] for r in rows]
