@@ -70,12 +70,25 @@ def add(
     message_id: int | None = None,
     happened_on: date | None = None,
     status: str = "kept",
+    keywords: str | None = None,
 ) -> Memory:
-    """Keep a memory and return it. Raises ValueError with a plain sentence on bad input."""
+    """Keep a memory and return it. Raises ValueError with a plain sentence on bad input.
+
+    `keywords` are extra words search and recall find it by (a card's lorebook keys)."""
     row = store.execute(
         f"""INSERT INTO memories (persona_id, kind, body, status, pinned, origin, message_id,
-                happened_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}""",
-        [persona_id, _kind(kind), _clean(body), status, pinned, origin, message_id, happened_on],
+                happened_on, keywords) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}""",
+        [
+            persona_id,
+            _kind(kind),
+            _clean(body),
+            status,
+            pinned,
+            origin,
+            message_id,
+            happened_on,
+            keywords or None,
+        ],
     ).fetchone()
     return Memory(*row)
 

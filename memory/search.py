@@ -595,7 +595,8 @@ _JOURNAL_SQL = """
     WHERE j.persona_id = ?
 """
 _MEMORIES_SQL = """
-    SELECT id, body AS text FROM memories WHERE persona_id = ? AND status = 'kept'
+    SELECT id, concat_ws(' ', body, keywords) AS text FROM memories
+    WHERE persona_id = ? AND status = 'kept'
 """
 
 

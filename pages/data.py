@@ -289,47 +289,73 @@ with chatgpt_tab:
 
 # -- character cards ------------------------------------------------------------------------
 with cards_tab:
-    st.subheader("Import a character card")
+    st.subheader(_("Import a character card"))
     st.write(
-        "A Character Card V2 or V3 from SillyTavern, Chub and friends — a PNG with the card "
-        "inside, or its JSON. It becomes a new companion; its picture becomes the avatar."
+        _(
+            "A character card from SillyTavern, Chub, RisuAI and friends — a PNG with the card "
+            "inside, a CharX (.charx), or card JSON (V1, V2, V3, TavernAI, Pygmalion). It "
+            "becomes a companion: his first message greets you in a new chat, the lorebook "
+            "becomes memories, and the card's picture and files are kept exactly as they came."
+        )
     )
     card_upload = st.file_uploader(
-        "Character card (.png or .json)", type=["png", "json"], key="data_card_upload"
+        _("Character card (.png, .charx or .json)"),
+        type=["png", "json", "charx"],
+        key="data_card_upload",
     )
     if card_upload is not None:
         try:
             card = cards.read_card(card_upload.getvalue())
         except ImportProblem as exc:
-            st.error(f"{exc} Nothing was imported.")
+            st.error(f"{exc.sentence} {_('Nothing was imported.')}")
         else:
-            with st.container(border=True):
-                left, right = st.columns([1, 3])
-                if card.image:
-                    left.image(card.image, width=120)
-                right.markdown(f"**{escape_markdown(card.name)}** · {card.spec}")
-                description = str(card.data.get("description") or "")
-                if description:
-                    right.caption(escape_markdown(description[:400]))
-            if st.button(
-                f"Import {card.name} as a new companion", type="primary", key="data_card_import"
-            ):
+            import_view.card_preview(card)
+            known = cards.recognise(s, card)
+            if known is not None:
+                st.info(
+                    _(
+                        "{name} is already here. Import the card as a new version of "
+                        "{name} (the versions stay on the Persona page), or as a separate "
+                        "companion."
+                    ).format(name=escape_markdown(known.name))
+                )
+            left, right, _rest = st.columns([2, 2, 1])
+            as_version = known is not None and left.button(
+                _("New version of {name}").format(name=known.name),
+                type="primary",
+                key="data_card_version",
+            )
+            as_new = (right if known is not None else left).button(
+                _("Import {name} as a new companion").format(name=card.name),
+                type="secondary" if known is not None else "primary",
+                key="data_card_import",
+            )
+            if as_version or as_new:
                 try:
-                    new = cards.import_card(s, card_upload.getvalue())
+                    new = cards.import_card(s, card, persona_id=known.id if as_version else None)
                 except ImportProblem as exc:
-                    st.error(f"{exc} Nothing was imported.")
+                    st.error(f"{exc.sentence} {_('Nothing was imported.')}")
                 else:
                     state.choose_persona(s, new.persona_id)
                     st.session_state["data_flash"] = (
-                        f"{new.name} has joined. They are now the companion on every page."
+                        _("{name} is updated (version {n}).").format(name=new.name, n=new.version)
+                        if as_version
+                        else _(
+                            "{name} has joined. They are now the companion on every page."
+                        ).format(name=new.name)
                     )
                     st.rerun()
 
-    st.subheader(f"Export {name} as a card")
-    st.caption("Both files keep every card field Kizuna does not use, so nothing is lost.")
-    png_col, json_col, _rest = st.columns([1, 1, 2])
+    st.subheader(_("Export {name} as a card").format(name=name))
+    st.caption(
+        _(
+            "Every card field Kizuna does not use is kept, and a card that came in goes out "
+            "with its own picture and files."
+        )
+    )
+    png_col, charx_col, json_col, _rest = st.columns([1, 1, 1, 1])
     png_col.download_button(
-        "PNG card (V2 + V3)",
+        _("PNG card (V2 + V3)"),
         data=lambda: cards.export_png(s, pid),
         file_name=f"{pv.name}.png",
         mime="image/png",
@@ -337,8 +363,17 @@ with cards_tab:
         icon=":material/download:",
         key="data_card_png",
     )
+    charx_col.download_button(
+        _("CharX"),
+        data=lambda: cards.export_charx(s, pid),
+        file_name=f"{pv.name}.charx",
+        mime="application/zip",
+        on_click="ignore",
+        icon=":material/download:",
+        key="data_card_charx",
+    )
     json_col.download_button(
-        "JSON card",
+        _("JSON card"),
         data=lambda: cards.export_json(s, pid),
         file_name=f"{pv.name}.json",
         mime="application/json",

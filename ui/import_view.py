@@ -152,3 +152,31 @@ def chat_extras(m) -> None:
                 st.code(text, language=kind.partition("/")[2] or None)
             else:
                 st.markdown(text)
+
+
+def card_preview(card) -> None:
+    """A card before importing: its picture, name, kind and the start of its description."""
+    with st.container(border=True):
+        left, right = st.columns([1, 3])
+        if card.image:
+            left.image(card.image, width=120)
+        kind = {"charx": "CharX", "png": "PNG"}.get(card.container, "JSON")
+        right.markdown(f"**{escape_markdown(card.name)}** · {card.spec} · {kind}")
+        description = str(card.data.get("description") or "")
+        if description:
+            right.caption(escape_markdown(description[:400]))
+        extras = []
+        if card.lore:
+            extras.append(
+                ngettext("{n} lorebook entry", "{n} lorebook entries", len(card.lore)).format(
+                    n=len(card.lore)
+                )
+            )
+        if card.files:
+            extras.append(
+                ngettext("{n} file", "{n} files", len(card.files)).format(n=len(card.files))
+            )
+        if card.data.get("first_mes"):
+            extras.append(_("a greeting"))
+        if extras:
+            right.caption(" · ".join(extras))

@@ -1,4 +1,4 @@
-"""`python -m memory export-card OUT.png|OUT.json [--persona NAME]`."""
+"""`python -m memory export-card OUT.png|OUT.json|OUT.charx [--persona NAME]`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from memory.store import write_file_atomically
 
 def register(sub) -> None:
     p = sub.add_parser("export-card", help="export a companion as a character card")
-    p.add_argument("out", metavar="OUT.png|OUT.json")
+    p.add_argument("out", metavar="OUT.png|OUT.json|OUT.charx")
     p.add_argument("--persona", default=None, help="companion to export (default: current)")
     p.add_argument("--data-dir", default=None)
     p.set_defaults(run=run)
@@ -21,8 +21,8 @@ def register(sub) -> None:
 def run(args) -> int:
     out = Path(args.out)
     suffix = out.suffix.lower()
-    if suffix not in (".png", ".json"):
-        print("The card's file name must end in .png or .json.", file=sys.stderr)
+    if suffix not in (".png", ".json", ".charx"):
+        print("The card's file name must end in .png, .json or .charx.", file=sys.stderr)
         return 1
     with open_store(args) as store:
         try:
@@ -30,7 +30,8 @@ def run(args) -> int:
         except _companion.NoSuchCompanion as exc:
             print(str(exc), file=sys.stderr)
             return 1
-        data = (cards.export_png if suffix == ".png" else cards.export_json)(store, persona.id)
+        write = {".png": cards.export_png, ".charx": cards.export_charx}.get(suffix)
+        data = (write or cards.export_json)(store, persona.id)
     try:
         write_file_atomically(out, data)
     except OSError as exc:

@@ -1,4 +1,7 @@
-"""`python -m memory import-card IN [--persona NAME]`: a character card into a companion."""
+"""`python -m memory import-card IN [--persona NAME] [--new]`: a character card into a companion.
+
+A card Kizuna already has (same name and creator) becomes a new version of that companion,
+unless `--new` asks for a separate one."""
 
 from __future__ import annotations
 
@@ -7,32 +10,55 @@ from pathlib import Path
 
 from memory import cards
 from memory.cli import _companion, open_store
+from memory.i18n import _
 from memory.importers import ImportProblem
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import-card", help="import a character card (.png or .json)")
+    p = sub.add_parser("import-card", help="import a character card (.png, .json or .charx)")
     p.add_argument("path", metavar="IN")
     p.add_argument(
         "--persona", default=None, help="save as a new version of this companion (default: new)"
+    )
+    p.add_argument(
+        "--new", action="store_true", help="a separate companion even if the card is known"
     )
     p.add_argument("--data-dir", default=None)
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
+    nothing = _("Nothing was imported.")
     try:
         raw = Path(args.path).read_bytes()
     except OSError as exc:
-        print(f"Kizuna cannot read {args.path}: {exc.strerror}.", file=sys.stderr)
+        print(
+            _("Kizuna cannot read {path}: {reason}.").format(path=args.path, reason=exc.strerror),
+            file=sys.stderr,
+        )
         return 1
     with open_store(args) as store:
         try:
+            card = cards.read_card(raw)
             target = _companion.choose(store, args.persona).id if args.persona else None
-            pv = cards.import_card(store, raw, persona_id=target)
-        except (ImportProblem, _companion.NoSuchCompanion) as exc:
-            print(f"{exc} Nothing was imported.", file=sys.stderr)
+            known = None if (target or args.new) else cards.recognise(store, card)
+            if known is not None:
+                target = known.id
+            pv = cards.import_card(store, card, persona_id=target)
+        except ImportProblem as exc:
+            print(f"{exc.sentence} {nothing}", file=sys.stderr)
             return 1
-    how = "a new version of" if target else "a new companion:"
-    print(f"Imported the card as {how} {pv.name}.")
+        except _companion.NoSuchCompanion as exc:
+            print(f"{exc} {nothing}", file=sys.stderr)
+            return 1
+    if known is not None:
+        print(
+            _("{name} is already here: the card is saved as version {n} of {name}.").format(
+                name=pv.name, n=pv.version
+            )
+        )
+    elif target:
+        print(_("Imported the card as a new version of {name}.").format(name=pv.name))
+    else:
+        print(_("Imported the card as a new companion: {name}.").format(name=pv.name))
     return 0

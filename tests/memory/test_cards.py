@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import zipfile
 
 import pytest
 from PIL import Image
@@ -57,6 +58,25 @@ def _png(chunks: dict[str, dict], color=(30, 120, 200)) -> bytes:
     return out.getvalue()
 
 
+def _png_text(texts: dict[str, str], size=(400, 600)) -> bytes:
+    info = PngInfo()
+    for key, text in texts.items():
+        info.add_text(key, text)
+    out = io.BytesIO()
+    Image.new("RGB", size, (10, 20, 30)).save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def _charx(files: dict[str, bytes], card: dict | None = "v3") -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        if card is not None:
+            zf.writestr("card.json", json.dumps(_v3_card() if card == "v3" else card))
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
 def _same_card(exported: dict, original: dict) -> None:
     """Every key of the original comes back with the same value (defaults may be added)."""
     assert exported["spec"] == original["spec"]
@@ -99,7 +119,7 @@ def test_v3_png_round_trip_and_ccv3_wins_over_chara(store):
     assert as_v2["spec"] == "chara_card_v2" and as_v2["data"]["name"] == "Aoi V3"
     assert as_v2["data"]["extensions"] == v3["data"]["extensions"]
     with Image.open(io.BytesIO(png)) as img:
-        assert img.size == (512, 512)  # the avatar it became
+        assert img.size == (400, 600)  # the card's own art, not the square avatar
     again = cards.import_card(store, png)
     _same_card(json.loads(cards.export_json(store, again.persona_id)), v3)
 
@@ -138,9 +158,172 @@ def test_v1_card_is_read():
         (json.dumps({"spec": "chara_card_v2", "data": {"name": " "}}).encode(), "no name"),
         (_png({}), "no character card inside"),
         (_png({"chara": V2_CARD})[:60], "cut off"),
+        (_png_text({"chara": "%%% not base64 %%%"}), "not base64-encoded card JSON"),
+        (_png_text({"chara": base64.b64encode(b"{broken json").decode()}), "damaged"),
+        (_charx({"../evil.png": b"x"}), "outside itself"),
+        (_charx({"/etc/passwd": b"x"}), "outside itself"),
+        (_charx({"readme.txt": b"x"}, card=None), "no card.json"),
     ],
 )
 def test_bad_cards_are_refused_plainly_and_nothing_is_created(store, raw, says):
     with pytest.raises(ImportProblem, match=says):
         cards.import_card(store, raw)
     assert personas.list_personas(store) == []
+
+
+def _idat(png: bytes) -> bytes:
+    return b"".join(body for kind, body, _s, _e in cards._chunks(png) if kind == b"IDAT")
+
+
+@pytest.mark.parametrize("size", [(400, 600), (1400, 1400)])
+def test_card_art_is_kept_byte_for_byte_and_exported_as_it_came(store, size):
+    noise = Image.effect_noise(size, 64).convert("RGB")  # real pixels, not one colour
+    info = PngInfo()
+    info.add_text("chara", base64.b64encode(json.dumps(V2_CARD).encode()).decode())
+    info.add_text("Comment", "made by hand")
+    out = io.BytesIO()
+    noise.save(out, "PNG", pnginfo=info)
+    raw = out.getvalue()
+    pv = cards.import_card(store, raw)
+    with Image.open(store.path_of(pv.avatar_path)) as avatar:
+        assert avatar.size == (512, 512)  # the in-app avatar is a crop …
+    png = cards.export_png(store, pv.persona_id)
+    assert _idat(png) == _idat(raw)  # … the card is not: the same picture, byte for byte
+    with Image.open(io.BytesIO(png)) as img:
+        assert img.size == size
+    assert cards.png_text_chunks(png)["Comment"] == "made by hand"
+    _same_card(json.loads(base64.b64decode(cards.png_text_chunks(png)["chara"])), V2_CARD)
+
+
+def test_unknown_keys_and_extensions_come_back_byte_identical(store):
+    pv = cards.import_card(store, json.dumps(V2_CARD, ensure_ascii=False).encode())
+    exported = json.loads(cards.export_json(store, pv.persona_id))
+    for key in ("extensions", "unknown_data_field", "character_book", "alternate_greetings"):
+        assert json.dumps(exported["data"][key], ensure_ascii=False) == json.dumps(
+            V2_CARD["data"][key], ensure_ascii=False
+        )
+    assert exported["unknown_top_field"] == "kept too"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {  # TavernAI / V1
+            "name": "Ren",
+            "description": "A florist.",
+            "personality": "Shy",
+            "scenario": "A flower shop",
+            "first_mes": "Welcome, {{user}}!",
+            "mes_example": "{{char}}: Roses today.",
+        },
+        {  # Pygmalion
+            "char_name": "Ren",
+            "char_persona": "A florist.",
+            "world_scenario": "A flower shop",
+            "char_greeting": "Welcome, {{user}}!",
+            "example_dialogue": "{{char}}: Roses today.",
+        },
+    ],
+)
+def test_v1_tavern_and_pygmalion_json_map_onto_the_persona(store, payload):
+    pv = cards.import_card(store, json.dumps(payload).encode())
+    assert (pv.name, pv.backstory, pv.speaking_style) == (
+        "Ren",
+        "A florist.",
+        "{{char}}: Roses today.",
+    )
+    assert pv.extra["scenario"] == "A flower shop"
+    exported = json.loads(cards.export_json(store, pv.persona_id))["data"]
+    assert (exported["first_mes"], exported["scenario"]) == ("Welcome, {{user}}!", "A flower shop")
+
+
+def test_first_message_becomes_his_greeting_in_the_new_chat(store):
+    from memory import messages
+
+    pv = cards.import_card(store, json.dumps(V2_CARD).encode())
+    (hello,) = messages.recent(store, pv.persona_id)
+    assert (hello.role, hello.content, hello.source) == (
+        "companion",
+        "Oh! You came back. ✨",
+        "greeting",
+    )
+
+
+def test_lorebook_entries_become_memories_recall_finds_by_their_keys(store):
+    from memory import memories, recall
+
+    card = json.loads(json.dumps(V2_CARD))
+    card["data"]["character_book"] = {
+        "name": "Aoi's world",
+        "entries": [
+            {
+                "keys": ["lighthouse", "tower"],
+                "content": "Built in 1890 by her grandfather.",
+                "enabled": True,
+                "insertion_order": 0,
+                "extensions": {"x": 1},
+            },
+            {"keys": ["cat"], "content": "Mochi sleeps on the lamp.", "enabled": False},
+        ],
+    }
+    pv = cards.import_card(store, json.dumps(card).encode())
+    kept = memories.list_memories(store, pv.persona_id)
+    assert [m.body for m in kept] == ["Built in 1890 by her grandfather."]
+    found = recall.for_prompt(store, pv.persona_id, "tell me about the lighthouse")
+    assert any("1890" in r.text for r in found if r.kind == "memory")
+    exported = json.loads(cards.export_json(store, pv.persona_id))
+    assert exported["data"]["character_book"] == card["data"]["character_book"]
+
+
+def test_charx_with_two_assets_comes_in_and_goes_out_whole(store):
+    icon = _png_text({}, size=(300, 450))
+    background = io.BytesIO()
+    Image.new("RGB", (64, 32), (1, 2, 3)).save(background, "JPEG")
+    card = _v3_card()
+    card["data"]["assets"] = [
+        {
+            "type": "icon",
+            "uri": "embeded://assets/icon/images/main.png",
+            "name": "main",
+            "ext": "png",
+        },
+        {
+            "type": "background",
+            "uri": "embeded://assets/background/images/sea.jpg",
+            "name": "sea",
+            "ext": "jpg",
+        },
+    ]
+    raw = _charx(
+        {
+            "assets/icon/images/main.png": icon,
+            "assets/background/images/sea.jpg": background.getvalue(),
+            "x_meta/main.json": b'{"type": "png"}',
+        },
+        card=card,
+    )
+    pv = cards.import_card(store, raw)
+    assert pv.name == "Aoi V3" and pv.avatar_path
+    out = cards.export_charx(store, pv.persona_id)
+    with zipfile.ZipFile(io.BytesIO(out)) as zf:
+        assert zf.read("assets/icon/images/main.png") == icon
+        assert zf.read("assets/background/images/sea.jpg") == background.getvalue()
+        assert zf.read("x_meta/main.json") == b'{"type": "png"}'
+        _same_card(json.loads(zf.read("card.json")), card)
+    png = cards.export_png(store, pv.persona_id)
+    assert _idat(png) == _idat(icon)
+    again = cards.import_card(store, out)
+    assert again.name == "Aoi V3"
+
+
+def test_the_same_card_again_is_recognised_as_that_companion(store):
+    raw = json.dumps(V2_CARD).encode()
+    first = cards.import_card(store, raw)
+    card = cards.read_card(raw)
+    assert cards.recognise(store, card).id == first.persona_id
+    newer = cards.import_card(store, card, persona_id=first.persona_id)
+    assert newer.persona_id == first.persona_id and newer.version == 2
+    assert [p.name for p in personas.list_personas(store)] == ["Aoi"]
+    other = json.loads(json.dumps(V2_CARD))
+    other["data"]["creator"] = "someone else"
+    assert cards.recognise(store, cards.read_card(json.dumps(other).encode())) is None

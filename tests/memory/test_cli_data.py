@@ -112,6 +112,10 @@ def test_card_commands_round_trip(tmp_path, data_dir, capsys):
     exported = json.loads((tmp_path / "out.json").read_text())
     assert exported["data"]["extensions"] == V2_CARD["data"]["extensions"]
     assert (tmp_path / "out.png").read_bytes().startswith(b"\x89PNG")
+    assert main(["export-card", str(tmp_path / "out.charx"), "--persona", "Aoi"]) == 0
+    capsys.readouterr()
+    assert main(["import-card", str(tmp_path / "out.charx")]) == 0  # the same card again
+    assert "Aoi is already here: the card is saved as version 2 of Aoi." in capsys.readouterr().out
     assert main(["export-card", str(tmp_path / "out.txt")]) == 1
     assert main(["import-card", str(tmp_path / "missing.png")]) == 1
     (tmp_path / "bad.json").write_text("{}")

@@ -258,3 +258,18 @@ def test_api_key_never_reaches_a_backup(use_fake_openai, app, data_dir):
         assert secret.encode() not in raw
         assert all(secret.encode() not in m for m in members)
         assert all(secret not in t for t in texts)
+
+
+def test_the_same_card_again_is_offered_as_a_new_version(data_page, data_dir):
+    raw = _png({"chara": V2_CARD})
+    uploader = _by_key(data_page, "file_uploader", "data_card_upload")
+    uploader.set_value(("aoi.png", raw, "image/png"))
+    data_page.run()
+    data_page.button(key="data_card_import").click().run()
+    data_page.run()
+    assert any("Aoi is already here" in i.value for i in data_page.info)
+    data_page.button(key="data_card_version").click().run()
+    assert not data_page.exception
+    s = Store.open(data_dir)
+    assert [p.name for p in personas.list_personas(s)] == ["Sora", "Aoi"]
+    assert personas.current(s, personas.by_name(s, "Aoi").id).version == 2
