@@ -17,6 +17,7 @@ pages = {
         st.Page("pages/journal.py", title="Journal", icon="📔"),
         st.Page("pages/memories.py", title="Memories", icon="💭"),
         st.Page("pages/search.py", title="Search", icon="🔎"),
+        st.Page("pages/ceremony.py", title="Ceremony", icon="💒"),
     ],
     "Your companion": [
         st.Page("pages/persona.py", title="Persona", icon="🪞"),
