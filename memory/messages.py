@@ -13,8 +13,17 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from memory.errors import InvalidInput
+from memory.i18n import N_
 
 ROLES = ("user", "companion")
+
+#: What "messages today" counts, in the sidebar and on the dashboard alike (translate with
+#: `memory.i18n._`); `count_today` and `stats.headline` both count exactly this.
+COUNTED = N_(
+    "Every message of your local day, both ways and wherever it was said: the chat, the "
+    "album's responses and the journal's reflections (imported messages count on the day "
+    "they were written)."
+)
 
 #: Longest message kept; anything longer is refused with a plain sentence.
 MAX_CHARS = 100_000
@@ -457,7 +466,7 @@ def count(store, persona_id: int | None = None) -> int:
 
 
 def count_today(store, persona_id: int, tz: ZoneInfo, now: datetime | None = None) -> int:
-    """Messages either way since the start of the user's local day."""
+    """Messages either way since the start of the user's local day (see `COUNTED`)."""
     now = (now or datetime.now(tz)).astimezone(tz)
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + timedelta(days=1)

@@ -11,7 +11,7 @@ from companion.conversation import regenerate_target
 from memory import memories, messages, personas, photos
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_time
-from ui import care, demo, greeting, milestone_action, recall_view, state, voice
+from ui import care, demo, greeting, milestone_action, moments, recall_view, state, voice
 from ui.import_view import chat_extras as imported_extras
 from ui.text import escape_markdown
 
@@ -74,6 +74,9 @@ def _ask_before_deleting(message_id: int, popover_key: str) -> None:
 
 
 def show_message(m: messages.Message) -> None:
+    if moments.is_shared(m):  # an album response or a journal reflection: a card
+        moments.render(s, moments.Moment(m.source, (m,)), avatar=companion_avatar, tz=tz)
+        return
     role = "user" if m.role == "user" else "assistant"
     avatar = state.USER_AVATAR if m.role == "user" else companion_avatar
     with st.chat_message(role, avatar=avatar):
@@ -184,14 +187,18 @@ if not history:
 kept = memories.kept_message_ids(s, [m.id for m in history])
 regenerating = st.session_state.get("chat_regenerate")
 last_day = None
-for m in history:
+for item in moments.group(history):
+    m = item.first if isinstance(item, moments.Moment) else item
     if regenerating and m.id == regenerating[0]:
         continue  # the reply being regenerated makes way for the new one streaming below
     day = m.created_at.astimezone(tz).date()
     if day != last_day:
         st.caption(f"— {_day_label(day)} —", text_alignment="center")
         last_day = day
-    show_message(m)
+    if isinstance(item, moments.Moment):
+        moments.render(s, item, avatar=companion_avatar, tz=tz)
+    else:
+        show_message(m)
 care.render_chat(s, pid)
 voice.speaker()
 
@@ -225,10 +232,16 @@ if error_applies:
         if target is not None:
             run_reply(target, replaces=error.get("replaces"))
         st.rerun()
-elif last_chat is not None and last_chat.role == "companion" and last_chat.reply_to is not None:
+elif (
+    last_chat is not None
+    and last_chat.role == "companion"
+    and last_chat.reply_to is not None
+    # Regenerate sits under the reply it acts on: not under an album or journal moment.
+    and history[-1].id == last_chat.id
+):
     if st.button(_("Regenerate last reply"), key="chat_regenerate_button", icon="🔄"):
         found = regenerate_target(s, pid)
-        if found is not None:
+        if found is not None and found[0].id == last_chat.id:
             old, target = found
             st.session_state.chat_regenerate = (old.id, target.id)
         st.rerun()

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from memory import personas, stats
+from memory import messages, personas, stats
 from memory.i18n import _, format_date, format_number, ngettext
 from ui import care, charts, state
 from ui.text import escape_markdown
@@ -70,13 +70,20 @@ else:
     h = data.headline
     pal = charts.palette()
     row1 = st.columns(4)
-    row1[0].metric(_("From you today"), f"{h.today_from_user:,}", border=True, height="stretch")
+    row1[0].metric(
+        _("From you today"),
+        f"{h.today_from_user:,}",
+        border=True,
+        height="stretch",
+        help=_(messages.COUNTED),
+    )
     who = _("companions") if persona_filter is None else everyone[persona_filter]
     row1[1].metric(
         _("From {who} today").format(who=who),
         f"{h.today_from_companion:,}",
         border=True,
         height="stretch",
+        help=_(messages.COUNTED),
     )
     row1[2].metric(
         _("Exchanges a day"),

@@ -23,7 +23,7 @@ def render(s) -> None:
             right.caption(_("Day {day} together").format(day=format_number(day)))
         today = messages.count_today(s, pid, state.tz(s))
         said = ngettext("{n} message today", "{n} messages today", today)
-        st.caption("💬 " + said.format(n=format_number(today)))
+        st.caption("💬 " + said.format(n=format_number(today)), help=_(messages.COUNTED))
         everyone = personas.list_personas(s)
         if len(everyone) > 1:
             names = {p.id: p.name + (" " + _("(demo)") if p.is_demo else "") for p in everyone}
