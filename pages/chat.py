@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import streamlit as st
 
+import ui.long_text as long_text
 from companion import Reply, Upload, send
 from companion.conversation import regenerate_target
 from memory import memories, messages, personas, photos
@@ -81,7 +82,7 @@ def show_message(m: messages.Message) -> None:
     avatar = state.USER_AVATAR if m.role == "user" else companion_avatar
     with st.chat_message(role, avatar=avatar):
         if m.content:
-            st.markdown(escape_markdown(m.content) if _shows_as_typed(m) else m.content)
+            long_text.show(m.content, as_typed=_shows_as_typed(m), key=f"chat_long_{m.id}")
         if m.photo_ids:
             slots = st.columns(min(len(m.photo_ids), 3))
             for i, photo_id in enumerate(m.photo_ids):
@@ -144,7 +145,7 @@ def run_reply(user_message: messages.Message, *, replaces: int | None = None) ->
     cfg = state.provider_settings(s)
     reply = Reply(s, provider, user_message, temperature=cfg.temperature, replaces=replaces)
     with st.chat_message("assistant", avatar=companion_avatar):
-        st.write_stream(reply)
+        long_text.stream(reply)  # any length: throttled, the opening shown past a length
     if reply.error is not None:
         st.session_state.chat_error = {
             "message": reply.error.message,
@@ -220,13 +221,19 @@ if error and error.get("replaces"):
 else:
     error_applies = bool(error) and pending is not None and pending.id == error["user_message_id"]
 
+# The failed reply's box is cleared as soon as another reply starts (Retry or a new message),
+# so the old error and its Retry never sit on screen while the next reply is pending.
+error_slot = st.empty()
 if error_applies:
-    if error.get("partial"):
-        with st.chat_message("assistant", avatar=companion_avatar):
-            st.markdown(escape_markdown(error["partial"]))
-            st.caption(_("✂️ cut off — not saved"))
-    st.error(escape_markdown(error["message"]), icon="⚠️")
-    if st.button(_("Retry"), key="chat_retry", type="primary", icon="🔁"):
+    with error_slot.container():
+        if error.get("partial"):
+            with st.chat_message("assistant", avatar=companion_avatar):
+                long_text.show(error["partial"], as_typed=True, key="chat_long_partial")
+                st.caption(_("✂️ cut off — not saved"))
+        st.error(escape_markdown(error["message"]), icon="⚠️")
+        retry = st.button(_("Retry"), key="chat_retry", type="primary", icon="🔁")
+    if retry:
+        error_slot.empty()
         st.session_state.pop("chat_error", None)
         target = messages.get(s, error["user_message_id"])
         if target is not None:
@@ -287,6 +294,7 @@ if submitted:
     else:
         st.session_state.chat_notices = notices  # shown after the rerun below
         st.session_state.pop("chat_error", None)
+        error_slot.empty()
         show_message(user_message)
         care.alarm(care_top, s, user_message.content)
         run_reply(user_message)

@@ -177,3 +177,23 @@ def test_a_message_left_without_a_reply_can_still_get_one(app, data_dir):
     stored = messages.recent(s, pid)
     assert [m.role for m in stored] == ["user", "companion"]
     assert stored[1].reply_to == stored[0].id
+
+
+def test_a_200000_character_reply_streams_is_stored_and_shown_collapsed(
+    use_fake_openai, app, data_dir
+):
+    word = "とても長い返事です。 The sea goes on and on, "
+    text = (word * (200_000 // len(word) + 1))[:200_000]
+    use_fake_openai.script(Answer(chunks=[text[i : i + 500] for i in range(0, len(text), 500)]))
+    app.chat_input[0].set_value("tell me everything").run()
+    assert not app.exception, [e.value for e in app.exception]
+    s, pid = starter(data_dir)
+    reply = messages.recent(s, pid)[-1]
+    assert reply.role == "companion" and reply.content == text.strip()
+    # the opening is on screen, the rest folded behind "Read on", nothing lost
+    (fold,) = [e for e in app.expander if e.label.startswith("Read on — ")]
+    shown = [m.value for m in app.markdown if m.value and m.value[:20] == text[:20]]
+    assert len(shown) == 1 and len(shown[0]) <= 20_000
+    rest = fold.markdown[0].value
+    assert fold.label == f"Read on — {len(rest):,} more characters"
+    assert shown[0] + " " + rest == text
