@@ -48,8 +48,9 @@ def _emergency_banner(slot, s, sample: str | None) -> None:
     number = safety.helplines(safety.region(s)).emergency
     words = safety.panel_text(sample)
     with slot.container(border=True, key="care_emergency"):
-        st.markdown(f"## 🚑 {escape_markdown(words['emergency_heading'].format(emergency=number))}")
-        st.markdown(escape_markdown(words["emergency_intro"].format(emergency=number)))
+        heading = escape_markdown(words["emergency_heading"].format(emergency=number))
+        st.markdown(f"### :red[{heading}]")
+        st.error(escape_markdown(words["emergency_intro"].format(emergency=number)), icon="🚑")
         dial = _dial(number)
         if dial:
             st.link_button(f"📞 {number}", f"tel:{dial}", type="primary", use_container_width=True)

@@ -1,4 +1,4 @@
-from memory import Store, messages, passcode, settings
+from memory import Store, care_log, messages, passcode, settings
 from tests.e2e.conftest import screenshot, wait_for_app
 
 
@@ -44,3 +44,37 @@ def test_locked_app_opens_with_the_passcode_and_shows_helplines(start_app, page,
         stored = messages.recent(s, 1)
     assert [m.role for m in stored] == ["user", "companion"]
     assert stored[0].meta == {"crisis": ["intent"]}
+
+
+def test_an_act_under_way_puts_the_emergency_number_first(start_app, browser, tmp_path):
+    data = tmp_path / "data"
+    with Store.open(data) as s:
+        settings.set(s, "timezone", "Asia/Tokyo")  # her region: Japan
+        settings.set(s, "language", "ja")
+    app = start_app(data)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(app.url)
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.wait_for()
+    wait_for_app(page)
+    box.fill("今、薬を全部飲んだ")
+    box.press("Enter")
+    banner = page.locator(".st-key-care_emergency")
+    banner.wait_for()
+    wait_for_app(page)
+    assert "今すぐ 119 に電話を" in banner.inner_text()
+    assert page.get_by_role("link", name="📞 119").get_attribute("href") == "tel:119"
+    # before anything else on the page: above his name and above her own message
+    top = banner.bounding_box()["y"]
+    assert top < page.get_by_text("Sora", exact=True).first.bounding_box()["y"]
+    assert top < page.get_by_text("今、薬を全部飲んだ").first.bounding_box()["y"]
+    reply = page.get_by_text("今すぐ 119 に電話して").first
+    reply.wait_for()
+    banner.scroll_into_view_if_needed()
+    screenshot(page, "chat-emergency-phone-ja")
+    context.close()
+    app.stop()
+    with Store.open(data) as s:
+        assert [e.tier for e in care_log.entries(s)] == ["emergency"]
