@@ -9,7 +9,8 @@ seed and the same `now` give the same year.
 
 The demo never mixes with real data: `fill` refuses a folder that holds anything not made by
 the demo, and marks what it writes (`personas.is_demo = true`, setting `demo = true`). It only
-uses the data contract (DESIGN.md) and the columns of the first migration. Photos go through
+uses the data contract (README, "How the code is laid out") and the columns of the first
+migration. Photos go through
 `memory.photos.add` like any upload; messages are bulk-inserted from one Arrow table in one
 transaction, which is what keeps the whole year to a few seconds.
 """

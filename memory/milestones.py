@@ -6,8 +6,10 @@ they can never disagree with it and need no upkeep; they are not rows. The user'
 milestones (confession, proposal, ceremony, honeymoon, anything) are rows in `milestones`, with
 a date, an optional note and an optional link to a message or an outing.
 
-"Together since" is the companion's `began_on` date, or the day of the first message when that
-is earlier (an imported history starts before the day Kizuna was installed).
+"Together since" (day 1) is the earliest of the companion's `began_on` date, the first
+message's day (an imported history starts before the day Kizuna was installed), and the first
+outing and journal entry: no shared day on the timeline comes before day 1. Her own milestones
+do not move day 1: a first meeting or a confession may well come before being together.
 """
 
 from __future__ import annotations
@@ -240,7 +242,8 @@ def first_message(store, persona_id: int) -> tuple[int, datetime] | None:
 
 
 def together_since(store, persona_id: int, tz: ZoneInfo) -> date | None:
-    """Day 1 of the relationship: `began_on`, or the first message's day when earlier."""
+    """Day 1 of the relationship: the earliest of `began_on`, the first message's day and
+    the first outing and journal entry (see the module docstring)."""
     from memory import personas
 
     began = None
@@ -249,8 +252,21 @@ def together_since(store, persona_id: int, tz: ZoneInfo) -> date | None:
         began = personas.current(store, persona_id).began_on
     first = first_message(store, persona_id)
     first_day = _local_day(first[1], tz) if first else None
-    candidates = [d for d in (began, first_day) if d is not None]
+    recorded = store.execute(
+        """SELECT min(d) FROM (
+            SELECT min(happened_on) AS d FROM outings WHERE persona_id = ?
+            UNION ALL SELECT min(written_on) FROM journal_entries WHERE persona_id = ?
+        )""",
+        [persona_id, persona_id],
+    ).fetchone()[0]
+    candidates = [d for d in (began, first_day, recorded) if d is not None]
     return min(candidates) if candidates else None
+
+
+def day_number(store, persona_id: int, tz: ZoneInfo, today: date) -> int | None:
+    """ "Day N together" for `today` (day 1 is `together_since`); None before anything."""
+    since = together_since(store, persona_id, tz)
+    return (today - since).days + 1 if since is not None else None
 
 
 def _nth_messages(store, persona_id: int, tz: ZoneInfo, counts) -> list[tuple[int, int, date]]:
@@ -348,6 +364,26 @@ class Anniversary:
     days_until: int
 
 
+def suggested_title(text: str | None, limit: int = 60) -> str:
+    """The title offered for a milestone made from a message: its words, shortened."""
+    line = " ".join((text or "").split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _kept_suggestions(store, own_milestones) -> set[int]:
+    """Ids of milestones whose title is still the words of the message they came from."""
+    linked = {m.message_id: m for m in own_milestones if m.message_id is not None}
+    if not linked:
+        return set()
+    rows = store.execute(
+        "SELECT id, content FROM messages WHERE id IN (SELECT unnest(?::BIGINT[]))",
+        [list(linked)],
+    ).fetchall()
+    return {
+        linked[mid].id for mid, content in rows if linked[mid].title == suggested_title(content)
+    }
+
+
 def next_anniversaries(
     store, persona_id: int, tz: ZoneInfo, today: date, count: int = 3
 ) -> list[Anniversary]:
@@ -372,11 +408,20 @@ def next_anniversaries(
         consider(
             since + timedelta(days=next_round - 1), _("Day {n:,} together").format(n=next_round)
         )
-    for milestone in own(store, persona_id):
+    mine = own(store, persona_id)
+    # A title left as the message's words is a quote, not a name: the kind names it then
+    # ("1 year: Proposal", not "1 year since “Do you remember our honeymoon?”").
+    quoted = _kept_suggestions(store, mine)
+    for milestone in mine:
         years = today.year - milestone.happened_on.year
         for y in (years, years + 1):
             if y >= 1:
                 day = add_months(milestone.happened_on, 12 * y)
+                if milestone.id in quoted:
+                    since_title = ngettext("{n} year: {kind}", "{n} years: {kind}", y)
+                    kind = _(USER_KINDS.get(milestone.kind, USER_KINDS["other"])[0])
+                    consider(day, since_title.format(n=y, kind=kind))
+                    continue
                 since_title = ngettext("{n} year since “{title}”", "{n} years since “{title}”", y)
                 consider(day, since_title.format(n=y, title=milestone.title))
     unique = {(a.day, a.title): a for a in upcoming}

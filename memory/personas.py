@@ -312,7 +312,11 @@ def ensure_starter(store, today: date | None = None) -> Persona:
     existing = list_personas(store)
     if existing:
         return existing[0]
-    create(store, began_on=today or date.today(), note="Starter companion", **STARTER)
+    if today is None:  # the user's day, not the machine's (they differ near midnight)
+        from memory import settings as settings_store
+
+        today = datetime.now(settings_store.timezone(store)).date()
+    create(store, began_on=today, note="Starter companion", **STARTER)
     return list_personas(store)[0]
 
 

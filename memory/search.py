@@ -640,11 +640,19 @@ def snippet(text: str, terms: Sequence[str], width: int = 70) -> tuple[str, str,
         head = flat[: width * 2]
         return ("", "", head + ("…" if len(flat) > len(head) else ""))
     start, end = spans[0]
-    before = flat[max(0, start - width) : start]
+    cut = max(0, start - width)
+    before = flat[cut:start]
     after = flat[end : end + width]
-    if start - width > 0:
+    if cut > 0:
+        # Start at a word, not in the middle of one (text without spaces is cut anywhere).
+        space = before.find(" ")
+        if flat[cut - 1] != " " and 0 <= space < len(before) - 1:
+            before = before[space + 1 :]
         before = "…" + before.lstrip()
     if end + width < len(flat):
+        space = after.rfind(" ")
+        if flat[end + width] != " " and space > 0:
+            after = after[:space]
         after = after.rstrip() + "…"
     return (before, flat[start:end], after)
 
@@ -820,3 +828,35 @@ def messages_on_day(store, persona_id: int, day: date, tz: ZoneInfo, *, limit: i
     start = datetime.combine(day, clock(), tz)
     end = datetime.combine(day + timedelta(days=1), clock(), tz)
     return messages.between(store, persona_id, start, end, limit=limit)
+
+
+def chat_day(store, persona_id: int, hit: Hit, tz: ZoneInfo) -> date | None:
+    """The day to open in the chat for a search result, or None when the chat holds nothing.
+
+    A message opens on its own day. An outing, entry or memory opens on its own date when
+    the chat has messages that day, else on the day he first answered it (an outing's album
+    responses, an entry's reflection), since that is where it was talked about.
+    """
+    from datetime import time as clock
+    from datetime import timedelta
+
+    if hit.when is None:
+        return None
+    if hit.kind == "message":
+        return hit.when
+    start = datetime.combine(hit.when, clock(), tz)
+    end = datetime.combine(hit.when + timedelta(days=1), clock(), tz)
+    that_day = store.execute(
+        "SELECT count(*) FROM messages WHERE persona_id = ? AND created_at >= ? AND created_at < ?",
+        [persona_id, start, end],
+    ).fetchone()[0]
+    if that_day:
+        return hit.when
+    column = {"outing": "outing_id", "journal": "journal_entry_id"}.get(hit.kind)
+    if column is None:
+        return None
+    first = store.execute(
+        f"SELECT min(created_at) FROM messages WHERE persona_id = ? AND {column} = ?",
+        [persona_id, hit.id],
+    ).fetchone()[0]
+    return first.astimezone(tz).date() if first is not None else None

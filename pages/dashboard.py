@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from memory import messages, personas, stats
+from memory import messages, milestones, personas, stats
 from memory.i18n import _, format_date, format_number, ngettext
 from ui import care, charts, state
 from ui.text import escape_markdown
@@ -36,8 +36,8 @@ name = _("your companions") if persona_filter is None else everyone[persona_filt
 picked = st.session_state.get("dashboard_dates") or ()
 start: date | None = picked[0] if len(picked) >= 1 else None
 end: date | None = picked[1] if len(picked) == 2 else None
-# Day 1 is `began_on`, or the first message's day when earlier (the headline takes the min).
-began_on = None if persona_filter is None else personas.current(s, persona_filter).began_on
+# Day 1 is the same as everywhere (milestones.together_since; the headline takes the min).
+began_on = None if persona_filter is None else milestones.together_since(s, persona_filter, tz)
 data = stats.load(s, tz, today, persona_id=persona_filter, start=start, end=end, began_on=began_on)
 if not data.is_empty:
     first_day = data.headline.first_day or today

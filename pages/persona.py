@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from memory import personas
+from memory import milestones, personas
 from memory.errors import KizunaError
 from memory.i18n import _
 from ui import state, voice
@@ -23,7 +23,7 @@ st.title("Persona")
 card_avatar, card_text = st.columns([1, 5], vertical_alignment="center")
 card_avatar.image(state.avatar_for(s, pv), width=96)
 card_text.markdown(f"## {escape_markdown(pv.name)}")
-days = personas.days_together(pv, state.today(s))
+days = milestones.day_number(s, pid, state.tz(s), state.today(s))
 facts = [f"version {pv.version} in force"]
 if days is not None and days > 0:
     facts.append(f"day {days:,} together")

@@ -66,7 +66,8 @@ for kind, (icon, label) in SECTIONS.items():
             head = " · ".join(x for x in (escape_markdown(title), day) if x)
             text_col.caption(head or day)
             text_col.markdown(_snippet(hit))
-            if hit.when and button_col.button(
+            in_chat = search.chat_day(s, pid, hit, state.tz(s))
+            if in_chat and button_col.button(
                 "That day in chat", key=f"search_jump_{kind}_{hit.id}", icon="💬"
             ):
-                recall_view.jump_to_day(hit.when, hit.id if kind == "message" else None)
+                recall_view.jump_to_day(in_chat, hit.id if kind == "message" else None)

@@ -53,6 +53,33 @@ def date_axis(fig: go.Figure) -> go.Figure:
     return fig
 
 
+#: Up to this many days, the daily chart shows whole days with one tick each.
+FEW_DAYS = 7
+_DAY_MS = 86_400_000
+
+
+def whole_days(fig: go.Figure, days) -> go.Figure:
+    """For a short span (a first day), whole days on the x axis with one tick per day.
+
+    Left to itself plotly zooms into a single day until the ticks read
+    "23:59:59.9996 … 00:00:00.0004"; half a day either side keeps each bar a day wide.
+    """
+    values = pd.to_datetime(pd.Series(days)).dropna()
+    if values.empty or values.dt.normalize().nunique() > FEW_DAYS:
+        return fig
+    first, last = values.min().normalize(), values.max().normalize()
+    half = pd.Timedelta(hours=12)
+    fig.update_xaxes(
+        type="date",
+        range=[first - half, last + half],
+        dtick=_DAY_MS,
+        tick0=first,
+        tickformat=d3_date_format("day_month"),
+        tickformatstops=[],
+    )
+    return fig
+
+
 @dataclass(frozen=True)
 class Palette:
     dark: bool
@@ -193,7 +220,7 @@ def daily_messages(days: pd.DataFrame, pal: Palette) -> go.Figure:
         barmode="stack", bargap=0.05 if many else 0.2, title=_("Messages per day"), hovermode="x"
     )
     fig.update_yaxes(rangemode="tozero", tickformat=",d")
-    return date_axis(style(fig, pal))
+    return whole_days(date_axis(style(fig, pal)), days["day"])
 
 
 def hour_weekday(hours: pd.DataFrame, pal: Palette) -> go.Figure:

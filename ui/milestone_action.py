@@ -36,7 +36,7 @@ def form(
     *,
     title: str = "",
     kind: str = "other",
-    happened_on: date | None = None,
+    happened_on: date,
     note: str = "",
     submit_label: str | None = None,
     cancel: bool = False,
@@ -62,7 +62,7 @@ def form(
         )
         new_day = right.date_input(
             _("Date"),
-            value=happened_on or date.today(),
+            value=happened_on,
             min_value=date(1900, 1, 1),
             max_value=date(2200, 12, 31),
             key=f"{key}_date",
@@ -92,8 +92,7 @@ def form(
 
 
 def excerpt(text: str, limit: int = 60) -> str:
-    line = " ".join((text or "").split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return milestones.suggested_title(text, limit)
 
 
 def render(store, message, tz: ZoneInfo) -> None:

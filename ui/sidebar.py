@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from memory import messages, personas
+from memory import messages, milestones, personas
 from memory.i18n import _, format_number, ngettext
 from ui import language, state
 from ui.text import escape_markdown
@@ -18,7 +18,7 @@ def render(s) -> None:
         left, right = st.columns([1, 2], vertical_alignment="center")
         left.image(state.avatar_for(s, pv), width=72)
         right.markdown(f"**{escape_markdown(pv.name)}**")
-        day = personas.days_together(pv, state.today(s))
+        day = milestones.day_number(s, pid, state.tz(s), state.today(s))
         if day is not None and day > 0:
             right.caption(_("Day {day} together").format(day=format_number(day)))
         today = messages.count_today(s, pid, state.tz(s))

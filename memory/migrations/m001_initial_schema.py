@@ -1,8 +1,9 @@
 """The first schema: companions and their versions, messages, outings, photos, milestones,
 journal entries and settings.
 
-Only the columns of the data contract (see DESIGN.md) are required; every other column is
-nullable or has a default so that plain SQL inserts (benchmarks, importers) just work.
+Only the columns of the data contract (README, "How the code is laid out") are required;
+every other column is nullable or has a default so that plain SQL inserts (benchmarks,
+importers) just work.
 No FOREIGN KEY constraints: DuckDB's foreign keys block updates of referenced rows, so
 integrity is kept by the functions in `memory/`, each inside one transaction.
 """
