@@ -16,12 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from companion import pipeline
+from companion import pipeline, prompt
 from companion.provider import Image, PromptContext
 from memory import messages, personas, photos, recall, voice
 from memory import settings as settings_store
 
-HISTORY_LIMIT = 30
+#: Most history read for one reply; the context budget (`companion.prompt`) decides how
+#: much of it the prompt carries, newest first.
+HISTORY_LIMIT = 120
 
 __all__ = ["HISTORY_LIMIT", "PromptContext", "Reply", "Upload", "send"]
 
@@ -150,6 +152,8 @@ class Reply(pipeline.Reply):
             meta={"recalled": [r.as_dict() for r in recalled]},
             past_replies=past,
             recent_replies=voice.recent_replies(self.store, message.persona_id),
+            examples=voice.for_prompt(self.store, message.persona_id),
+            budget_tokens=prompt.budget(self.store),
         )
 
     def _image_for_model(self, photo_id: int) -> bytes | None:

@@ -93,6 +93,10 @@ class Request:
     past_replies: Sequence = ()
     #: His last replies, newest first (the offline voice never repeats one).
     recent_replies: Sequence = ()
+    #: Examples of his voice kept with the persona (`memory.voice.for_prompt`).
+    examples: Sequence = ()
+    #: The context budget in tokens (`companion.prompt.budget`); None sends everything.
+    budget_tokens: int | None = None
 
 
 def screen_words(her_words: Sequence[str | None]) -> safety.Crisis | None:
@@ -154,6 +158,9 @@ class Reply:
             recalled=request.recalled,
             instructions=[*request.instructions, *care],
             history=request.history,
+            examples=request.examples,
+            past_replies=request.past_replies,
+            budget_tokens=request.budget_tokens,
         )
         context = PromptContext(
             persona=request.persona,

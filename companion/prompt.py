@@ -68,6 +68,74 @@ def history_turns(history: Sequence) -> list[Turn]:
     return turns
 
 
+#: The context budget when none is set, in tokens: room for a long conversation on today's
+#: common models (8k-context local models included) with space left for the reply.
+DEFAULT_BUDGET = 6000
+#: Settings key holding her choice (in tokens).
+BUDGET_SETTING = "context_budget"
+#: Shares of the budget that examples of his voice and recalled memories may take at most;
+#: the history gets everything else, newest first.
+EXAMPLES_SHARE = 0.15
+MEMORIES_SHARE = 0.15
+
+
+def estimate_tokens(text: str) -> int:
+    """A cheap, deliberately generous token count: ~4 Latin characters per token, one
+    token per Japanese (or other non-ASCII) character, plus a few per message."""
+    if not text:
+        return 4
+    ascii_chars = sum(1 for ch in text if ord(ch) < 128)
+    return 4 + ascii_chars // 4 + (len(text) - ascii_chars)
+
+
+def budget(store) -> int:
+    """The context budget in tokens: her setting, else `DEFAULT_BUDGET`."""
+    from memory import settings as settings_store
+
+    value = settings_store.get(store, BUDGET_SETTING)
+    try:
+        chosen = int(value) if value is not None else DEFAULT_BUDGET
+    except (TypeError, ValueError):
+        chosen = DEFAULT_BUDGET
+    return max(1000, chosen)
+
+
+def _short(text: str, limit: int) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def voice_lines(examples: Sequence = (), past_replies: Sequence = (), *, room: int) -> list[str]:
+    """System-prompt lines showing how he talks, within `room` tokens: the examples kept with
+    the persona (pinned first), then his past replies to messages like hers."""
+    lines: list[str] = []
+    used = 0
+
+    def fits(line: str) -> bool:
+        nonlocal used
+        cost = estimate_tokens(line)
+        if used + cost > room:
+            return False
+        used += cost
+        lines.append(line)
+        return True
+
+    shown = [e for e in examples if (getattr(e, "body", "") or "").strip()]
+    if shown and fits("How you talk — examples in your own words (match this manner):"):
+        for example in shown:
+            if not fits(f"- “{_short(example.body, 400)}”"):
+                break
+    past = [p for p in past_replies if (getattr(p, "text", "") or "").strip()]
+    if past and fits("When she said something like this before, you replied:"):
+        for item in past:
+            line = f"- She: “{_short(item.her_text, 160)}” → You: “{_short(item.text, 300)}”"
+            if not fits(line):
+                break
+    if len(lines) == 1:
+        return []
+    return lines
+
+
 def assemble(
     persona,
     user_text: str,
@@ -77,15 +145,44 @@ def assemble(
     recalled: Sequence = (),
     instructions: Sequence[str] = (),
     history: Sequence = (),
+    examples: Sequence = (),
+    past_replies: Sequence = (),
+    budget_tokens: int | None = None,
 ) -> list[Turn]:
-    """The turns for one reply: the system prompt, the history (stored messages, oldest
-    first), then her turn with its images."""
-    turns = [
-        Turn(
-            "system",
-            system_prompt(persona, today=today, recalled=recalled, extra=instructions),
-        )
-    ]
-    turns.extend(history_turns(history))
-    turns.append(Turn("user", user_text, tuple(images)))
-    return turns
+    """The turns for one reply, fitted to a context budget (tokens, estimated).
+
+    Always: the persona, the rules, her turn. Then, each within its share of the budget:
+    examples of his voice (pinned first) and his past replies to messages like hers;
+    recalled memories (best first). The history (stored messages, oldest first) gets the
+    rest, newest first; what does not fit is left to recall. Without a budget, everything
+    given is sent (`DEFAULT_BUDGET` is applied by the pipeline's callers).
+    """
+    limit = budget_tokens if budget_tokens else 10**9
+    her_turn = Turn("user", user_text, tuple(images))
+    used = estimate_tokens(user_text)
+    base = system_prompt(persona, today=today, recalled=(), extra=instructions)
+    used += estimate_tokens(base)
+    room = max(0, limit - used)
+    spoken = voice_lines(examples, past_replies, room=int(min(room, limit * EXAMPLES_SHARE)))
+    used += sum(estimate_tokens(line) for line in spoken)
+    kept_memories = []
+    memory_room = min(max(0, limit - used), limit * MEMORIES_SHARE)
+    for item in recalled:
+        cost = estimate_tokens(f"- {item.title} {getattr(item, 'text', '')}"[:600])
+        if cost > memory_room:
+            break
+        memory_room -= cost
+        used += cost
+        kept_memories.append(item)
+    system = system_prompt(
+        persona, today=today, recalled=kept_memories, extra=[*spoken, *instructions]
+    )
+    used = estimate_tokens(system) + estimate_tokens(user_text)
+    fitted: list[Turn] = []
+    for turn in reversed(history_turns(history)):
+        cost = estimate_tokens(turn.content)
+        if used + cost > limit:
+            break
+        used += cost
+        fitted.append(turn)
+    return [Turn("system", system), *reversed(fitted), her_turn]

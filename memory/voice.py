@@ -202,3 +202,224 @@ def recent_replies(store, persona_id: int, n: int = 20) -> list[str]:
         [persona_id, n],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+# -- examples of his voice, stored with the persona ---------------------------------------------
+#: Where an example came from (the `origin` column).
+ORIGINS = ("auto", "card", "pinned", "written")
+#: Longest example kept; longer ones are cut at a sentence end.
+MAX_EXAMPLE_CHARS = 600
+#: How many examples are chosen automatically from his past replies.
+AUTO_COUNT = 8
+#: How many of his newest replies the automatic choice reads (enough to show his manner,
+#: few enough to stay fast at a million messages).
+AUTO_LOOK_BACK = 3000
+
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2764\u2665]")
+_CARD_TURN = re.compile(r"^\s*(\{\{char\}\}|<BOT>|\{\{user\}\}|<USER>)\s*:\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example of how he talks."""
+
+    id: int
+    persona_id: int
+    body: str
+    origin: str
+    pinned: bool
+    message_id: int | None
+    created_at: datetime
+
+
+_EXAMPLE_COLUMNS = "id, persona_id, body, origin, pinned, message_id, created_at"
+
+
+def _clean_example(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    return trim_reply(text, MAX_EXAMPLE_CHARS) or text.strip()[:MAX_EXAMPLE_CHARS]
+
+
+def lines_from_mes_example(text: str) -> list[str]:
+    """His lines in a character card's `mes_example` ("<START>", "{{char}}: …" turns).
+
+    Lines of {{user}} are left out; text with no turn markers counts as one example.
+    """
+    if not text or not text.strip():
+        return []
+    blocks = re.split(r"<START>", text, flags=re.IGNORECASE)
+    found: list[str] = []
+    marked = bool(_CARD_TURN.search(text) or re.search(r"^\s*\{\{char\}\}\s*:", text, re.M))
+    for block in blocks:
+        if not block.strip():
+            continue
+        if not marked:
+            found.append(block.strip())
+            continue
+        speaker = None
+        current: list[str] = []
+        for line in block.splitlines():
+            match = _CARD_TURN.match(line)
+            if match:
+                if speaker == "char" and current:
+                    found.append("\n".join(current).strip())
+                who = match.group(1).lower()
+                speaker = "char" if who in ("{{char}}", "<bot>") else "user"
+                current = [line[match.end() :]]
+            elif speaker is not None:
+                current.append(line)
+        if speaker == "char" and current:
+            found.append("\n".join(current).strip())
+    return [f for f in found if f]
+
+
+def add(
+    store, persona_id: int, body: str, *, origin: str = "written", message_id: int | None = None
+) -> Example:
+    """Keep one example of his voice (typed by her, pinned from a reply, from a card…)."""
+    from memory.errors import InvalidInput
+
+    cleaned = _clean_example(body)
+    if cleaned is None:
+        raise InvalidInput("An example of his voice needs some words.")
+    if origin not in ORIGINS:
+        raise InvalidInput(f"Unknown origin for an example: {origin}.")
+    row = store.execute(
+        f"INSERT INTO voice_examples (persona_id, body, origin, pinned, message_id) "
+        f"VALUES (?, ?, ?, ?, ?) RETURNING {_EXAMPLE_COLUMNS}",
+        [persona_id, cleaned, origin, origin in ("pinned", "written"), message_id],
+    ).fetchone()
+    return Example(*row)
+
+
+def add_examples(store, persona_id: int, texts, source: str = "card") -> int:
+    """Keep several examples at once; returns how many were added.
+
+    `texts` is a list of his lines, or one string in a card's `mes_example` format (its
+    {{char}} lines are taken). Empty lines and examples already kept are skipped.
+    """
+    if isinstance(texts, str):
+        texts = lines_from_mes_example(texts)
+    kept = {e.body for e in examples(store, persona_id, include_removed=True)}
+    added = 0
+    for text in texts or ():
+        cleaned = _clean_example(text)
+        if cleaned is None or cleaned in kept:
+            continue
+        add(store, persona_id, cleaned, origin=source)
+        kept.add(cleaned)
+        added += 1
+    return added
+
+
+def examples(store, persona_id: int, *, include_removed: bool = False) -> list[Example]:
+    """His examples: pinned first, then the newest."""
+    rows = store.execute(
+        f"SELECT {_EXAMPLE_COLUMNS} FROM voice_examples "
+        "WHERE persona_id = ? AND (? OR status = 'kept') "
+        "ORDER BY pinned DESC, id DESC",
+        [persona_id, include_removed],
+    ).fetchall()
+    return [Example(*r) for r in rows]
+
+
+def set_pinned(store, example_id: int, value: bool) -> None:
+    """Pin an example (always in the prompt) or unpin it."""
+    store.execute("UPDATE voice_examples SET pinned = ? WHERE id = ?", [value, example_id])
+
+
+def remove(store, example_id: int) -> None:
+    """Remove an example; an automatic one is never chosen again."""
+    store.execute("UPDATE voice_examples SET status = 'removed' WHERE id = ?", [example_id])
+
+
+def manner_score(text: str, persona) -> float:
+    """How much of his manner a reply shows: his name for her, his phrases, his first-person
+    form, a question, an emoji or a sound of his — in a reply of ordinary length."""
+    n = len(text)
+    if n < 20 or n > MAX_REPLY_CHARS:
+        return 0.0
+    score = 1.0 - abs(n - 140) / 400
+    user_name = (getattr(persona, "user_name", None) or "").strip()
+    if user_name and user_name in text:
+        score += 1.0
+    for phrase in getattr(persona, "signature_phrases", None) or ():
+        if phrase and phrase.strip() and phrase.strip() in text:
+            score += 0.5  # his phrase, but an example made only of it teaches little
+    first = (getattr(persona, "first_person", None) or "").strip()
+    if first and first in text:
+        score += 0.7
+    if "?" in text or "？" in text:
+        score += 0.4
+    if _EMOJI.search(text):
+        score += 0.3
+    mannerisms = getattr(persona, "mannerisms", None) or ""
+    for sound in re.findall(r"[“\"「『]([^”\"」』]{1,24})[”\"」』]", mannerisms):
+        if sound.strip() and sound.strip().lower() in text.lower():
+            score += 0.8
+    return score
+
+
+def choose_automatically(store, persona, *, count: int = AUTO_COUNT) -> int:
+    """Choose examples from his real past replies that best show his manner; returns how
+    many were added. Replies she removed before are never chosen again; replies written by
+    the offline voice are never his words."""
+    persona_id = persona.persona_id
+    rows = store.execute(
+        "SELECT id, content FROM messages WHERE persona_id = ? AND role = 'companion' "
+        "AND status = 'ok' AND coalesce(provider, '') <> 'offline' "
+        "ORDER BY id DESC LIMIT ?",
+        [persona_id, AUTO_LOOK_BACK],
+    ).fetchall()
+    taken = examples(store, persona_id, include_removed=True)
+    used_ids = {e.message_id for e in taken if e.message_id is not None}
+    used_bodies = {e.body for e in taken}
+    have = len([e for e in examples(store, persona_id) if e.origin == "auto"])
+    wanted = max(0, count - have)
+    if not wanted:
+        return 0
+    scored = sorted(
+        ((manner_score(text or "", persona), -mid, mid, text) for mid, text in rows),
+        reverse=True,
+    )
+    added = 0
+    shapes = [_shape(e.body) for e in taken]
+    for score, _, mid, text in scored:
+        if added >= wanted or score <= 0:
+            break
+        body = _clean_example(text)
+        if body is None or mid in used_ids or body in used_bodies:
+            continue
+        # Varied examples: none that says mostly what an example already says.
+        shape = _shape(body)
+        if any(_alike(shape, other) for other in shapes):
+            continue
+        shapes.append(shape)
+        store.execute(
+            "INSERT INTO voice_examples (persona_id, body, origin, message_id) "
+            "VALUES (?, ?, 'auto', ?)",
+            [persona_id, body, mid],
+        )
+        used_bodies.add(body)
+        added += 1
+    return added
+
+
+def _shape(text: str) -> set[str]:
+    """Words (or, in Japanese, character pairs) of a text, to tell alike examples apart."""
+    lowered = text.lower()
+    words = set(re.findall(r"[a-z']+", lowered))
+    cjk = re.sub(r"[^\u3040-\u30ff\u3400-\u9fff]", "", lowered)
+    return words | {cjk[i : i + 2] for i in range(len(cjk) - 1)}
+
+
+def _alike(a: set[str], b: set[str]) -> bool:
+    if not a or not b:
+        return False
+    return len(a & b) / min(len(a), len(b)) > 0.5
+
+
+def for_prompt(store, persona_id: int, *, limit: int = 4) -> list[Example]:
+    """The examples to put in a model's prompt: pinned ones first, then the others."""
+    return examples(store, persona_id)[:limit]

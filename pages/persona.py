@@ -7,7 +7,7 @@ import streamlit as st
 from memory import milestones, personas
 from memory.errors import KizunaError
 from memory.i18n import _
-from ui import state, voice
+from ui import his_voice, state, voice
 from ui.text import escape_markdown
 
 s = state.store()
@@ -37,10 +37,13 @@ for notice in st.session_state.pop("persona_notices", []):
 
 history = personas.versions(s, pid)
 everyone = personas.list_personas(s)
-shape_tab, versions_tab, companions_tab, voice_tab = st.tabs(
+shape_tab, talk_tab, versions_tab, companions_tab, voice_tab = st.tabs(
     # Labels stay the same from run to run, so the open tab stays open after a save.
-    ["✏️ Shape", "🕰️ Versions", "👥 Companions", "🔊 Voice"]
+    ["✏️ Shape", _("💬 How they talk"), "🕰️ Versions", "👥 Companions", "🔊 Voice"]
 )
+
+with talk_tab:
+    his_voice.persona_section(s, pid, pv)
 
 with voice_tab:
     voice.persona_section(s, pid, pv)
@@ -77,7 +80,7 @@ with shape_tab:
             )
             words_left, words_right = st.columns(2)
             answers_in = words_left.selectbox(
-                _("He answers in"),
+                _("Replies in"),
                 personas.REPLY_LANGUAGES,
                 index=personas.REPLY_LANGUAGES.index(pv.reply_language or ""),
                 format_func=lambda code: {
@@ -86,18 +89,18 @@ with shape_tab:
                     "ja": _("日本語"),
                 }[code],
                 key=f"persona_reply_language_{k}",
-                help=_("Separate from the interface language: this is the language he speaks."),
+                help=_("Separate from the interface language: this is the language they speak."),
             )
             forms = list(personas.FIRST_PERSON_FORMS)
             if pv.first_person and pv.first_person not in forms:
                 forms.append(pv.first_person)
             first_person = words_right.selectbox(
-                _("His word for himself (Japanese)"),
+                _("First-person word (Japanese)"),
                 forms,
                 index=forms.index(pv.first_person or ""),
                 format_func=lambda form: form or _("— (left out, as Japanese often does)"),
                 key=f"persona_first_person_{k}",
-                help=_("僕, 俺, 私… — used whenever he speaks Japanese; in English he says “I”."),
+                help=_("僕, 俺, 私… — used whenever they speak Japanese; in English, “I”."),
             )
         st.markdown("#### How they speak")
         personality = st.text_area(

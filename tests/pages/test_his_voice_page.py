@@ -1,0 +1,27 @@
+"""Persona → How he talks, under AppTest: see, pin, remove and write examples of his voice."""
+
+from memory import Store, personas, voice
+from tests.companion.voice_history import long_history
+from tests.pages.conftest import plain
+
+
+def test_examples_are_chosen_shown_pinned_removed_and_written(app, data_dir):
+    s = Store.open(data_dir)
+    pv = personas.current(s, personas.ensure_starter(s).id)
+    long_history(s, pv.persona_id, 200)
+    app.switch_page("pages/persona.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    chosen = voice.examples(s, pv.persona_id)
+    assert chosen  # chosen from his replies on the first visit
+    shown = [plain(m.value) for m in app.markdown]
+    assert chosen[0].body in shown
+    app.button(key=f"his_voice_pin_{chosen[1].id}").click().run()
+    assert voice.examples(s, pv.persona_id)[0].id == chosen[1].id
+    app.button(key=f"his_voice_remove_{chosen[2].id}").click().run()
+    assert chosen[2].id not in [e.id for e in voice.examples(s, pv.persona_id)]
+    app.text_area(key=f"his_voice_text_{pv.persona_id}").input("Okaeri, my moon.")
+    next(b for b in app.button if b.label == "Keep this example").click().run()
+    assert not app.exception
+    written = voice.examples(s, pv.persona_id)
+    assert any(e.body == "Okaeri, my moon." and e.pinned for e in written)
+    assert any("Kept, and pinned." in m.value for m in app.success)

@@ -1,0 +1,110 @@
+"""Persona → How he talks: the examples of his voice kept with the companion.
+
+She sees the examples the prompt carries (chosen from his real past replies, taken from a
+card, or written by her), pins the ones that must always be there, removes the ones that are
+not him, and writes new ones. The domain is `memory.voice`; this module only lays it out.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from memory import voice as his_voice
+from memory.errors import KizunaError
+from memory.i18n import _, ngettext
+from ui.text import escape_markdown
+
+
+def _origin(origin: str) -> str:
+    return {
+        "auto": _("🪄 chosen from their replies"),
+        "card": _("🃏 from the character card"),
+        "pinned": _("📌 pinned from the chat"),
+        "written": _("✍️ written by you"),
+    }.get(origin, origin)
+
+
+def persona_section(s, pid: int, pv) -> None:
+    """The tab's content for companion `pid` (version `pv` in force)."""
+    for notice in st.session_state.pop("his_voice_notices", []):
+        st.success(notice, icon="✅")
+    st.caption(
+        _(
+            "Examples of how they talk. With a model, the pinned ones (and a few more) go into "
+            "every prompt, beside a few of their past replies to messages like yours."
+        )
+    )
+    kept = his_voice.examples(s, pid)
+    auto_key = f"his_voice_auto_{pid}"
+    if not st.session_state.get(auto_key):
+        # Once per session: when none was ever chosen from his replies, choose some now.
+        st.session_state[auto_key] = True
+        chosen_before = any(
+            e.origin == "auto" for e in his_voice.examples(s, pid, include_removed=True)
+        )
+        if not chosen_before and his_voice.choose_automatically(s, pv):
+            kept = his_voice.examples(s, pid)
+    top_left, top_right = st.columns([3, 2], vertical_alignment="center")
+    pinned = sum(1 for e in kept if e.pinned)
+    if kept:
+        count = ngettext("**{n} example**", "**{n} examples**", len(kept)).format(n=len(kept))
+        top_left.markdown(count + " · " + _("{p} pinned").format(p=pinned))
+    if top_right.button(
+        _("Choose more from their replies"), key=f"his_voice_choose_{pid}", icon="🪄"
+    ):
+        added = his_voice.choose_automatically(s, pv, count=len(kept) + his_voice.AUTO_COUNT)
+        st.session_state["his_voice_notices"] = [
+            _("{n} examples chosen from their past replies.").format(n=added)
+            if added
+            else _("No more of their past replies stand out yet.")
+        ]
+        st.rerun()
+    if not kept:
+        st.info(
+            _(
+                "No examples yet. Write one below — a line the way they would say it — or chat "
+                "with them a while and Kizuna will choose some from their replies."
+            ),
+            icon="💬",
+        )
+    for example in kept:
+        with st.container(border=True):
+            st.markdown(escape_markdown(example.body))
+            # one row, also on a phone: where it came from, then pin and remove
+            row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+            badge = _("📌 pinned") + " · " if example.pinned else ""
+            row.caption(badge + _origin(example.origin), width="stretch")
+            if row.button(
+                "",
+                key=f"his_voice_pin_{example.id}",
+                icon="📍" if example.pinned else "📌",
+                help=_("Unpin")
+                if example.pinned
+                else _("Pin: pinned examples are always in the prompt"),
+            ):
+                his_voice.set_pinned(s, example.id, not example.pinned)
+                st.rerun()
+            if row.button(
+                "",
+                key=f"his_voice_remove_{example.id}",
+                icon="🗑️",
+                help=_("Remove (it will not be chosen again)"),
+            ):
+                his_voice.remove(s, example.id)
+                st.session_state["his_voice_notices"] = [_("Removed. It will not be chosen again.")]
+                st.rerun()
+    with st.form(f"his_voice_add_{pid}", clear_on_submit=True, border=True):
+        written = st.text_area(
+            _("Add an example"),
+            key=f"his_voice_text_{pid}",
+            placeholder=_("e.g. Okaeri, my moon. Did you eat something warm today?"),
+            height=90,
+        )
+        if st.form_submit_button(_("Keep this example"), icon="➕"):
+            try:
+                his_voice.add(s, pid, written, origin="written")
+            except KizunaError as exc:
+                st.error(exc.sentence, icon="⚠️")
+            else:
+                st.session_state["his_voice_notices"] = [_("Kept, and pinned.")]
+                st.rerun()
