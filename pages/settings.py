@@ -11,7 +11,7 @@ from companion import ProviderError, check, make_provider
 from memory import messages
 from memory import settings as settings_store
 from memory.i18n import _
-from ui import care_settings, greeting, language, state, voice
+from ui import care_settings, greeting, his_voice, language, state, voice
 from ui.text import escape_markdown
 
 s = state.store()
@@ -94,6 +94,7 @@ with st.container(border=True):
             key="settings_temperature",
             help=_("Lower is steadier, higher is more playful."),
         )
+        his_voice.budget_setting(s)
     else:
         base_url, model, api_key = cfg.base_url or "", cfg.model, ""
         temperature = cfg.temperature

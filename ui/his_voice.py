@@ -108,3 +108,27 @@ def persona_section(s, pid: int, pv) -> None:
             else:
                 st.session_state["his_voice_notices"] = [_("Kept, and pinned.")]
                 st.rerun()
+
+
+def budget_setting(s) -> None:
+    """Settings → the context budget a model's prompt is fitted to (saved as it changes)."""
+    from companion import prompt
+    from memory import settings as settings_store
+
+    def save() -> None:
+        settings_store.set(s, prompt.BUDGET_SETTING, int(st.session_state["settings_budget"]))
+
+    st.number_input(
+        _("Context budget (tokens)"),
+        min_value=1000,
+        max_value=1_000_000,
+        value=prompt.budget(s),
+        step=1000,
+        key="settings_budget",
+        on_change=save,
+        help=_(
+            "How much the prompt may hold: persona, examples of his voice, memories, and as "
+            "much recent history as fits, newest first. 6,000 suits 8k-context local models; "
+            "raise it for models with a long context."
+        ),
+    )
