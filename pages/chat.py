@@ -207,6 +207,8 @@ last_chat = next((m for m in reversed(history) if m.source == "chat"), None)
 if last_chat is None and history:
     last_chat = messages.last(s, pid)
 pending = last_chat if last_chat is not None and last_chat.role == "user" else None
+if pending is not None and not (pending.content or pending.photo_ids):
+    pending = None  # a voice message not written out yet: her words first (its ⋯ menu)
 
 if regenerating:
     st.session_state.pop("chat_regenerate")

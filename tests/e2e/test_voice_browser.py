@@ -46,3 +46,52 @@ def test_play_speaks_the_reply_as_text_in_his_language(start_app, page, tmp_path
     page.set_viewport_size({"width": 390, "height": 844})
     wait_for_app(page)
     screenshot(page, "voice-chat-phone")
+
+
+def test_a_voice_message_is_recorded_transcribed_and_answered(
+    start_app, browser, fake_openai, tmp_path
+):
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+    from tests.openai_server import Answer
+
+    fake_openai.script(
+        Answer(chunks=["今日は後楽園に行ったね"]),  # the transcription
+        Answer(chunks=["うん、", "梅がきれいだった。"]),  # his reply to it
+    )
+    app = start_app(
+        OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="sk-test", KIZUNA_MODEL="fake-model"
+    )
+    # Chromium's fake microphone (a beep) stands in for her voice.
+    flags = [
+        *CHROMIUM_FLAGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+    ]
+    mic_browser = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=flags)
+    try:
+        page = mic_browser.new_context(
+            viewport={"width": 390, "height": 844}, permissions=["microphone"]
+        ).new_page()
+        page.set_default_timeout(30_000)
+        page.goto(app.url)
+        wait_for_app(page)
+        page.get_by_test_id("stChatInputMicButton").click()
+        page.wait_for_timeout(1500)
+        page.get_by_test_id("stChatInputApproveButton").click()
+        # the stored reply, with its caption, after the rerun that follows the stream
+        page.get_by_test_id("stChatMessage").last.get_by_text("fake-model").wait_for()
+        wait_for_app(page)
+        first = page.get_by_test_id("stChatMessage").first
+        first.get_by_text("今日は後楽園に行ったね").wait_for()
+        screenshot(page, "voice-message-phone")
+        first.locator("audio").wait_for(state="attached")
+    finally:
+        mic_browser.close()
+    sent = [r for r in fake_openai.requests if r["path"].endswith("/audio/transcriptions")]
+    assert len(sent) == 1 and sent[0]["body"]["file"]["data"][:4] == b"RIFF"
+    app.stop()
+    s = Store.open(tmp_path / "data")
+    stored = messages.recent(s, 1)
+    assert [m.content for m in stored] == ["今日は後楽園に行ったね", "うん、梅がきれいだった。"]
+    assert stored[1].reply_to == stored[0].id
+    s.close()
