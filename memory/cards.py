@@ -435,12 +435,26 @@ def import_card(
             for k in (entry.get("keys") or []) + (entry.get("secondary_keys") or [])
             if isinstance(k, str | int) and str(k).strip()
         ]
+        own = (entry.get("extensions") or {}).get("kizuna")
+        own = own if isinstance(own, dict) else {}
+        try:
+            day = date.fromisoformat(own["happened_on"]) if own.get("happened_on") else None
+        except (TypeError, ValueError):
+            day = None
         memories.add(
-            store, pv.persona_id, body, kind="fact", origin="card", keywords=" ".join(keys)
+            store,
+            pv.persona_id,
+            body,
+            kind=own.get("kind") if own.get("kind") in memories.KINDS else "fact",
+            origin=str(own.get("origin") or ORIGIN) if own else ORIGIN,
+            happened_on=day,
+            keywords=" ".join(keys),
         )
     hello = greeting(card, pv.user_name)
     if persona_id is None and hello:
-        messages.add(store, pv.persona_id, "companion", hello, source="greeting")
+        messages.add(
+            store, pv.persona_id, "companion", hello, source="greeting", meta={"from_card": True}
+        )
     return pv
 
 
@@ -475,10 +489,72 @@ def card_json(pv: personas.PersonaVersion, spec: str | None = None) -> dict:
     return card
 
 
+ORIGIN = "card"
+
+
+def _with_memories(store, pv, card: dict) -> dict:
+    """The card with his other memories (not from this card's lorebook) added to its
+    lorebook, so they move out with him; the card's own entries stay as they came."""
+    from memory import memories
+
+    own = [
+        m for m in memories.list_memories(store, pv.persona_id, limit=100_000) if m.origin != ORIGIN
+    ]
+    if not own:
+        return card
+    data = card["data"]
+    book = dict(data.get("character_book") or {})
+    entries = list(book.get("entries") or [])
+    known = {
+        " ".join(str(e.get("content") or "").casefold().split())
+        for e in entries
+        if isinstance(e, dict)
+    }
+    keywords = dict(
+        store.execute(
+            "SELECT id, keywords FROM memories WHERE persona_id = ? AND keywords IS NOT NULL",
+            [pv.persona_id],
+        ).fetchall()
+    )
+    for m in sorted(own, key=lambda m: m.id):
+        if " ".join(m.body.casefold().split()) in known:
+            continue
+        entries.append(
+            {
+                "keys": (keywords.get(m.id) or "").split(),
+                "content": m.body,
+                "extensions": {
+                    "kizuna": {
+                        "kind": m.kind,
+                        "happened_on": m.happened_on.isoformat() if m.happened_on else None,
+                        "origin": m.origin,
+                    }
+                },
+                "enabled": True,
+                "insertion_order": 100,
+                "case_sensitive": False,
+                "name": "",
+                "priority": 10,
+                "id": len(entries),
+                "comment": "",
+                "selective": False,
+                "secondary_keys": [],
+                "constant": not keywords.get(m.id),
+                "position": "before_char",
+            }
+        )
+    book.setdefault("name", pv.name)
+    book.setdefault("extensions", {})
+    book["entries"] = entries
+    data["character_book"] = book
+    return card
+
+
 def export_json(store, persona_id: int) -> bytes:
-    """The companion in force as card JSON (UTF-8)."""
+    """The companion in force as card JSON (UTF-8), his memories in its lorebook."""
     pv = personas.current(store, persona_id)
-    return json.dumps(card_json(pv), ensure_ascii=False, indent=2).encode()
+    card = _with_memories(store, pv, card_json(pv))
+    return json.dumps(card, ensure_ascii=False, indent=2).encode()
 
 
 def _art(store, pv) -> bytes | None:
@@ -510,13 +586,13 @@ def with_card_chunks(png: bytes, texts: dict[str, str]) -> bytes:
     return b"".join(out)
 
 
-def _card_texts(pv) -> dict[str, str]:
-    return {
-        key: base64.b64encode(json.dumps(card_json(pv, spec), ensure_ascii=False).encode()).decode(
-            "ascii"
-        )
-        for key, spec in (("chara", V2), ("ccv3", V3))
-    }
+def _card_texts(store, pv) -> dict[str, str]:
+    texts = {}
+    for key, spec in (("chara", V2), ("ccv3", V3)):
+        card = _with_memories(store, pv, card_json(pv, spec))
+        raw = json.dumps(card, ensure_ascii=False).encode()
+        texts[key] = base64.b64encode(raw).decode("ascii")
+    return texts
 
 
 def export_png(store, persona_id: int) -> bytes:
@@ -527,7 +603,7 @@ def export_png(store, persona_id: int) -> bytes:
     pv = personas.current(store, persona_id)
     art = _art(store, pv)
     if art is not None and art.startswith(PNG_SIGNATURE):
-        return with_card_chunks(art, _card_texts(pv))
+        return with_card_chunks(art, _card_texts(store, pv))
     if art is not None:
         source = io.BytesIO(art)
     else:
@@ -538,14 +614,14 @@ def export_png(store, persona_id: int) -> bytes:
     out = io.BytesIO()
     with Image.open(source) as img:
         img.save(out, "PNG")
-    return with_card_chunks(out.getvalue(), _card_texts(pv))
+    return with_card_chunks(out.getvalue(), _card_texts(store, pv))
 
 
 def export_charx(store, persona_id: int) -> bytes:
     """The companion in force as a CharX: `card.json` (V3) and every file the card came with
     (or, for a card born in Kizuna, its art as the main icon)."""
     pv = personas.current(store, persona_id)
-    card = card_json(pv, V3)
+    card = _with_memories(store, pv, card_json(pv, V3))
     kept = (pv.extra or {}).get("card") or {}
     files: dict[str, bytes] = {}
     for name, rel in (kept.get("files") or {}).items():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -59,7 +59,7 @@ def _names(store, persona_id: int) -> tuple[str, str]:
 
 def _messages(store, persona_id: int) -> Iterator[tuple]:
     cur = store.cursor().execute(
-        "SELECT role, content, created_at, source, status FROM messages "
+        "SELECT role, content, created_at, source, status, id, external_id, meta FROM messages "
         "WHERE persona_id = ? AND status = 'ok' ORDER BY created_at, id",
         [persona_id],
     )
@@ -67,14 +67,27 @@ def _messages(store, persona_id: int) -> Iterator[tuple]:
         yield from rows
 
 
-def chat_markdown(store, persona_id: int, tz: ZoneInfo | None = None) -> str:
-    """Every message with a companion as Markdown, a heading per local day."""
+PhotoPaths = Callable[[int], list[str]]
+
+
+def _no_photos(_message_id: int) -> list[str]:
+    return []
+
+
+def chat_markdown(
+    store, persona_id: int, tz: ZoneInfo | None = None, *, photo_paths: PhotoPaths | None = None
+) -> str:
+    """Every message with a companion as Markdown, a heading per local day.
+
+    With `photo_paths` (message id → paths of its photos, see `chat_archive`), each message's
+    photos follow it as Markdown images linking to those files."""
+    photo_paths = photo_paths or _no_photos
     tz = tz or settings_store.timezone(store)
     name, user = _names(store, persona_id)
     name, user = escape_markdown(name), escape_markdown(user)
     out = [f"# Conversations with {name}\n"]
     day = None
-    for role, content, created_at, source, _status in _messages(store, persona_id):
+    for role, content, created_at, source, _status, message_id, *_ in _messages(store, persona_id):
         local = created_at.astimezone(tz)
         if local.date() != day:
             day = local.date()
@@ -83,6 +96,8 @@ def chat_markdown(store, persona_id: int, tz: ZoneInfo | None = None) -> str:
         where = "" if source == "chat" else f" · {source}"
         body = escape_markdown(content)
         out.append(f"\n**{who}** · {local.strftime('%H:%M')}{escape_markdown(where)}\n\n{body}\n")
+        for path in photo_paths(message_id):
+            out.append(f"\n![photo]({path})\n")
     if day is None:
         out.append("\nNo messages yet.\n")
     return "".join(out)
@@ -97,8 +112,14 @@ def _st_date(moment: datetime) -> str:
     )
 
 
-def chat_jsonl(store, persona_id: int, tz: ZoneInfo | None = None) -> str:
-    """The history as a SillyTavern chat file (.jsonl): a header line, then one per message."""
+def chat_jsonl(
+    store, persona_id: int, tz: ZoneInfo | None = None, *, photo_paths: PhotoPaths | None = None
+) -> str:
+    """The history as a SillyTavern chat file (.jsonl): a header line, then one per message.
+
+    With `photo_paths`, a message's photos are named in `extra.image` (the first, as
+    SillyTavern attaches one) and `extra.images` (all)."""
+    photo_paths = photo_paths or _no_photos
     tz = tz or settings_store.timezone(store)
     name, user = _names(store, persona_id)
     now = datetime.now(tz)
@@ -113,8 +134,18 @@ def chat_jsonl(store, persona_id: int, tz: ZoneInfo | None = None) -> str:
             ensure_ascii=False,
         )
     ]
-    for role, content, created_at, source, _status in _messages(store, persona_id):
+    for row in _messages(store, persona_id):
+        role, content, created_at, source, _status, message_id, external_id, meta = row
         is_user = role == "user"
+        # what a re-import needs to give back the same message (see importers.sillytavern)
+        extra = {"kizuna_source": source, "kizuna_created_at": created_at.isoformat()}
+        if external_id:
+            extra["kizuna_external_id"] = external_id
+        if meta:
+            extra["kizuna_meta"] = json.loads(meta) if isinstance(meta, str) else meta
+        paths = photo_paths(message_id)
+        if paths:
+            extra.update(image=paths[0], images=paths)
         lines.append(
             json.dumps(
                 {
@@ -123,7 +154,7 @@ def chat_jsonl(store, persona_id: int, tz: ZoneInfo | None = None) -> str:
                     "is_system": False,
                     "send_date": _st_date(created_at.astimezone(tz)),
                     "mes": content,
-                    "extra": {"kizuna_source": source},
+                    "extra": extra,
                 },
                 ensure_ascii=False,
             )
@@ -162,3 +193,35 @@ def journal_markdown(store, persona_id: int) -> str:
     if not entries:
         out.append("\nNo journal entries yet.\n")
     return "".join(out)
+
+
+def chat_archive(store, persona_id: int, tz: ZoneInfo | None = None) -> bytes:
+    """The chat history with its photos, as a zip: `chat.md` and `chat.jsonl` (as above) with
+    every photo a message shows under `photos/`, linked from both by relative path."""
+    import io
+    import zipfile
+
+    links: dict[int, list[tuple[str, str]]] = {}
+    for message_id, path in store.execute(
+        "SELECT mp.message_id, p.path FROM message_photos mp JOIN photos p ON p.id = mp.photo_id "
+        "JOIN messages m ON m.id = mp.message_id WHERE m.persona_id = ? "
+        "ORDER BY mp.message_id, mp.position",
+        [persona_id],
+    ).fetchall():
+        links.setdefault(message_id, []).append((path, "photos/" + path.rsplit("/", 1)[-1]))
+
+    def paths(message_id: int) -> list[str]:
+        return [inside for _path, inside in links.get(message_id, ())]
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("chat.md", chat_markdown(store, persona_id, tz, photo_paths=paths))
+        zf.writestr("chat.jsonl", chat_jsonl(store, persona_id, tz, photo_paths=paths))
+        written = set()
+        for pairs in links.values():
+            for path, inside in pairs:
+                source = store.path_of(path)
+                if inside not in written and source.is_file():
+                    written.add(inside)
+                    zf.write(source, inside, compress_type=zipfile.ZIP_STORED)
+    return out.getvalue()

@@ -406,6 +406,15 @@ with exports_tab:
         key="data_export_chat_jsonl",
     )
     st.download_button(
+        _("Chat history with its photos · .zip (Markdown + SillyTavern JSONL + photos)"),
+        data=lambda: exports.chat_archive(s, pid, tz),
+        file_name=f"{pv.name} chat.zip",
+        mime="application/zip",
+        on_click="ignore",
+        icon=":material/download:",
+        key="data_export_chat_zip",
+    )
+    st.download_button(
         "Journal · Markdown",
         data=lambda: exports.journal_markdown(s, pid),
         file_name=f"{pv.name} journal.md",
@@ -414,3 +423,4 @@ with exports_tab:
         icon=":material/download:",
         key="data_export_journal_md",
     )
+    import_view.chat_back(s, pid, pv)

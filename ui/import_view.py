@@ -180,3 +180,24 @@ def card_preview(card) -> None:
             extras.append(_("a greeting"))
         if extras:
             right.caption(" · ".join(extras))
+
+
+def chat_back(s, pid: int, pv) -> None:
+    """Bring a chat back in: a SillyTavern .jsonl or Kizuna's chat archive (.zip)."""
+    from memory.importers import ImportProblem, sillytavern
+
+    st.subheader(_("Bring a chat back"))
+    upload = st.file_uploader(
+        _("A SillyTavern chat (.jsonl) or a Kizuna chat archive (.zip)"),
+        type=["jsonl", "zip"],
+        key="data_chat_back_upload",
+    )
+    if upload is not None and st.button(
+        _("Import into {name}").format(name=pv.name), key="data_chat_back_import"
+    ):
+        try:
+            result = sillytavern.import_chat(s, upload.getvalue(), pid)
+        except ImportProblem as exc:
+            st.error(f"{exc.sentence} {_('Nothing was imported.')}")
+        else:
+            st.success(result.summary())

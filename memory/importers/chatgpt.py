@@ -140,6 +140,10 @@ class ImportedMessage:
     model: str | None = None
     canvas: tuple[Canvas, ...] = ()
     stamped_at: datetime | None = None  # the export's own stamp, when it was out of order
+    # set by other importers (a Kizuna chat archive) that carry these as they were
+    external_id: str | None = None
+    source: str | None = None
+    meta: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -1091,7 +1095,7 @@ def _existing_ids(store) -> set[str]:
     return {
         row[0]
         for row in store.execute(
-            "SELECT external_id FROM messages WHERE starts_with(external_id, ?)", [ID_PREFIX]
+            "SELECT external_id FROM messages WHERE external_id IS NOT NULL"
         ).fetchall()
     }
 
@@ -1138,7 +1142,7 @@ class _Writer:
             ).fetchall()
         }
         self.rows: dict[str, list] = {
-            k: [] for k in ("role", "content", "epoch", "external_id", "model", "meta")
+            k: [] for k in ("role", "content", "epoch", "external_id", "model", "meta", "source")
         }
         self.new_conversations: list[tuple] = []
         self.links: list[tuple[str, int, int]] = []
@@ -1153,35 +1157,38 @@ class _Writer:
         self.skipped_messages = 0
         self.canvases = 0
         self.visible = 0
+        self.record_conversations = True
 
     def add(self, conversation: Conversation) -> None:
         added = 0
         self.visible += len(conversation.messages)
         self.skipped.update(conversation.skipped)
         for message in conversation.messages:
-            ext = external_id(conversation, message)
+            ext = message.external_id or external_id(conversation, message)
             if ext in self.existing:
                 self.skipped_messages += 1
                 continue
             self.existing.add(ext)
-            meta: dict = {}
+            # counts the message already carries (a chat archive's) are the original's
+            meta: dict = dict(message.meta or {})
             if message.images:
-                meta["images"] = len(message.images)
+                meta.setdefault("images", len(message.images))
                 made = sum(1 for i in message.images if i.generated)
                 if made:
-                    meta["generated_images"] = made
+                    meta.setdefault("generated_images", made)
                 missing = sum(
                     1
                     for position, ref in enumerate(message.images)
                     if not self._image(ext, position, ref)
                 )
                 if missing:
-                    meta["missing_images"] = missing
+                    meta["missing_images"] = meta.get("missing_images", 0) + missing
             if message.canvas:
                 meta["canvas"] = [c.as_meta() for c in message.canvas]
                 self.canvases += len(message.canvas)
             if message.stamped_at is not None:
                 meta["stamped_at"] = message.stamped_at.isoformat()
+            self.rows["source"].append(message.source or SOURCE)
             self.rows["role"].append(message.role)
             self.rows["content"].append(message.content)
             self.rows["epoch"].append(message.created_at.timestamp())
@@ -1193,7 +1200,11 @@ class _Writer:
             self.imported_conversations += 1
         elif conversation.messages:
             self.skipped_conversations += 1
-        if conversation.id not in self.known_conversations and conversation.messages:
+        if (
+            self.record_conversations
+            and conversation.id not in self.known_conversations
+            and conversation.messages
+        ):
             self.known_conversations.add(conversation.id)
             self.new_conversations.append(
                 (
@@ -1274,6 +1285,7 @@ class _Writer:
                             "external_id": pa.array(rows["external_id"], pa.string()),
                             "model": pa.array(rows["model"], pa.string()),
                             "meta": pa.array(rows["meta"], pa.string()),
+                            "source": pa.array(rows["source"], pa.string()),
                         }
                     )
                     # in the order she read them (the table's), not re-sorted by time
@@ -1355,6 +1367,7 @@ def import_conversations(
     *,
     source: ExportSource | None = None,
     found: ChatGPTExport | None = None,
+    record_conversations: bool = True,
 ) -> ImportResult:
     """Add already-read conversations to a companion (photos from `source`, if given).
 
@@ -1362,6 +1375,7 @@ def import_conversations(
     """
     progress = progress or _noop
     writer = _Writer(store, persona_id, source, progress)
+    writer.record_conversations = record_conversations
     conversations = list(conversations)
     try:
         for i, conversation in enumerate(conversations):

@@ -273,3 +273,23 @@ def test_the_same_card_again_is_offered_as_a_new_version(data_page, data_dir):
     s = Store.open(data_dir)
     assert [p.name for p in personas.list_personas(s)] == ["Sora", "Aoi"]
     assert personas.current(s, personas.by_name(s, "Aoi").id).version == 2
+
+
+def test_the_chat_archive_comes_back_in_from_the_page(data_page, data_dir, tmp_path):
+    from memory import exports
+    from memory.importers import chatgpt
+
+    export = tmp_path / "chatgpt.zip"
+    export.write_bytes(samples.whole_export_zip())
+    with Store.open(tmp_path / "elsewhere") as other:  # where she lived before
+        chatgpt.import_file(other, export, personas.ensure_starter(other).id)
+        archive = exports.chat_archive(other, 1)
+    _by_key(data_page, "file_uploader", "data_chat_back_upload").set_value(
+        ("chat.zip", archive, "application/zip")
+    )
+    data_page.run()
+    data_page.button(key="data_chat_back_import").click().run()
+    assert any("7 messages, 3 photos" in m.value for m in data_page.success)
+    s = Store.open(data_dir)
+    shown = [len(m.photo_ids) for m in messages.recent(s, 1)]
+    assert shown == [2, 0, 0, 1, 0, 0, 1]
