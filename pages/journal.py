@@ -16,6 +16,7 @@ PAGE = 10
 
 s = state.store()
 pid = state.persona_id(s)
+care.emergency_first(s, pid)  # an act under way: her region's emergency number first
 recall_view.forget_jump()  # coming back to the chat shows the latest messages
 pv = personas.current(s, pid)
 tz = state.tz(s)

@@ -158,3 +158,26 @@ def test_turning_the_passcode_off_needs_the_current_one(data_dir):
     assert not at.exception
     with Store.open(data_dir) as s:
         assert not passcode.is_set(s)
+
+
+def test_an_act_under_way_in_the_journal_puts_the_emergency_number_first(data_dir):
+    from datetime import datetime
+
+    from companion import journal
+    from companion.offline import OfflineVoice
+    from memory import journal as journal_store
+
+    with Store.open(data_dir) as s:
+        settings.set(s, "timezone", "Asia/Tokyo")
+        pid = personas.ensure_starter(s).id
+        today = datetime.now(settings.timezone(s)).date()
+        entry = journal_store.add(
+            s, pid, "I took all my pills tonight. I'm sorry.", written_on=today
+        )
+        journal.Reflection(s, OfflineVoice(), entry.id).text()
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("pages/journal.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Call 119 now" in shown
+    assert shown.index("Call 119 now") < shown.index("I took all my pills tonight")
