@@ -336,6 +336,13 @@ def delete_where(cur, *, outing_id=None, photo_ids=None, journal_entry_id=None) 
         _delete_rows(cur, "journal_entry_id = ?", [journal_entry_id])
 
 
+def delete_all(cur) -> None:
+    """Empty the messages table and its photo links, on the caller's cursor (the demo's
+    clean slate before a new year; never used on real data)."""
+    cur.execute("DELETE FROM message_photos")
+    cur.execute("DELETE FROM messages")
+
+
 def album_responses(store, outing_id: int) -> list[Message]:
     """The companion's album responses for an outing, oldest first."""
     rows = store.execute(
