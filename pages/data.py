@@ -19,10 +19,13 @@ pid = state.persona_id(s)
 pv = personas.current(s, pid)
 name = escape_markdown(pv.name)
 
-st.title("Backup & import")
+st.title(_("Backup & import"))
 st.caption(
-    f"Everything you and {name} share lives in `{s.data_dir}`. Back it up, bring history in "
-    "from ChatGPT or a character card, or take it all out as plain files."
+    _(
+        "Everything you and {name} share lives in `{data_dir}`. Back it up, bring "
+        "history in from ChatGPT or a character card, or take it all out as plain "
+        "files."
+    ).format(name=name, data_dir=s.data_dir)
 )
 
 flash = st.session_state.pop("data_flash", None)
@@ -30,18 +33,25 @@ if flash:
     st.success(flash)
 
 backups_tab, chatgpt_tab, cards_tab, exports_tab = st.tabs(
-    ["💾 Backup & restore", "📥 ChatGPT import", "🎴 Character cards", "📄 Plain exports"]
+    [
+        _("💾 Backup & restore"),
+        _("📥 ChatGPT import"),
+        _("🎴 Character cards"),
+        _("📄 Plain exports"),
+    ]
 )
 
 # -- backup & restore -------------------------------------------------------------------------
 with backups_tab:
-    st.subheader("Back up")
+    st.subheader(_("Back up"))
     st.write(
-        "One .zip with every message, photo, journal entry and setting — readable by any "
-        "DuckDB, even without Kizuna. Your API key is never in it."
+        _(
+            "One .zip with every message, photo, journal entry and setting — readable by any "
+            "DuckDB, even without Kizuna. Your API key is never in it."
+        )
     )
-    if st.button("Back up now", type="primary", key="data_backup_now"):
-        bar, update = glue.progress_bar("Starting the backup…")
+    if st.button(_("Back up now"), type="primary", key="data_backup_now"):
+        bar, update = glue.progress_bar(_("Starting the backup…"))
         try:
             info = backup.create(s, glue.new_backup_path(s), update)
         except backup.BackupError as exc:
@@ -50,19 +60,22 @@ with backups_tab:
         else:
             st.session_state["data_last_backup"] = str(info.path)
             st.success(
-                f"Backed up {glue.backup_contents(info.tables, info.file_count)} "
-                f"({glue.human_size(info.size)}) to {info.path.name}."
+                _("Backed up {glue} ({glue2}) to {name}.").format(
+                    glue=glue.backup_contents(info.tables, info.file_count),
+                    glue2=glue.human_size(info.size),
+                    name=info.path.name,
+                )
             )
     existing = backup.all_backups(s.data_dir)
     if existing:
         chosen = st.selectbox(
-            "Backups in this data folder (newest first)",
+            _("Backups in this data folder (newest first)"),
             existing,
             format_func=lambda p: f"{p.name} · {glue.human_size(p.stat().st_size)}",
             key="data_backup_pick",
         )
         st.download_button(
-            "Download this backup",
+            _("Download this backup"),
             data=chosen.read_bytes if chosen else b"",
             file_name=chosen.name,
             mime="application/zip",
@@ -71,16 +84,16 @@ with backups_tab:
             key="data_backup_download",
         )
     else:
-        st.info("No backups yet. Press **Back up now** to make the first one.")
+        st.info(_("No backups yet. Press **Back up now** to make the first one."))
 
-    with st.expander("Automatic backups"):
+    with st.expander(_("Automatic backups")):
         auto = st.toggle(
-            "Back up automatically once a day when Kizuna starts",
+            _("Back up automatically once a day when Kizuna starts"),
             value=settings_store.get(s, backup.AUTO_SETTING) is not False,
             key="data_auto_backup",
         )
         keep = st.number_input(
-            "Automatic backups to keep",
+            _("Automatic backups to keep"),
             min_value=1,
             max_value=365,
             value=int(settings_store.get(s, backup.KEEP_SETTING) or backup.DEFAULT_KEEP),
@@ -90,20 +103,24 @@ with backups_tab:
             settings_store.set(s, backup.AUTO_SETTING, auto)
         if keep != (settings_store.get(s, backup.KEEP_SETTING) or backup.DEFAULT_KEEP):
             settings_store.set(s, backup.KEEP_SETTING, int(keep))
-        st.caption(f"Kept in `{s.backups_dir}`; backups you make yourself are never removed.")
+        st.caption(
+            _("Kept in `{backups_dir}`; backups you make yourself are never removed.").format(
+                backups_dir=s.backups_dir
+            )
+        )
 
-    st.subheader("Restore")
+    st.subheader(_("Restore"))
     source = st.radio(
-        "Restore from",
+        _("Restore from"),
         ["upload", "folder"],
-        format_func={"upload": "A backup file", "folder": "A backup in this data folder"}.get,
+        format_func={"upload": _("A backup file"), "folder": _("A backup in this data folder")}.get,
         horizontal=True,
         key="data_restore_source",
     )
     zip_path = None
     incoming = backup.incoming_folder(s.data_dir)
     if source == "upload":
-        upload = st.file_uploader("Backup .zip", type=["zip"], key="data_restore_upload")
+        upload = st.file_uploader(_("Backup .zip"), type=["zip"], key="data_restore_upload")
         st.caption(
             _(
                 "Larger than the upload limit? Copy it into `{folder}` and choose "
@@ -115,7 +132,7 @@ with backups_tab:
         choices = backup.restorable(s.data_dir)
         if choices:
             zip_path = st.selectbox(
-                "Backup",
+                _("Backup"),
                 choices,
                 format_func=lambda p: (
                     f"{p.parent.name}/{p.name} · {glue.human_size(p.stat().st_size)}"
@@ -139,20 +156,26 @@ with backups_tab:
             rows = {k: v["rows"] for k, v in manifest["tables"].items()}
             made = manifest["created_at"][:16].replace("T", " ")
             files = sum(1 for f in manifest["files"] if f.startswith("files/"))
-            st.write(f"Made {made} UTC · holds {glue.backup_contents(rows, files)}.")
+            st.write(
+                _("Made {made} UTC · holds {glue}.").format(
+                    made=made, glue=glue.backup_contents(rows, files)
+                )
+            )
             if not st.session_state.get("data_restore_confirm"):
-                if st.button("Restore this backup…", key="data_restore_start"):
+                if st.button(_("Restore this backup…"), key="data_restore_start"):
                     st.session_state["data_restore_confirm"] = True
                     st.rerun()
             else:
                 st.warning(
-                    "This replaces everything in this data folder with the backup. Your current "
-                    "data is backed up to `backups/` first, so you can go back."
+                    _(
+                        "This replaces everything in this data folder with the backup. Your "
+                        "current data is backed up to `backups/` first, so you can go back."
+                    )
                 )
                 yes, no, _rest = st.columns([2, 1, 3])
-                if yes.button("Yes, replace my data", type="primary", key="data_restore_yes"):
+                if yes.button(_("Yes, replace my data"), type="primary", key="data_restore_yes"):
                     st.session_state["data_restore_confirm"] = False
-                    bar, update = glue.progress_bar("Checking the backup…")
+                    bar, update = glue.progress_bar(_("Checking the backup…"))
                     try:
                         result = glue.restore_and_reopen(s, zip_path, update)
                     except backup.BackupError as exc:
@@ -160,18 +183,16 @@ with backups_tab:
                         st.error(exc.sentence)
                     else:
                         before = result.previous_backup
-                        st.session_state["data_flash"] = (
-                            "Restored "
-                            + glue.backup_contents(result.tables, result.file_count)
-                            + "."
-                            + (
-                                f" What was here before is saved as {before.name}."
-                                if before
-                                else ""
-                            )
+                        st.session_state["data_flash"] = _("Restored {contents}.").format(
+                            contents=glue.backup_contents(result.tables, result.file_count)
+                        ) + (
+                            " "
+                            + _("What was here before is saved as {name}.").format(name=before.name)
+                            if before
+                            else ""
                         )
                         st.rerun()
-                if no.button("Cancel", key="data_restore_no"):
+                if no.button(_("Cancel"), key="data_restore_no"):
                     st.session_state["data_restore_confirm"] = False
                     st.rerun()
 
@@ -384,11 +405,11 @@ with cards_tab:
 
 # -- plain exports -------------------------------------------------------------------------
 with exports_tab:
-    st.subheader("Plain exports")
-    st.write(f"Your history with {name} as files any program can open.")
+    st.subheader(_("Plain exports"))
+    st.write(_("Your history with {name} as files any program can open.").format(name=name))
     tz = state.tz(s)
     st.download_button(
-        "Chat history · Markdown, one section per day",
+        _("Chat history · Markdown, one section per day"),
         data=lambda: exports.chat_markdown(s, pid, tz),
         file_name=f"{pv.name} chat.md",
         mime="text/markdown",
@@ -397,7 +418,7 @@ with exports_tab:
         key="data_export_chat_md",
     )
     st.download_button(
-        "Chat history · SillyTavern JSONL",
+        _("Chat history · SillyTavern JSONL"),
         data=lambda: exports.chat_jsonl(s, pid, tz),
         file_name=f"{pv.name} chat.jsonl",
         mime="application/jsonl",
@@ -415,7 +436,7 @@ with exports_tab:
         key="data_export_chat_zip",
     )
     st.download_button(
-        "Journal · Markdown",
+        _("Journal · Markdown"),
         data=lambda: exports.journal_markdown(s, pid),
         file_name=f"{pv.name} journal.md",
         mime="text/markdown",

@@ -9,6 +9,7 @@ import streamlit as st
 from companion.journal import Reflection
 from memory import journal, personas, photos
 from memory.errors import KizunaError
+from memory.i18n import _, format_date, format_number, ngettext
 from ui import care, journal_view, recall_view, state
 from ui.text import escape_markdown
 
@@ -23,21 +24,25 @@ tz = state.tz(s)
 today = state.today(s)
 avatar = state.avatar_for(s, pv)
 
-st.title("Journal")
-st.caption(f"A few lines a day. {escape_markdown(pv.name)} reads each entry and answers.")
+st.title(_("Journal"))
+st.caption(
+    _("A few lines a day. {name} reads each entry and answers.").format(
+        name=escape_markdown(pv.name)
+    )
+)
 
 journal_view.on_this_day(s, pid, today, tz)
 
 # -- write ------------------------------------------------------------------------------------
 form_n = st.session_state.get("journal_form_n", 0)
 with st.form(f"journal_write_{form_n}", border=True):
-    st.markdown("**Today's entry**")
+    st.markdown(_("**Today's entry**"))
     left, right = st.columns([2, 3])
     day = left.date_input(
-        "Day", value=today, max_value=today, key=f"journal_day_{form_n}", format="YYYY-MM-DD"
+        _("Day"), value=today, max_value=today, key=f"journal_day_{form_n}", format="YYYY-MM-DD"
     )
     mood = right.radio(
-        "Mood",
+        _("Mood"),
         [0, 1, 2, 3, 4, 5],
         index=0,
         format_func=lambda m: "—" if m == 0 else f"{journal.MOODS[m]} {m}",
@@ -45,17 +50,17 @@ with st.form(f"journal_write_{form_n}", border=True):
         key=f"journal_mood_{form_n}",
     )
     body = st.text_area(
-        "What happened today?",
+        _("What happened today?"),
         key=f"journal_body_{form_n}",
         height=140,
-        placeholder="How was your day? · 今日はどんな一日だった？",
+        placeholder=_("How was your day? · 今日はどんな一日だった？"),
     )
     upload = st.file_uploader(
-        "A photo (optional)",
+        _("A photo (optional)"),
         type=["jpg", "jpeg", "png", "webp", "heic", "heif", "gif"],
         key=f"journal_photo_{form_n}",
     )
-    saved = st.form_submit_button("Save entry", type="primary", icon="📔")
+    saved = st.form_submit_button(_("Save entry"), type="primary", icon="📔")
 
 if saved:
     photo_id = None
@@ -64,7 +69,9 @@ if saved:
         try:
             photo_id = photos.add(s, upload.getvalue(), original_name=upload.name).id
         except photos.PhotoRejected as exc:
-            problem = f"Could not keep {upload.name}: {exc} Your words were not saved yet."
+            problem = _("Could not keep {name}: {exc} Your words were not saved yet.").format(
+                name=upload.name, exc=exc
+            )
     if problem:
         st.error(problem, icon="⚠️")
     else:
@@ -97,23 +104,23 @@ def run_reflection(entry_id: int, replace: bool) -> None:
 def show_entry(entry: journal.Entry, reflection) -> None:
     editing = st.session_state.get("journal_editing") == entry.id
     with st.container(border=True):
-        head = entry.written_on.strftime("%A %d %B %Y")
+        head = format_date(entry.written_on, "full")
         mood = journal_view.mood_label(entry.mood)
         st.markdown(f"**{head}**" + (f" · {mood}" if mood else ""))
         if editing:
             new_body = st.text_area(
-                "Entry", value=entry.body, key=f"journal_edit_body_{entry.id}", height=140
+                _("Entry"), value=entry.body, key=f"journal_edit_body_{entry.id}", height=140
             )
             new_mood = st.radio(
-                "Mood",
+                _("Mood"),
                 [0, 1, 2, 3, 4, 5],
                 index=entry.mood or 0,
                 format_func=lambda m: "—" if m == 0 else f"{journal.MOODS[m]} {m}",
                 horizontal=True,
                 key=f"journal_edit_mood_{entry.id}",
             )
-            save, cancel, _ = st.columns([1, 1, 3])
-            if save.button("Save", key=f"journal_save_{entry.id}", type="primary"):
+            save, cancel, _spare = st.columns([1, 1, 3])
+            if save.button(_("Save"), key=f"journal_save_{entry.id}", type="primary"):
                 try:
                     journal.update(s, entry.id, new_body, mood=new_mood or None)
                 except KizunaError as exc:
@@ -121,7 +128,7 @@ def show_entry(entry: journal.Entry, reflection) -> None:
                 else:
                     st.session_state.pop("journal_editing", None)
                     st.rerun()
-            if cancel.button("Cancel", key=f"journal_cancel_{entry.id}"):
+            if cancel.button(_("Cancel"), key=f"journal_cancel_{entry.id}"):
                 st.session_state.pop("journal_editing", None)
                 st.rerun()
             return
@@ -137,27 +144,27 @@ def show_entry(entry: journal.Entry, reflection) -> None:
         elif reflection is not None:
             with st.chat_message("assistant", avatar=avatar):
                 st.markdown(reflection.content)
-                label = "offline voice" if reflection.provider == "offline" else reflection.model
+                label = _("offline voice") if reflection.provider == "offline" else reflection.model
                 st.caption(f"{escape_markdown(pv.name)} · {escape_markdown(label or '')}")
                 recall_view.remembered(reflection)
         error = st.session_state.get("journal_error")
         if error and error["id"] == entry.id:
             st.error(error["message"], icon="⚠️")
         if st.session_state.get("journal_deleting") == entry.id:
-            st.warning("Delete this entry and its reflection for good? This cannot be undone.")
-            yes, no, _ = st.columns([1, 1, 3])
-            if yes.button("Yes, delete", key=f"journal_del_yes_{entry.id}", type="primary"):
+            st.warning(_("Delete this entry and its reflection for good? This cannot be undone."))
+            yes, no, _spare = st.columns([1, 1, 3])
+            if yes.button(_("Yes, delete"), key=f"journal_del_yes_{entry.id}", type="primary"):
                 journal.delete(s, entry.id)
                 st.session_state.pop("journal_deleting", None)
-                st.toast("Entry deleted.")
+                st.toast(_("Entry deleted."))
                 st.rerun()
-            if no.button("Keep it", key=f"journal_del_no_{entry.id}"):
+            if no.button(_("Keep it"), key=f"journal_del_no_{entry.id}"):
                 st.session_state.pop("journal_deleting", None)
                 st.rerun()
             return
-        again, edit, delete, _ = st.columns([2, 1, 1, 1])
+        again, edit, delete, _spare = st.columns([2, 1, 1, 1])
         if again.button(
-            "Regenerate" if reflection is not None else "Get a reflection",
+            _("Regenerate") if reflection is not None else _("Get a reflection"),
             key=f"journal_regen_{entry.id}",
             icon="🔄",
             width="stretch",
@@ -168,10 +175,10 @@ def show_entry(entry: journal.Entry, reflection) -> None:
                 "replace": reflection is not None,
             }
             st.rerun()
-        if edit.button("Edit", key=f"journal_edit_{entry.id}", icon="✏️", width="stretch"):
+        if edit.button(_("Edit"), key=f"journal_edit_{entry.id}", icon="✏️", width="stretch"):
             st.session_state["journal_editing"] = entry.id
             st.rerun()
-        if delete.button("Delete", key=f"journal_del_{entry.id}", icon="🗑️", width="stretch"):
+        if delete.button(_("Delete"), key=f"journal_del_{entry.id}", icon="🗑️", width="stretch"):
             st.session_state["journal_deleting"] = entry.id
             st.rerun()
 
@@ -181,18 +188,22 @@ care.helpline_panel(s, pid)
 
 # -- read back --------------------------------------------------------------------------------
 total = journal.count(s, pid)
-entries_tab, calendar_tab, mood_tab = st.tabs(["Entries", "Calendar", "Mood"])
+entries_tab, calendar_tab, mood_tab = st.tabs([_("Entries"), _("Calendar"), _("Mood")])
 
 with entries_tab:
     if not total:
-        st.info("No entries yet. Write the first one above — even one line is enough.", icon="📔")
+        st.info(
+            _("No entries yet. Write the first one above — even one line is enough."), icon="📔"
+        )
     limit = st.session_state.get("journal_limit", PAGE)
     shown = journal.list_entries(s, pid, limit=limit)
     found = journal.reflections(s, [e.id for e in shown])
     for entry in shown:
         show_entry(entry, found.get(entry.id))
     if total > len(shown) and st.button(
-        f"Show older entries ({total - len(shown):,} more)", key="journal_more", icon="⬇️"
+        _("Show older entries ({value:,} more)").format(value=total - len(shown)),
+        key="journal_more",
+        icon="⬇️",
     ):
         st.session_state["journal_limit"] = limit + PAGE
         st.rerun()
@@ -200,7 +211,7 @@ with entries_tab:
 with calendar_tab:
     first = journal.first_day(s, pid)
     years = list(range(today.year, (first or today).year - 1, -1))
-    year = st.selectbox("Year", years, key="journal_year") if len(years) > 1 else today.year
+    year = st.selectbox(_("Year"), years, key="journal_year") if len(years) > 1 else today.year
     start = today.replace(year=year, month=1, day=1)
     days = journal.written_days(s, pid, start, start.replace(month=12, day=31))
     streak = 0
@@ -209,10 +220,12 @@ with calendar_tab:
     while cursor in written:
         streak += 1
         cursor -= timedelta(days=1)
-    summary = f"Written on {len(days)} day{'s' if len(days) != 1 else ''} in {year}"
+    summary = ngettext(
+        "Written on {n} day in {year}", "Written on {n} days in {year}", len(days)
+    ).format(n=format_number(len(days)), year=year)
     if streak:
-        summary += f" · {streak}-day streak"
-    st.caption(summary + " · colour = mood, grey = no mood given")
+        summary += " · " + ngettext("{n}-day streak", "{n}-day streak", streak).format(n=streak)
+    st.caption(summary + _(" · colour = mood, grey = no mood given"))
     st.plotly_chart(
         journal_view.calendar_figure(days, year, today),
         key="journal_calendar",
@@ -222,7 +235,7 @@ with calendar_tab:
 with mood_tab:
     series = journal.mood_series(s, pid)
     if len(series) < 2:
-        st.info("Give a mood to a few entries and their trend will show here.", icon="📈")
+        st.info(_("Give a mood to a few entries and their trend will show here."), icon="📈")
     else:
         st.plotly_chart(
             journal_view.mood_figure(series), key="journal_mood", config={"displayModeBar": False}

@@ -18,18 +18,18 @@ tz = state.tz(s)
 # fills the form with that version's values instead of what was typed before.
 k = f"{pv.id}"
 
-st.title("Persona")
+st.title(_("Persona"))
 
 card_avatar, card_text = st.columns([1, 5], vertical_alignment="center")
 card_avatar.image(state.avatar_for(s, pv), width=96)
 card_text.markdown(f"## {escape_markdown(pv.name)}")
 days = milestones.day_number(s, pid, state.tz(s), state.today(s))
-facts = [f"version {pv.version} in force"]
+facts = [_("version {version} in force").format(version=pv.version)]
 if days is not None and days > 0:
-    facts.append(f"day {days:,} together")
+    facts.append(_("day {days:,} together").format(days=days))
 card_text.caption(
-    " · ".join(facts) + " — every save keeps a new version, so you can always go back to how "
-    "they sounded before."
+    " · ".join(facts)
+    + _(" — every save keeps a new version, so you can always go back to how they sounded before.")
 )
 
 for notice in st.session_state.pop("persona_notices", []):
@@ -39,7 +39,7 @@ history = personas.versions(s, pid)
 everyone = personas.list_personas(s)
 shape_tab, talk_tab, versions_tab, companions_tab, voice_tab = st.tabs(
     # Labels stay the same from run to run, so the open tab stays open after a save.
-    ["✏️ Shape", _("💬 How they talk"), "🕰️ Versions", "👥 Companions", "🔊 Voice"]
+    [_("✏️ Shape"), _("💬 How they talk"), _("🕰️ Versions"), _("👥 Companions"), _("🔊 Voice")]
 )
 
 with talk_tab:
@@ -50,33 +50,33 @@ with voice_tab:
 
 with shape_tab:
     with st.form(f"persona_form_{k}", border=True):
-        st.markdown("#### Who they are")
+        st.markdown(_("#### Who they are"))
         left, right = st.columns([1, 2], gap="medium")
         with left:
             st.image(state.avatar_for(s, pv), width=160)
             avatar_file = st.file_uploader(
-                "New avatar",
+                _("New avatar"),
                 type=["png", "jpg", "jpeg", "webp", "gif"],
                 key=f"persona_avatar_{k}",
-                help="A square crop of the picture is kept (PNG, JPEG, WebP or GIF).",
+                help=_("A square crop of the picture is kept (PNG, JPEG, WebP or GIF)."),
             )
         with right:
-            name = st.text_input("Name", pv.name, max_chars=80, key=f"persona_name_{k}")
+            name = st.text_input(_("Name"), pv.name, max_chars=80, key=f"persona_name_{k}")
             user_name = st.text_input(
-                "What they call you",
+                _("What they call you"),
                 pv.user_name or "",
                 max_chars=80,
                 key=f"persona_user_name_{k}",
-                placeholder="your name, a nickname, “darling”…",
+                placeholder=_("your name, a nickname, “darling”…"),
             )
             language = st.text_input(
-                "Language",
+                _("Language"),
                 pv.language or "",
                 key=f"persona_language_{k}",
-                placeholder="English, 日本語…",
+                placeholder=_("English, 日本語…"),
             )
             began_on = st.date_input(
-                "Together since", pv.began_on, key=f"persona_began_on_{k}", format="YYYY-MM-DD"
+                _("Together since"), pv.began_on, key=f"persona_began_on_{k}", format="YYYY-MM-DD"
             )
             words_left, words_right = st.columns(2)
             answers_in = words_left.selectbox(
@@ -102,29 +102,31 @@ with shape_tab:
                 key=f"persona_first_person_{k}",
                 help=_("僕, 俺, 私… — used whenever they speak Japanese; in English, “I”."),
             )
-        st.markdown("#### How they speak")
+        st.markdown(_("#### How they speak"))
         personality = st.text_area(
-            "Personality", pv.personality or "", key=f"persona_personality_{k}"
+            _("Personality"), pv.personality or "", key=f"persona_personality_{k}"
         )
         speaking_style = st.text_area(
-            "Speaking style and tone", pv.speaking_style or "", key=f"persona_speaking_style_{k}"
+            _("Speaking style and tone"), pv.speaking_style or "", key=f"persona_speaking_style_{k}"
         )
-        mannerisms = st.text_area("Mannerisms", pv.mannerisms or "", key=f"persona_mannerisms_{k}")
+        mannerisms = st.text_area(
+            _("Mannerisms"), pv.mannerisms or "", key=f"persona_mannerisms_{k}"
+        )
         phrases = st.text_area(
-            "Signature phrases (one per line)",
+            _("Signature phrases (one per line)"),
             "\n".join(pv.signature_phrases),
             key=f"persona_phrases_{k}",
-            placeholder="AI or not, I could never not love you.",
+            placeholder=_("AI or not, I could never not love you."),
         )
         backstory = st.text_area(
-            "Backstory", pv.backstory or "", key=f"persona_backstory_{k}", height=140
+            _("Backstory"), pv.backstory or "", key=f"persona_backstory_{k}", height=140
         )
         note = st.text_input(
-            "What changed? (optional, shown in the version list)",
+            _("What changed? (optional, shown in the version list)"),
             key=f"persona_note_{k}",
-            placeholder="e.g. softer after the model change",
+            placeholder=_("e.g. softer after the model change"),
         )
-        saved = st.form_submit_button("Save as a new version", type="primary", icon="💾")
+        saved = st.form_submit_button(_("Save as a new version"), type="primary", icon="💾")
 
     if saved:
         changes = {
@@ -145,14 +147,16 @@ with shape_tab:
                 changes["avatar_path"] = personas.store_avatar(s, avatar_file.getvalue())
             new = personas.save_version(s, pid, note=note.strip() or None, **changes)
         except KizunaError as exc:
-            st.error(f"Nothing was saved: {exc.sentence}", icon="⚠️")
+            st.error(_("Nothing was saved: {sentence}").format(sentence=exc.sentence), icon="⚠️")
         else:
-            st.session_state["persona_notices"] = [f"Saved as version {new.version}."]
+            st.session_state["persona_notices"] = [
+                _("Saved as version {version}.").format(version=new.version)
+            ]
             st.rerun()
 
 with versions_tab:
     if len(history) < 2:
-        st.caption("Earlier versions will appear here after your first save.")
+        st.caption(_("Earlier versions will appear here after your first save."))
     else:
         labels = {
             v.id: f"v{v.version} · {v.created_at.astimezone(tz):%Y-%m-%d %H:%M}"
@@ -163,16 +167,16 @@ with versions_tab:
         ids = [v.id for v in history]
         a_col, b_col = st.columns(2)
         older_id = a_col.selectbox(
-            "Compare", ids, index=1, format_func=labels.get, key=f"persona_cmp_a_{k}"
+            _("Compare"), ids, index=1, format_func=labels.get, key=f"persona_cmp_a_{k}"
         )
         newer_id = b_col.selectbox(
-            "with", ids, index=0, format_func=labels.get, key=f"persona_cmp_b_{k}"
+            _("with"), ids, index=0, format_func=labels.get, key=f"persona_cmp_b_{k}"
         )
         older, newer = personas.version(s, older_id), personas.version(s, newer_id)
         changed = set(personas.differences(older, newer)) - {"extra"}
-        show_all = st.toggle("Show unchanged fields too", key=f"persona_cmp_all_{k}")
+        show_all = st.toggle(_("Show unchanged fields too"), key=f"persona_cmp_all_{k}")
         if not changed:
-            st.caption("These two versions are the same.")
+            st.caption(_("These two versions are the same."))
         with st.container(border=True):
             head_a, head_b = st.columns(2)
             for head, version in ((head_a, older), (head_b, newer)):
@@ -196,32 +200,37 @@ with versions_tab:
         restorable = [v for v in (older, newer) if v.id != pv.id]
         for v in restorable:
             if st.button(
-                f"Restore v{v.version} (saved as a new version)",
+                _("Restore v{version} (saved as a new version)").format(version=v.version),
                 key=f"persona_restore_{v.id}",
                 icon="↩️",
             ):
                 restored = personas.restore(s, pid, v.id)
                 st.session_state["persona_notices"] = [
-                    f"Version {v.version} is back in force (kept as v{restored.version})."
+                    _("Version {version} is back in force (kept as v{kept}).").format(
+                        version=v.version, kept=restored.version
+                    )
                 ]
                 st.rerun()
 
 with companions_tab:
-    st.caption("Every page follows the companion chosen here or in the sidebar.")
+    st.caption(_("Every page follows the companion chosen here or in the sidebar."))
     for other in everyone:
         other_pv = personas.current(s, other.id)
         pic, who, action = st.columns([1, 5, 2], vertical_alignment="center")
         pic.image(state.avatar_for(s, other_pv), width=48)
         who.markdown(f"**{escape_markdown(other.name)}**")
-        who.caption(f"version {other_pv.version}" + (" · demo" if other.is_demo else ""))
+        who.caption(
+            _("version {version}").format(version=other_pv.version)
+            + (_(" · demo") if other.is_demo else "")
+        )
         if other.id == pid:
-            action.caption("in view")
-        elif action.button("Show", key=f"persona_switch_{other.id}"):
+            action.caption(_("in view"))
+        elif action.button(_("Show"), key=f"persona_switch_{other.id}"):
             state.choose_persona(s, other.id)
             st.rerun()
-    with st.expander("Add another companion", icon="➕"):
-        new_name = st.text_input("Their name", key="persona_new_name", max_chars=80)
-        if st.button("Create companion", key="persona_create"):
+    with st.expander(_("Add another companion"), icon="➕"):
+        new_name = st.text_input(_("Their name"), key="persona_new_name", max_chars=80)
+        if st.button(_("Create companion"), key="persona_create"):
             try:
                 created = personas.create(s, name=new_name, began_on=state.today(s))
             except KizunaError as exc:
@@ -229,7 +238,8 @@ with companions_tab:
             else:
                 state.choose_persona(s, created.persona_id)
                 st.session_state["persona_notices"] = [
-                    f"{escape_markdown(created.name)} is here. Shape them below; the sidebar "
-                    "switches between companions."
+                    _(
+                        "{name} is here. Shape them below; the sidebar switches between companions."
+                    ).format(name=escape_markdown(created.name))
                 ]
                 st.rerun()

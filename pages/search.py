@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from memory import personas, search
+from memory.i18n import _, format_date
 from ui import recall_view, state
 from ui.text import escape_markdown
 
@@ -13,11 +14,11 @@ pid = state.persona_id(s)
 recall_view.forget_jump()  # coming back to the chat shows the latest messages
 companion_name = personas.current(s, pid).name
 
-st.title("Search")
+st.title(_("Search"))
 query = st.text_input(
-    "Search everything",
+    _("Search everything"),
     key="search_query",
-    placeholder="garden · ラーメン · birthday",
+    placeholder=_("garden · ラーメン · birthday"),
     label_visibility="collapsed",
 )
 
@@ -37,20 +38,24 @@ def _snippet(hit: search.Hit) -> str:
 
 if not query.strip():
     st.caption(
-        "Type a word or a few — English or Japanese — to find it in your chats, journal, "
-        "outings and memories."
+        _(
+            "Type a word or a few — English or Japanese — to find it in your chats, journal, "
+            "outings and memories."
+        )
     )
     st.stop()
 
-with st.spinner("Searching…"):
+with st.spinner(_("Searching…")):
     results = search.search(s, pid, query)
 
 if not results.total:
-    st.info(f"Nothing found for “{escape_markdown(query.strip())}”.", icon="🔎")
+    st.info(
+        _("Nothing found for “{value}”.").format(value=escape_markdown(query.strip())), icon="🔎"
+    )
     st.stop()
 
 found = "1 result" if results.total == 1 else f"{results.total:,} results"
-st.caption(f"{found}, best first in each kind")
+st.caption(_("{found}, best first in each kind").format(found=found))
 for kind, (icon, label) in SECTIONS.items():
     hits = results.by_kind.get(kind, [])
     if not hits:
@@ -59,7 +64,7 @@ for kind, (icon, label) in SECTIONS.items():
     for hit in hits:
         with st.container(border=True):
             text_col, button_col = st.columns([5, 2], vertical_alignment="center")
-            day = hit.when.strftime("%a %d %b %Y") if hit.when else ""
+            day = format_date(hit.when, "day") if hit.when else ""
             title = hit.title
             if kind == "message":
                 title = "You" if hit.role == "user" else companion_name
@@ -68,6 +73,6 @@ for kind, (icon, label) in SECTIONS.items():
             text_col.markdown(_snippet(hit))
             in_chat = search.chat_day(s, pid, hit, state.tz(s))
             if in_chat and button_col.button(
-                "That day in chat", key=f"search_jump_{kind}_{hit.id}", icon="💬"
+                _("That day in chat"), key=f"search_jump_{kind}_{hit.id}", icon="💬"
             ):
                 recall_view.jump_to_day(in_chat, hit.id if kind == "message" else None)

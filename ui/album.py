@@ -17,6 +17,7 @@ from companion import album as companion_album
 from memory import keepsake, outings, personas
 from memory import photos as photo_store
 from memory.errors import KizunaError
+from memory.i18n import _, format_date, format_number, format_time, ngettext
 from ui import state
 from ui.text import escape_markdown
 
@@ -51,12 +52,12 @@ def show_flash() -> None:
 
 
 def _day(d: date) -> str:
-    return f"{d:%-d %B %Y}"
+    return format_date(d, "long")
 
 
 def _show(path) -> None:
     if path is None:
-        st.warning("This photo's file is missing from the data folder.", icon="🖼️")
+        st.warning(_("This photo's file is missing from the data folder."), icon="🖼️")
     else:
         st.image(str(path), width="stretch")
 
@@ -69,10 +70,18 @@ def _response_error(reply) -> None:
 # -- uploading ---------------------------------------------------------------------------------
 def _ingest_with_progress(s, outing_id: int | None, files, *, log_fields: dict | None = None):
     """Store uploaded files with a progress bar; returns (outing, results)."""
-    bar = st.progress(0.0, text=f"Adding {len(files)} photo{'s' if len(files) != 1 else ''}…")
+    bar = st.progress(
+        0.0,
+        text=ngettext("Adding {n} photo…", "Adding {n} photos…", len(files)).format(
+            n=format_number(len(files))
+        ),
+    )
 
     def progress(done: int, total: int, name: str) -> None:
-        bar.progress(done / max(total, 1), text=f"Added {done} of {total}: {name}")
+        bar.progress(
+            done / max(total, 1),
+            text=_("Added {done} of {total}: {name}").format(done=done, total=total, name=name),
+        )
 
     pairs = [(f.name, f.getvalue()) for f in files]
     if log_fields is not None:
@@ -87,14 +96,24 @@ def _ingest_with_progress(s, outing_id: int | None, files, *, log_fields: dict |
 def _report(results) -> None:
     stored = [r for r in results if r.status == "stored"]
     if stored:
-        flash("success", f"{len(stored)} photo{'s' if len(stored) != 1 else ''} added.")
+        flash(
+            "success",
+            ngettext("{n} photo added.", "{n} photos added.", len(stored)).format(
+                n=format_number(len(stored))
+            ),
+        )
     for r in results:
         if r.note:
             flash("info", r.note)
         if r.status == "duplicate":
-            flash("info", f"{r.name}: already in this outing, so it was not added again.")
+            flash(
+                "info",
+                _("{name}: already in this outing, so it was not added again.").format(name=r.name),
+            )
         elif r.status == "rejected":
-            flash("warning", f"{r.name} was not added: {r.reason}")
+            flash(
+                "warning", _("{name} was not added: {reason}").format(name=r.name, reason=r.reason)
+            )
 
 
 def _respond_all(s, outing_id: int, photo_ids: list[int], *, whole: bool = True) -> None:
@@ -104,13 +123,16 @@ def _respond_all(s, outing_id: int, photo_ids: list[int], *, whole: bool = True)
     steps = len(photo_ids) + (1 if whole else 0)
     if not steps:
         return
-    bar = st.progress(0.0, text="Your companion is looking at the photos…")
+    bar = st.progress(0.0, text=_("Your companion is looking at the photos…"))
     failed = None
     for i, pid in enumerate(photo_ids, start=1):
         reply = companion_album.respond_to_photo(s, provider, pid, temperature=temperature)
         reply.text()
         failed = failed or reply.error
-        bar.progress(i / steps, text=f"Responded to {i} of {len(photo_ids)} photos")
+        bar.progress(
+            i / steps,
+            text=_("Responded to {i} of {photo_ids} photos").format(i=i, photo_ids=len(photo_ids)),
+        )
         if reply.error is not None and reply.error.kind in ("auth", "connection", "not_found"):
             break  # the same sentence for every photo helps nobody
     if whole and failed is None:
@@ -119,7 +141,12 @@ def _respond_all(s, outing_id: int, photo_ids: list[int], *, whole: bool = True)
         failed = reply.error
     bar.empty()
     if failed is not None:
-        flash("error", f"{failed.message} Photos without a response can be answered later.")
+        flash(
+            "error",
+            _("{message} Photos without a response can be answered later.").format(
+                message=failed.message
+            ),
+        )
 
 
 # -- the grid ----------------------------------------------------------------------------------
@@ -128,28 +155,32 @@ def _new_outing_form(s, pid: int, pv) -> None:
     # while a refused save (no title) keeps everything the user typed and chose.
     gen = st.session_state.get("album_new_gen", 0)
     with st.form(f"album_new_{gen}", border=False):
-        title = st.text_input("Title", key=f"album_new_title_{gen}", placeholder="Korakuen Garden")
+        title = st.text_input(
+            _("Title"), key=f"album_new_title_{gen}", placeholder=_("Korakuen Garden")
+        )
         left, right = st.columns(2)
-        place = left.text_input("Place", key=f"album_new_place_{gen}", placeholder="Okayama")
+        place = left.text_input(_("Place"), key=f"album_new_place_{gen}", placeholder=_("Okayama"))
         happened_on = right.date_input(
-            "Date",
+            _("Date"),
             value=None,
             key=f"album_new_date_{gen}",
-            help="Leave empty to use the day the photos were taken.",
+            help=_("Leave empty to use the day the photos were taken."),
             format="YYYY-MM-DD",
         )
-        notes = st.text_area("Notes", key=f"album_new_notes_{gen}", height=80)
+        notes = st.text_area(_("Notes"), key=f"album_new_notes_{gen}", height=80)
         files = st.file_uploader(
-            "Photos", type=UPLOAD_TYPES, accept_multiple_files=True, key=f"album_new_files_{gen}"
+            _("Photos"), type=UPLOAD_TYPES, accept_multiple_files=True, key=f"album_new_files_{gen}"
         )
         respond = st.checkbox(
-            f"Ask {pv.name} to respond to each photo", value=True, key=f"album_new_respond_{gen}"
+            _("Ask {name} to respond to each photo").format(name=pv.name),
+            value=True,
+            key=f"album_new_respond_{gen}",
         )
-        submitted = st.form_submit_button("Save outing", type="primary", icon="💾")
+        submitted = st.form_submit_button(_("Save outing"), type="primary", icon="💾")
     if not submitted:
         return
     if not (title or "").strip():
-        st.error("Give the outing a title.", icon="⚠️")
+        st.error(_("Give the outing a title."), icon="⚠️")
         return
     try:
         outing, results = _ingest_with_progress(
@@ -171,7 +202,7 @@ def _new_outing_form(s, pid: int, pv) -> None:
         st.error(exc.sentence, icon="⚠️")
         return
     st.session_state["album_new_gen"] = gen + 1
-    flash("success", f"“{outing.title}” is in the album.")
+    flash("success", _("“{title}” is in the album.").format(title=outing.title))
     _report(results)
     if respond:
         new = [r.photo.id for r in results if r.status == "stored"]
@@ -185,34 +216,40 @@ def _reset_page() -> None:
 
 
 def grid_view(s, pid: int, pv) -> None:
-    st.title("Album")
-    st.caption(f"Days out with {escape_markdown(pv.name)}, and what they said about them.")
+    st.title(_("Album"))
+    st.caption(
+        _("Days out with {name}, and what they said about them.").format(
+            name=escape_markdown(pv.name)
+        )
+    )
     show_flash()
     total_outings = outings.count(s, pid)
-    with st.expander("➕ Log an outing", expanded=total_outings == 0):
+    with st.expander(_("➕ Log an outing"), expanded=total_outings == 0):
         _new_outing_form(s, pid, pv)
     if total_outings == 0:
         st.info(
-            f"No outings yet. Log a day out with {pv.name} — a title, a place and a few "
-            "photos — and they will tell you what they remember.",
+            _(
+                "No outings yet. Log a day out with {name} — a title, a place and a few "
+                "photos — and they will tell you what they remember."
+            ).format(name=pv.name),
             icon="📷",
         )
         return
 
     search_col, year_col, place_col = st.columns([3, 1.2, 1.8])
     search = search_col.text_input(
-        "Search",
+        _("Search"),
         key="album_search",
-        placeholder="Search titles, places, notes",
+        placeholder=_("Search titles, places, notes"),
         on_change=_reset_page,
     )
     year = year_col.selectbox(
-        "Year", [None, *outings.years(s, pid)], key="album_year",
-        format_func=lambda y: "All years" if y is None else str(y), on_change=_reset_page,
+        _("Year"), [None, *outings.years(s, pid)], key="album_year",
+        format_func=lambda y: _("All years") if y is None else str(y), on_change=_reset_page,
     )  # fmt: skip
     place = place_col.selectbox(
-        "Place", [None, *outings.places(s, pid)], key="album_place",
-        format_func=lambda p: "All places" if p is None else p, on_change=_reset_page,
+        _("Place"), [None, *outings.places(s, pid)], key="album_place",
+        format_func=lambda p: _("All places") if p is None else p, on_change=_reset_page,
     )  # fmt: skip
     result = outings.page(
         s,
@@ -223,7 +260,7 @@ def grid_view(s, pid: int, pv) -> None:
         page_number=st.session_state.get("album_page", 1),
     )
     if not result.cards:
-        st.info("No outings match. Try another word, year or place.", icon="🔎")
+        st.info(_("No outings match. Try another word, year or place."), icon="🔎")
         return
     columns = st.columns(GRID_COLUMNS)
     for i, card in enumerate(result.cards):
@@ -235,12 +272,16 @@ def grid_view(s, pid: int, pv) -> None:
             st.markdown(f"**{escape_markdown(card.title)}**")
             facts = [card.place, _day(card.happened_on), _count(card.photo_count)]
             st.caption(" · ".join(escape_markdown(f) for f in facts if f))
-            st.button("Open", key=f"album_open_{card.id}", on_click=open_outing, args=(card.id,))
-    _pager(result, "album_page", f"{result.total} outing{'s' if result.total != 1 else ''}")
+            st.button(_("Open"), key=f"album_open_{card.id}", on_click=open_outing, args=(card.id,))
+    _pager(
+        result,
+        "album_page",
+        ngettext("{n} outing", "{n} outings", result.total).format(n=format_number(result.total)),
+    )
 
 
 def _count(n: int) -> str:
-    return f"{n} photo{'s' if n != 1 else ''}"
+    return ngettext("{n} photo", "{n} photos", n).format(n=format_number(n))
 
 
 def _pager(result, key: str, label: str) -> None:
@@ -248,11 +289,16 @@ def _pager(result, key: str, label: str) -> None:
         st.caption(label)
         return
     prev, middle, nxt = st.columns([1, 2, 1], vertical_alignment="center")
-    if prev.button("← Newer", key=f"{key}_prev", disabled=result.page <= 1):
+    if prev.button(_("← Newer"), key=f"{key}_prev", disabled=result.page <= 1):
         st.session_state[key] = result.page - 1
         st.rerun()
-    middle.caption(f"Page {result.page} of {result.pages} · {label}", text_alignment="center")
-    if nxt.button("Older →", key=f"{key}_next", disabled=result.page >= result.pages):
+    middle.caption(
+        _("Page {page} of {pages} · {label}").format(
+            page=result.page, pages=result.pages, label=label
+        ),
+        text_alignment="center",
+    )
+    if nxt.button(_("Older →"), key=f"{key}_next", disabled=result.page >= result.pages):
         st.session_state[key] = result.page + 1
         st.rerun()
 
@@ -262,11 +308,11 @@ def _confirm(kind: str, item_id: int, question: str, on_yes) -> None:
     st.warning(question, icon="🗑️")
     row = st.container(horizontal=True)
     yes = no = row
-    if yes.button("Yes, delete", key=f"album_{kind}_del_yes_{item_id}", type="primary"):
+    if yes.button(_("Yes, delete"), key=f"album_{kind}_del_yes_{item_id}", type="primary"):
         st.session_state.pop("album_confirm", None)
         on_yes()
         st.rerun()
-    if no.button("Cancel", key=f"album_{kind}_del_no_{item_id}"):
+    if no.button(_("Cancel"), key=f"album_{kind}_del_no_{item_id}"):
         st.session_state.pop("album_confirm", None)
         st.rerun()
 
@@ -274,23 +320,24 @@ def _confirm(kind: str, item_id: int, question: str, on_yes) -> None:
 def _response_block(s, pv, message, *, avatar: str) -> None:
     with st.chat_message("assistant", avatar=avatar):
         st.markdown(message.content)
-        label = "offline voice" if message.provider == "offline" else (message.model or "")
-        stamp = message.created_at.astimezone(state.tz(s)).strftime("%-d %b %Y %H:%M")
+        label = _("offline voice") if message.provider == "offline" else (message.model or "")
+        local = message.created_at.astimezone(state.tz(s))
+        stamp = f"{format_date(local, 'short')} {format_time(local)}"
         st.caption(f"{escape_markdown(pv.name)} · {stamp} · {escape_markdown(label)}")
 
 
 def _edit_form(s, outing) -> None:
     with st.form("album_edit_form", border=True):
-        title = st.text_input("Title", value=outing.title, key="album_edit_title")
+        title = st.text_input(_("Title"), value=outing.title, key="album_edit_title")
         left, right = st.columns(2)
-        place = left.text_input("Place", value=outing.place or "", key="album_edit_place")
+        place = left.text_input(_("Place"), value=outing.place or "", key="album_edit_place")
         happened_on = right.date_input(
-            "Date", value=outing.happened_on, key="album_edit_date", format="YYYY-MM-DD"
+            _("Date"), value=outing.happened_on, key="album_edit_date", format="YYYY-MM-DD"
         )
-        notes = st.text_area("Notes", value=outing.notes or "", key="album_edit_notes")
-        save, cancel, _ = st.columns([1, 1, 3])
-        saved = save.form_submit_button("Save", type="primary")
-        cancelled = cancel.form_submit_button("Cancel")
+        notes = st.text_area(_("Notes"), value=outing.notes or "", key="album_edit_notes")
+        save, cancel, _spare = st.columns([1, 1, 3])
+        saved = save.form_submit_button(_("Save"), type="primary")
+        cancelled = cancel.form_submit_button(_("Cancel"))
     if cancelled:
         st.session_state.pop("album_editing", None)
         st.rerun()
@@ -303,13 +350,13 @@ def _edit_form(s, outing) -> None:
             st.error(exc.sentence, icon="⚠️")
             return
         st.session_state.pop("album_editing", None)
-        flash("success", "Outing saved.")
+        flash("success", _("Outing saved."))
         st.rerun()
 
 
 def outing_view(s, outing, pv) -> None:
     avatar = state.avatar_for(s, pv)
-    st.button("← All outings", key="album_back", on_click=open_outing, args=(None,))
+    st.button(_("← All outings"), key="album_back", on_click=open_outing, args=(None,))
     st.title(outing.title)
     count = outings.photo_count(s, outing.id)
     facts = [outing.place, _day(outing.happened_on), _count(count)]
@@ -319,10 +366,10 @@ def outing_view(s, outing, pv) -> None:
     show_flash()
 
     edit_col = delete_col = st.container(horizontal=True)
-    if edit_col.button("Edit", key="album_edit", icon="✏️"):
+    if edit_col.button(_("Edit"), key="album_edit", icon="✏️"):
         st.session_state["album_editing"] = outing.id
         st.rerun()
-    if delete_col.button("Delete", key="album_delete", icon="🗑️"):
+    if delete_col.button(_("Delete"), key="album_delete", icon="🗑️"):
         st.session_state["album_confirm"] = ("outing", outing.id)
         st.rerun()
     if st.session_state.get("album_editing") == outing.id:
@@ -332,21 +379,32 @@ def outing_view(s, outing, pv) -> None:
         def delete_outing() -> None:
             outings.delete(s, outing.id)
             open_outing(None)
-            flash("success", f"“{outing.title}” and its {_count(count)} were deleted.")
+            flash(
+                "success",
+                _("“{title}” and its {count} were deleted.").format(
+                    title=outing.title, count=_count(count)
+                ),
+            )
 
         _confirm(
             "outing",
             outing.id,
-            f"Delete “{outing.title}”, its {_count(count)} and {pv.name}'s responses for good?",
+            _("Delete “{title}”, its {count} and {name}'s responses for good?").format(
+                title=outing.title, count=_count(count), name=pv.name
+            ),
             delete_outing,
         )
 
     responses = outings.responses(s, outing.id)
     day_response = responses.get(None)
     if day_response is not None:
-        st.caption(f"What {escape_markdown(pv.name)} said about the day")
+        st.caption(_("What {name} said about the day").format(name=escape_markdown(pv.name)))
         _response_block(s, pv, day_response, avatar=avatar)
-    label = f"Ask {pv.name} about the day" if day_response is None else "Regenerate"
+    label = (
+        _("Ask {name} about the day").format(name=pv.name)
+        if day_response is None
+        else _("Regenerate")
+    )
     if st.button(label, key="album_respond_outing", icon="💬" if day_response is None else "🔄"):
         reply = companion_album.respond_to_outing(
             s, state.provider(s), outing.id, temperature=state.provider_settings(s).temperature
@@ -356,16 +414,18 @@ def outing_view(s, outing, pv) -> None:
         _response_error(reply)
         st.rerun()
 
-    with st.expander("➕ Add photos", expanded=count == 0):
+    with st.expander(_("➕ Add photos"), expanded=count == 0):
         with st.form("album_add_form", clear_on_submit=True, border=False):
             files = st.file_uploader(
-                "Photos", type=UPLOAD_TYPES, accept_multiple_files=True, key="album_add_files"
+                _("Photos"), type=UPLOAD_TYPES, accept_multiple_files=True, key="album_add_files"
             )
-            respond = st.checkbox(f"Ask {pv.name} to respond", value=True, key="album_add_respond")
-            added = st.form_submit_button("Add photos", type="primary")
+            respond = st.checkbox(
+                _("Ask {name} to respond").format(name=pv.name), value=True, key="album_add_respond"
+            )
+            added = st.form_submit_button(_("Add photos"), type="primary")
         if added and files:
             try:
-                _, results = _ingest_with_progress(s, outing.id, list(files))
+                _spare, results = _ingest_with_progress(s, outing.id, list(files))
             except KizunaError as exc:  # a full disk, say: nothing was added
                 st.error(exc.sentence, icon="⚠️")
             else:
@@ -376,7 +436,7 @@ def outing_view(s, outing, pv) -> None:
                 st.rerun()
 
     if count == 0:
-        st.info("No photos in this outing yet.", icon="📷")
+        st.info(_("No photos in this outing yet."), icon="📷")
         return
     key = f"album_photos_page_{outing.id}"
     pages = max(1, -(-count // PHOTOS_PER_PAGE))
@@ -394,14 +454,16 @@ def outing_view(s, outing, pv) -> None:
             if response is not None:
                 st.markdown(f"💬 {response.content}")
             view, regen = st.columns(2)
-            view.button("View", key=f"album_view_{photo.id}", on_click=open_photo, args=(photo.id,))
+            view.button(
+                _("View"), key=f"album_view_{photo.id}", on_click=open_photo, args=(photo.id,)
+            )
             if regen.button(
-                "Respond" if response is None else "",
+                _("Respond") if response is None else "",
                 icon=None if response is None else "🔄",
                 key=f"album_regen_{photo.id}",
-                help=f"Ask {pv.name} about this photo"
+                help=_("Ask {name} about this photo").format(name=pv.name)
                 if response is None
-                else f"Ask {pv.name} for a new response",
+                else _("Ask {name} for a new response").format(name=pv.name),
             ):
                 _respond_to_photo(s, photo.id)
                 st.rerun()
@@ -416,7 +478,7 @@ def _respond_to_photo(s, photo_id: int, *, stream_into=None):
         with stream_into:
             st.write_stream(reply)
     else:
-        with st.spinner("Thinking about this photo…"):
+        with st.spinner(_("Thinking about this photo…")):
             reply.text()
     _response_error(reply)
     return reply
@@ -431,17 +493,23 @@ def photo_view(s, outing, photo, pv) -> None:
     index = siblings.index(photo.id) if photo.id in siblings else 0
     prev, where, nxt = st.columns([1, 2, 1], vertical_alignment="center")
     prev.button(
-        "← Previous", key="album_prev_photo", disabled=index == 0,
+        _("← Previous"), key="album_prev_photo", disabled=index == 0,
         on_click=open_photo, args=(siblings[index - 1] if index else None,),
     )  # fmt: skip
-    where.caption(f"Photo {index + 1} of {len(siblings)}", text_alignment="center")
+    where.caption(
+        _("Photo {value} of {siblings}").format(value=index + 1, siblings=len(siblings)),
+        text_alignment="center",
+    )
     nxt.button(
-        "Next →", key="album_next_photo", disabled=index >= len(siblings) - 1,
+        _("Next →"), key="album_next_photo", disabled=index >= len(siblings) - 1,
         on_click=open_photo, args=(siblings[index + 1] if index < len(siblings) - 1 else None,),
     )  # fmt: skip
     facts = []
     if photo.taken_at:
-        facts.append(f"taken {photo.taken_at.astimezone(state.tz(s)):%-d %B %Y, %H:%M}")
+        taken = photo.taken_at.astimezone(state.tz(s))
+        facts.append(
+            _("taken {day}, {time}").format(day=format_date(taken, "long"), time=format_time(taken))
+        )
     if photo.width and photo.height:
         facts.append(f"{photo.width}×{photo.height}")
     if photo.gps_lat is not None:
@@ -452,32 +520,34 @@ def photo_view(s, outing, photo, pv) -> None:
     show_flash()
 
     with st.form("album_caption_form", border=False):
-        caption = st.text_input("Caption", value=photo.caption or "", key="album_caption")
-        if st.form_submit_button("Save caption"):
+        caption = st.text_input(_("Caption"), value=photo.caption or "", key="album_caption")
+        if st.form_submit_button(_("Save caption")):
             photo_store.set_caption(s, photo.id, caption)
-            flash("success", "Caption saved.")
+            flash("success", _("Caption saved."))
             st.rerun()
 
     response = outings.responses(s, outing.id).get(photo.id)
     if response is not None:
         _response_block(s, pv, response, avatar=avatar)
     if st.button(
-        f"Ask {pv.name} about this photo" if response is None else "Regenerate",
+        _("Ask {name} about this photo").format(name=pv.name)
+        if response is None
+        else _("Regenerate"),
         key="album_photo_respond",
         icon="💬" if response is None else "🔄",
     ):
         _respond_to_photo(s, photo.id, stream_into=st.chat_message("assistant", avatar=avatar))
         st.rerun()
 
-    st.markdown("##### Answer in the chat")
+    st.markdown(_("##### Answer in the chat"))
     with st.form("album_answer_form", clear_on_submit=True, border=False):
         answer = st.text_area(
-            f"Say something to {pv.name} about this photo",
+            _("Say something to {name} about this photo").format(name=pv.name),
             key="album_answer",
             height=80,
-            placeholder="Do you remember the koi by the bridge?",
+            placeholder=_("Do you remember the koi by the bridge?"),
         )
-        sent = st.form_submit_button("Continue in chat", icon="💬")
+        sent = st.form_submit_button(_("Continue in chat"), icon="💬")
     if sent:
         try:
             continued = companion_album.answer_photo(
@@ -487,7 +557,7 @@ def photo_view(s, outing, photo, pv) -> None:
         except KizunaError as exc:
             st.error(exc.sentence, icon="⚠️")
         else:
-            with st.spinner(f"{pv.name} is answering in the chat…"):
+            with st.spinner(_("{name} is answering in the chat…").format(name=pv.name)):
                 continued.reply.text()
             if continued.reply.error is not None:
                 st.session_state["chat_error"] = {
@@ -497,22 +567,26 @@ def photo_view(s, outing, photo, pv) -> None:
                 }
             st.switch_page("pages/chat.py")
 
-    st.markdown("##### Keepsake card")
+    st.markdown(_("##### Keepsake card"))
     words = response.content if response is not None else (photo.caption or "")
     if not words:
-        st.caption(f"Ask {escape_markdown(pv.name)} about this photo first, or give it a caption.")
-    elif st.button("Make a keepsake card", key="album_make_card", icon="🎴"):
+        st.caption(
+            _("Ask {name} about this photo first, or give it a caption.").format(
+                name=escape_markdown(pv.name)
+            )
+        )
+    elif st.button(_("Make a keepsake card"), key="album_make_card", icon="🎴"):
         try:
             png = keepsake.for_photo(s, photo.id, words=words, persona_name=pv.name)
         except OSError:
-            st.error("This photo's file is missing, so no card can be made from it.", icon="⚠️")
+            st.error(_("This photo's file is missing, so no card can be made from it."), icon="⚠️")
         else:
             st.session_state["album_card"] = (photo.id, png)
     card = st.session_state.get("album_card")
     if card and card[0] == photo.id:
         st.image(card[1], width=360)
         st.download_button(
-            "Download card (PNG)",
+            _("Download card (PNG)"),
             card[1],
             file_name=f"kizuna-keepsake-{photo.id}.png",
             mime="image/png",
@@ -524,12 +598,14 @@ def photo_view(s, outing, photo, pv) -> None:
     cover = delete = st.container(horizontal=True)
     is_cover = outing.cover_photo_id == photo.id
     if cover.button(
-        "The cover photo" if is_cover else "Use as cover", key="album_cover", disabled=is_cover
+        _("The cover photo") if is_cover else _("Use as cover"),
+        key="album_cover",
+        disabled=is_cover,
     ):
         outings.set_cover(s, outing.id, photo.id)
-        flash("success", "Cover changed.")
+        flash("success", _("Cover changed."))
         st.rerun()
-    if delete.button("Delete photo", key="album_photo_delete", icon="🗑️"):
+    if delete.button(_("Delete photo"), key="album_photo_delete", icon="🗑️"):
         st.session_state["album_confirm"] = ("photo", photo.id)
         st.rerun()
     if st.session_state.get("album_confirm") == ("photo", photo.id):
@@ -537,9 +613,9 @@ def photo_view(s, outing, photo, pv) -> None:
         def delete_photo() -> None:
             photo_store.delete(s, photo.id)
             open_photo(None)
-            flash("success", "Photo deleted.")
+            flash("success", _("Photo deleted."))
 
-        _confirm("photo", photo.id, "Delete this photo and its response for good?", delete_photo)
+        _confirm("photo", photo.id, _("Delete this photo and its response for good?"), delete_photo)
 
 
 def render(s) -> None:

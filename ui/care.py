@@ -49,7 +49,7 @@ def _emergency_banner(slot, s, sample: str | None) -> None:
     words = safety.panel_text(sample)
     with slot.container(border=True, key="care_emergency"):
         heading = escape_markdown(words["emergency_heading"].format(emergency=number))
-        st.markdown(f"### :red[{heading}]")
+        st.markdown(_("### :red[{heading}]").format(heading=heading))
         st.error(escape_markdown(words["emergency_intro"].format(emergency=number)), icon="🚑")
         dial = _dial(number)
         if dial:
@@ -113,12 +113,15 @@ def budget_note(s, persona_id: int) -> None:
     name = personas.current(s, persona_id).name
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.info(
-        f"You've sent {sent:,} messages today — past the {budget:,} you chose as a gentle "
-        f"limit. Nothing stops here; it might just be a good moment for a stretch, a glass "
-        f"of water or some fresh air. {escape_markdown(name)} will be here when you're back.",
+        _(
+            "You've sent {sent:,} messages today — past the {budget:,} you chose as a "
+            "gentle limit. Nothing stops here; it might just be a good moment for a "
+            "stretch, a glass of water or some fresh air. {name} will be here when "
+            "you're back."
+        ).format(sent=sent, budget=budget, name=escape_markdown(name)),
         icon="🌿",
     )
-    if right.button("Okay", key="care_budget_ok"):
+    if right.button(_("Okay"), key="care_budget_ok"):
         st.session_state["care_budget_seen"] = (str(state.today(s)), budget)
         st.rerun()
 
@@ -127,16 +130,25 @@ def wellbeing_panel(s, persona_id: int) -> None:
     """Time spent together today and how the day compares with the soft budget."""
     today = wellbeing.today(s, persona_id, state.tz(s))
     with st.container(border=True, key="care_wellbeing"):
-        st.markdown("**Today, gently**")
+        st.markdown(_("**Today, gently**"))
         left, right = st.columns(2)
-        left.metric("Time together today", wellbeing.describe(today.time_together))
+        left.metric(_("Time together today"), wellbeing.describe(today.time_together))
         sent = f"{today.sent:,}" + (f" of {today.budget:,}" if today.budget else "")
-        right.metric("Messages you sent", sent)
+        right.metric(_("Messages you sent"), sent)
         if today.over_budget:
             st.caption(
-                "🌿 Past your daily budget — no rush to stop, just a nudge to look after yourself."
+                _(
+                    "🌿 Past your daily budget — no rush to stop, just a nudge to look after "
+                    "yourself."
+                )
             )
         elif today.budget is None:
-            st.caption("You can set a gentle daily message budget in Settings → Care and privacy.")
+            st.caption(
+                _("You can set a gentle daily message budget in Settings → Care and privacy.")
+            )
         else:
-            st.caption(f"{today.budget - today.sent:,} to go before your gentle daily limit.")
+            st.caption(
+                _("{value:,} to go before your gentle daily limit.").format(
+                    value=today.budget - today.sent
+                )
+            )

@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from memory import Store, backup
-from memory.i18n import _
+from memory.i18n import _, format_number, ngettext
 from memory.importers import chatgpt
 
 
@@ -85,19 +85,18 @@ def scan_chatgpt(upload) -> tuple[Path, chatgpt.ChatGPTExport]:
     return path, export
 
 
-def plural(n: int, word: str) -> str:
-    """'1 message', '2 messages'."""
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
 def backup_contents(tables: dict[str, int], file_count: int) -> str:
     """What a backup holds, in words: messages, photos, journal entries, files."""
-    return ", ".join(
+    messages, photos = tables.get("messages", 0), tables.get("photos", 0)
+    entries = tables.get("journal_entries", 0)
+    return _(", ").join(
         [
-            plural(tables.get("messages", 0), "message"),
-            plural(tables.get("photos", 0), "photo"),
-            plural(tables.get("journal_entries", 0), "journal entry").replace("entrys", "entries"),
-            plural(file_count, "file"),
+            ngettext("{n} message", "{n} messages", messages).format(n=format_number(messages)),
+            ngettext("{n} photo", "{n} photos", photos).format(n=format_number(photos)),
+            ngettext("{n} journal entry", "{n} journal entries", entries).format(
+                n=format_number(entries)
+            ),
+            ngettext("{n} file", "{n} files", file_count).format(n=format_number(file_count)),
         ]
     )
 

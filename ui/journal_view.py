@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from memory import journal
+from memory.i18n import _, d3_date_format, format_date, format_number, ngettext
 from ui import recall_view
 from ui.text import escape_markdown
 
@@ -15,10 +16,18 @@ UNWRITTEN = "#f3e6eb"
 MOOD_COLORS = ["#b0b0b0", "#d7301f", "#fc8d59", "#fee08b", "#91cf60", "#1a9850"]
 
 
+def past_label(label: str) -> str:
+    """'3 months ago' / '1 year ago' (memory.journal.past_dates) in the interface language."""
+    n, unit = label.split()[:2]
+    if unit.startswith("year"):
+        return ngettext("{n} year ago", "{n} years ago", int(n)).format(n=n)
+    return ngettext("{n} month ago", "{n} months ago", int(n)).format(n=n)
+
+
 def mood_label(mood: int | None) -> str:
     if not mood:
         return ""
-    return f"{journal.MOODS[mood]} {journal.MOOD_WORDS[mood]}"
+    return f"{journal.MOODS[mood]} {_(journal.MOOD_WORDS[mood])}"
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -31,14 +40,14 @@ def on_this_day(s, persona_id: int, today: date, tz, *, shown: int = 3) -> None:
     past = journal.on_this_day(s, persona_id, today, tz)
     if not past:
         return
-    st.subheader("On this day")
+    st.subheader(_("On this day"))
     for i, day in enumerate(past):
         if i == shown:
-            rest = st.expander(f"{len(past) - shown} more earlier dates")
+            rest = st.expander(_("{value} more earlier dates").format(value=len(past) - shown))
         box = rest if i >= shown else st
         with box.container(border=True):
             top, button = st.columns([5, 2], vertical_alignment="center")
-            top.markdown(f"**{day.label}** · {day.day.strftime('%A %d %B %Y')}")
+            top.markdown(f"**{past_label(day.label)}** · {format_date(day.day, 'full')}")
             for _oid, title, place, notes in day.outings:
                 where = f" ({escape_markdown(place)})" if place else ""
                 line = f"📷 {escape_markdown(title)}{where}"
@@ -50,14 +59,19 @@ def on_this_day(s, persona_id: int, today: date, tz, *, shown: int = 3) -> None:
                 st.markdown(f"📔 {escape_markdown(_short(entry.body))}{mood}")
             if day.message_count:
                 words = (
-                    f" — you said “{escape_markdown(_short(day.first_words, 100))}”"
+                    " — "
+                    + _("you said “{words}”").format(
+                        words=escape_markdown(_short(day.first_words, 100))
+                    )
                     if day.first_words
                     else ""
                 )
-                count = "1 message" if day.message_count == 1 else f"{day.message_count:,} messages"
+                count = ngettext("{n} message", "{n} messages", day.message_count).format(
+                    n=format_number(day.message_count)
+                )
                 st.markdown(f"💬 {count}{words}")
                 if button.button(
-                    "That day in chat", key=f"journal_otd_{day.day.isoformat()}", icon="💬"
+                    _("That day in chat"), key=f"journal_otd_{day.day.isoformat()}", icon="💬"
                 ):
                     recall_view.jump_to_day(day.day)
 
@@ -76,15 +90,19 @@ def calendar_figure(days: list[journal.DayMood], year: int, today: date) -> go.F
         week = (current - first_monday).days // 7
         row = current.weekday()
         found = by_day.get(current)
-        label = current.strftime("%a %d %b %Y")
+        label = format_date(current, "day")
         if found:
             z[row][week] = round(found.mood, 1) if found.mood is not None else 0
-            mood = f"mood {found.mood:.1f}" if found.mood is not None else "no mood"
-            entries = "1 entry" if found.entries == 1 else f"{found.entries} entries"
-            hover[row][week] = f"{label}<br>{entries}, {mood}"
+            mood = (
+                _("mood {mood:.1f}").format(mood=found.mood)
+                if found.mood is not None
+                else _("no mood")
+            )
+            entries = ngettext("{n} entry", "{n} entries", found.entries).format(n=found.entries)
+            hover[row][week] = f"{label}<br>{entries}{_(', ')}{mood}"
         elif current <= end:
             z[row][week] = -1
-            hover[row][week] = f"{label}<br>not written"
+            hover[row][week] = f"{label}<br>" + _("not written")
         current += timedelta(days=1)
     # z: -1 not written, 0 written without a mood, 1–5 the day's mood
     scale = [
@@ -100,7 +118,7 @@ def calendar_figure(days: list[journal.DayMood], year: int, today: date) -> go.F
         [1.0, MOOD_COLORS[5]],
     ]
     month_ticks = [
-        ((date(year, m, 1) - first_monday).days // 7, date(year, m, 1).strftime("%b"))
+        ((date(year, m, 1) - first_monday).days // 7, format_date(date(year, m, 1), "month_abbr"))
         for m in range(1, 13)
     ]
     fig = go.Figure(
@@ -123,7 +141,12 @@ def calendar_figure(days: list[journal.DayMood], year: int, today: date) -> go.F
         plot_bgcolor="rgba(0,0,0,0)",
         yaxis=dict(
             tickvals=list(range(7)),
-            ticktext=["Mon", "", "Wed", "", "Fri", "", "Sun"],
+            ticktext=[
+                format_date(date(2024, 1, 1) + timedelta(days=i), "weekday_abbr")
+                if i % 2 == 0
+                else ""
+                for i in range(7)
+            ],
             autorange="reversed",
             showgrid=False,
             zeroline=False,
@@ -158,9 +181,9 @@ def mood_figure(series: list[journal.DayMood], *, window_days: int = 30) -> go.F
             x=days,
             y=moods,
             mode="markers",
-            name="that day",
+            name=_("that day"),
             marker=dict(size=8, color=moods, colorscale=MOOD_COLORS[1:], cmin=1, cmax=5),
-            hovertemplate="%{x|%d %b %Y}: %{y:.1f}<extra></extra>",
+            hovertemplate="%{x|" + d3_date_format("short") + "}: %{y:.1f}<extra></extra>",
         )
     )
     fig.add_trace(
@@ -168,10 +191,14 @@ def mood_figure(series: list[journal.DayMood], *, window_days: int = 30) -> go.F
             x=line_x,
             y=line_y,
             mode="lines",
-            name=f"{window_days}-day average",
+            name=_("{n}-day average").format(n=window_days),
             connectgaps=False,
             line=dict(color="#8c6bb1", width=2.5),
-            hovertemplate=f"%{{x|%d %b %Y}}: %{{y:.1f}} ({window_days}-day average)<extra></extra>",
+            hovertemplate="%{x|"
+            + d3_date_format("short")
+            + "}: %{y:.1f} ("
+            + _("{n}-day average").format(n=window_days)
+            + ")<extra></extra>",
         )
     )
     fig.update_layout(

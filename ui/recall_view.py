@@ -13,6 +13,7 @@ import streamlit as st
 
 from memory import memories, search
 from memory.errors import KizunaError
+from memory.i18n import _, format_date
 from memory.recall import Recalled
 from ui.text import escape_markdown
 
@@ -38,15 +39,15 @@ def remember_button(s, m, kept: set[int] | None = None) -> None:
         return
     already = m.id in kept if kept is not None else memories.is_remembered(s, m.id)
     if already:
-        st.caption("💭 Kept in memories")
+        st.caption(_("💭 Kept in memories"))
         return
-    if st.button("Remember this", key=f"chat_remember_{m.id}", icon="💭"):
+    if st.button(_("Remember this"), key=f"chat_remember_{m.id}", icon="💭"):
         try:
             memories.remember_message(s, m)
         except KizunaError as exc:
             st.warning(exc.sentence)
             return
-        st.toast("Kept in memories. See them on the Memories page.", icon="💭")
+        st.toast(_("Kept in memories. See them on the Memories page."), icon="💭")
         st.rerun()
 
 
@@ -71,10 +72,10 @@ def remembered(m) -> None:
     items = recalled_items(m)
     if not items:
         return
-    with st.expander(f"What I remembered ({len(items)})", icon="💭"):
+    with st.expander(_("What I remembered ({items})").format(items=len(items)), icon="💭"):
         for item in items:
             icon = KIND_ICONS.get(item.kind, "•")
-            when = f" · {item.when.strftime('%d %b %Y')}" if item.when else ""
+            when = f" · {format_date(item.when, 'short')}" if item.when else ""
             st.markdown(f"{icon} {escape_markdown(item.title)}{escape_markdown(when)}")
             if item.text and item.text != item.title:
                 st.caption(escape_markdown(item.text[:300]))
@@ -110,16 +111,18 @@ def show_jump_day(s, persona_id: int, tz, show_message) -> None:
     found = search.messages_on_day(s, persona_id, day, tz)
     target = st.session_state.get(JUMP_MESSAGE)
     top = st.columns([3, 2], vertical_alignment="center")
-    top[0].markdown(f"#### {day.strftime('%A, %d %B %Y')}")
-    if top[1].button("Back to the conversation", key="chat_jump_back", icon="↩️"):
+    top[0].markdown(f"#### {format_date(day, 'full')}")
+    if top[1].button(_("Back to the conversation"), key="chat_jump_back", icon="↩️"):
         forget_jump()
         st.rerun()
     if not found:
-        st.info("No messages on this day.", icon="🗓️")
+        st.info(_("No messages on this day."), icon="🗓️")
     elif len(found) >= search.DAY_LIMIT:
-        st.caption(f"The first {search.DAY_LIMIT:,} messages of this day.")
+        st.caption(
+            _("The first {DAY_LIMIT:,} messages of this day.").format(DAY_LIMIT=search.DAY_LIMIT)
+        )
     for m in found:
         if m.id == target:
-            st.caption("🔎 Found by your search", text_alignment="center")
+            st.caption(_("🔎 Found by your search"), text_alignment="center")
         show_message(m)
     st.stop()

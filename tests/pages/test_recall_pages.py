@@ -126,12 +126,12 @@ def test_search_page_finds_both_languages_and_jumps_to_the_day(app, data_dir):
     jump = next(b for b in app.button if b.key and b.key.startswith("search_jump_message_"))
     jump.click().run()
     assert not app.exception
-    assert any("Thursday, 01 May 2025" in m.value for m in app.markdown)
+    assert any("Thursday, 1 May 2025" in m.value for m in app.markdown)
     assert any("violin concerto" in m.value for m in app.markdown)
     # AppTest keeps rerunning the page it was switched to; the browser follows st.switch_page
     app.switch_page("pages/chat.py")
     app.button(key="chat_jump_back").click().run()
-    assert not any("Thursday, 01 May 2025" in m.value for m in app.markdown)
+    assert not any("Thursday, 1 May 2025" in m.value for m in app.markdown)
     assert app.chat_input  # the latest conversation is back
 
 
@@ -141,10 +141,10 @@ def test_leaving_for_search_ends_the_day_view(app, data_dir):
     app.switch_page("pages/search.py").run()
     app.text_input(key="search_query").input("violin concerto").run()
     next(b for b in app.button if b.key.startswith("search_jump_message_")).click().run()
-    assert any("Thursday, 01 May 2025" in m.value for m in app.markdown)
+    assert any("Thursday, 1 May 2025" in m.value for m in app.markdown)
     app.switch_page("pages/search.py").run()
     app.switch_page("pages/chat.py").run()
-    assert not any("Thursday, 01 May 2025" in m.value for m in app.markdown)
+    assert not any("Thursday, 1 May 2025" in m.value for m in app.markdown)
 
 
 def test_journal_entry_with_a_photo_keeps_the_photo(app, data_dir):
