@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import openai
 
@@ -231,14 +232,16 @@ def voice_note(message: messages.Message) -> str | None:
     if note == NO_TRANSCRIPTION_NOTE:
         return _(
             "🎤 Voice message, kept as you recorded it. No model is connected to write it out; "
-            "you can type what you said below it."
+            "you can write what you said from its ⋯ menu."
         )
+    failed = _("🎤 Voice message, kept as you recorded it. It could not be written out this time.")
     if note == FAILED_TRANSCRIPTION_NOTE:
-        return _(
-            "🎤 Voice message, kept as you recorded it. It could not be written out this time."
-        )
+        return failed
     if note == "empty":
         return _("🎤 Voice message — no words could be made out.")
     if note == "transcribing":
-        return _("🎤 Voice message — being written out…")
+        # A run stopped mid-transcription leaves this note behind: after a while it failed.
+        if datetime.now(UTC) - message.created_at < timedelta(minutes=2):
+            return _("🎤 Voice message — being written out…")
+        return failed
     return _("🎤 Voice message")

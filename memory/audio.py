@@ -196,13 +196,16 @@ def add_voice_message(
 
 def count_voice_messages(store, persona_id: int | None = None) -> int:
     """How many of her messages were spoken (voice messages), with one companion or all."""
-    sql = (
-        "SELECT count(*) FROM message_audio a JOIN messages m ON m.id = a.message_id "
-        "WHERE a.kind = 'recording'"
-    )
-    if persona_id is None:
-        return store.execute(sql).fetchone()[0]
-    return store.execute(sql + " AND m.persona_id = ?", [persona_id]).fetchone()[0]
+    recorded = store.execute(
+        "SELECT count(*) FROM message_audio WHERE kind = 'recording'"
+    ).fetchone()[0]
+    if persona_id is None or recorded == 0:  # the usual case costs one look at a small table
+        return recorded
+    return store.execute(
+        "SELECT count(*) FROM messages WHERE persona_id = ? AND id IN "
+        "(SELECT message_id FROM message_audio WHERE kind = 'recording')",
+        [persona_id],
+    ).fetchone()[0]
 
 
 # -- how he sounds --------------------------------------------------------------------------

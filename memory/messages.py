@@ -493,6 +493,7 @@ def delete(store, message_id: int) -> None:
     """Delete one message and its photo links (the photos themselves stay in the album)."""
     with store.transaction() as cur:
         cur.execute("DELETE FROM message_photos WHERE message_id = ?", [message_id])
+        cur.execute("DELETE FROM message_audio WHERE message_id = ?", [message_id])  # issue 16
         cur.execute("DELETE FROM messages WHERE id = ?", [message_id])
 
 

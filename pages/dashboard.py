@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from memory import messages, milestones, personas, stats
+from memory import audio, messages, milestones, personas, stats
 from memory.i18n import _, format_date, format_number, ngettext
 from ui import care, charts, state
 from ui.text import escape_markdown
@@ -144,6 +144,14 @@ else:
         height="stretch",
     )
 
+    voice_count = audio.count_voice_messages(s, persona_filter)
+    if voice_count:
+        st.caption(
+            "🎤 "
+            + ngettext(
+                "{n} of them is a voice message.", "{n} of them are voice messages.", voice_count
+            ).format(n=format_number(voice_count))
+        )
     care.wellbeing_panel(s, persona_filter or pid)
 
     if data.range_is_empty:

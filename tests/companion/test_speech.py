@@ -170,3 +170,18 @@ def test_kept_audio_travels_in_a_backup(store, fake_openai, tmp_path):
     with zipfile.ZipFile(info.path) as zf:
         assert zf.read(f"files/{kept.path}") == tone_wav()
         assert "db/message_audio.parquet" in zf.namelist()
+
+
+def test_a_transcription_cut_short_is_not_shown_as_still_going(store):
+    from datetime import timedelta
+
+    pid = personas.ensure_starter(store).id
+    kept = audio.add_voice_message(store, pid, tone_wav(), transcript=None, note="transcribing")
+    assert "being written out" in speech.voice_note(kept)
+    later = messages.Message(
+        **{**kept.__dict__, "created_at": kept.created_at - timedelta(hours=1)}
+    )
+    assert "could not be written out" in speech.voice_note(later)
+    messages.delete(store, kept.id)
+    assert audio.for_message(store, kept.id) is None
+    assert audio.count_voice_messages(store) == 0

@@ -96,3 +96,14 @@ def test_settings_can_choose_the_browser_voice_over_the_server(use_fake_openai, 
     assert not app.exception
     assert speech_calls(use_fake_openai) == []
     assert not app.get("audio")
+
+
+def test_voice_messages_count_on_the_dashboard(app, data_dir):
+    s, pid = starter(data_dir)
+    audio.add_voice_message(s, pid, tone_wav(), transcript="hello from the train")
+    audio.add_voice_message(s, pid, tone_wav(0.2), transcript=None, note="no_provider")
+    messages.add(s, pid, "user", "typed")
+    app.switch_page("pages/dashboard.py").run()
+    assert not app.exception
+    assert any("2 of them are voice messages" in c.value for c in app.caption)
+    assert any(m.value == "3" for m in app.metric if m.label == "Messages in all")
