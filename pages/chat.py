@@ -12,7 +12,17 @@ from companion.conversation import regenerate_target
 from memory import memories, messages, personas, photos
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_time
-from ui import care, demo, greeting, milestone_action, moments, recall_view, state, voice
+from ui import (
+    care,
+    confirm,
+    demo,
+    greeting,
+    milestone_action,
+    moments,
+    recall_view,
+    state,
+    voice,
+)
 from ui.import_view import chat_extras as imported_extras
 from ui.text import escape_markdown
 
@@ -124,17 +134,15 @@ def show_message(m: messages.Message) -> None:
             voice.edit_words(s, m)
         recall_view.remembered(m)
     if st.session_state.get("chat_confirm_delete") == m.id:
-        with st.container(border=True):
-            st.markdown(_("**Delete this message for good?** This cannot be undone."))
-            yes, no, _spare = st.columns([1, 1, 3])
-            if yes.button(_("Yes, delete"), key=f"chat_del_yes_{m.id}", type="primary"):
-                messages.delete(s, m.id)
-                st.session_state.pop("chat_confirm_delete", None)
-                st.toast(_("Message deleted."), icon="🗑️")
-                st.rerun()
-            if no.button(_("Cancel"), key=f"chat_del_no_{m.id}"):
-                st.session_state.pop("chat_confirm_delete", None)
-                st.rerun()
+        confirm.ask(
+            _("**Delete this message for good?** This cannot be undone."),
+            prefix="chat_del",
+            item_id=m.id,
+            state_key="chat_confirm_delete",
+            on_yes=lambda: messages.delete(s, m.id),
+            done=_("Message deleted."),
+            inline=True,
+        )
 
 
 def run_reply(user_message: messages.Message, *, replaces: int | None = None) -> None:

@@ -10,7 +10,7 @@ from companion.journal import Reflection
 from memory import journal, personas, photos
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_number, ngettext
-from ui import care, journal_view, recall_view, state
+from ui import care, confirm, journal_view, recall_view, state
 from ui.text import escape_markdown
 
 PAGE = 10
@@ -151,16 +151,15 @@ def show_entry(entry: journal.Entry, reflection) -> None:
         if error and error["id"] == entry.id:
             st.error(error["message"], icon="⚠️")
         if st.session_state.get("journal_deleting") == entry.id:
-            st.warning(_("Delete this entry and its reflection for good? This cannot be undone."))
-            yes, no, _spare = st.columns([1, 1, 3])
-            if yes.button(_("Yes, delete"), key=f"journal_del_yes_{entry.id}", type="primary"):
-                journal.delete(s, entry.id)
-                st.session_state.pop("journal_deleting", None)
-                st.toast(_("Entry deleted."))
-                st.rerun()
-            if no.button(_("Keep it"), key=f"journal_del_no_{entry.id}"):
-                st.session_state.pop("journal_deleting", None)
-                st.rerun()
+            confirm.ask(
+                _("Delete this entry and its reflection for good? This cannot be undone."),
+                prefix="journal_del",
+                item_id=entry.id,
+                state_key="journal_deleting",
+                on_yes=lambda: journal.delete(s, entry.id),
+                done=_("Entry deleted."),
+                no_label=_("Keep it"),
+            )
             return
         again, edit, delete, _spare = st.columns([2, 1, 1, 1])
         if again.button(

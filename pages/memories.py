@@ -7,7 +7,7 @@ import streamlit as st
 from memory import memories, personas
 from memory.errors import KizunaError
 from memory.i18n import _, format_date
-from ui import state
+from ui import confirm, state
 from ui.text import escape_markdown
 
 PAGE = 30
@@ -119,16 +119,16 @@ for mem in memories.list_memories(s, pid, limit=limit):
         day = format_date(mem.happened_on or mem.created_at.date(), "short")
         st.caption(f"{kind_label} · {origin} · {day}")
         if forgetting == mem.id:
-            st.warning(_("Forget this for good? It cannot be brought back."))
-            yes, no, _spare = st.columns([1, 1, 3])
-            if yes.button(_("Yes, forget"), key=f"memories_forget_yes_{mem.id}", type="primary"):
-                memories.forget(s, mem.id)
-                st.session_state.pop("memories_forgetting", None)
-                st.toast(_("Forgotten."))
-                st.rerun()
-            if no.button(_("Keep it"), key=f"memories_forget_no_{mem.id}"):
-                st.session_state.pop("memories_forgetting", None)
-                st.rerun()
+            confirm.ask(
+                _("Forget this for good? It cannot be brought back."),
+                prefix="memories_forget",
+                item_id=mem.id,
+                state_key="memories_forgetting",
+                on_yes=lambda mem_id=mem.id: memories.forget(s, mem_id),
+                done=_("Forgotten."),
+                yes_label=_("Yes, forget"),
+                no_label=_("Keep it"),
+            )
             continue
         pin_col, edit_col, forget_col, _spare = st.columns([1, 1, 1, 2])
         if pin_col.button(

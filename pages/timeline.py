@@ -7,7 +7,7 @@ import streamlit as st
 from memory import messages, milestones, personas, timeline
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_number, ngettext
-from ui import charts, milestone_action, state
+from ui import charts, confirm, milestone_action, state
 from ui.text import escape_markdown
 
 MONTHS_PER_PAGE = 12
@@ -121,16 +121,14 @@ def show_milestone_controls(item: timeline.Item) -> None:
             st.session_state.timeline_delete = m.id
             st.rerun()
     if deleting:
-        st.warning(_("Delete this milestone? What it links to stays."))
-        yes, no, _spare = st.columns([1, 1, 3])
-        if yes.button(_("Yes, delete"), key=f"timeline_delete_yes_{m.id}", type="primary"):
-            milestones.delete(s, m.id)
-            st.session_state.pop("timeline_delete", None)
-            st.toast(_("Milestone deleted."))
-            st.rerun()
-        if no.button(_("Cancel"), key=f"timeline_delete_no_{m.id}"):
-            st.session_state.pop("timeline_delete", None)
-            st.rerun()
+        confirm.ask(
+            _("Delete this milestone? What it links to stays."),
+            prefix="timeline_delete",
+            item_id=m.id,
+            state_key="timeline_delete",
+            on_yes=lambda: milestones.delete(s, m.id),
+            done=_("Milestone deleted."),
+        )
     if editing:
         picked = milestone_action.form(
             f"timeline_edit_{m.id}",

@@ -18,7 +18,7 @@ from memory import keepsake, outings, personas
 from memory import photos as photo_store
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_number, format_time, ngettext
-from ui import state
+from ui import confirm, state
 from ui.text import escape_markdown
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "gif"]
@@ -305,16 +305,13 @@ def _pager(result, key: str, label: str) -> None:
 
 # -- one outing --------------------------------------------------------------------------------
 def _confirm(kind: str, item_id: int, question: str, on_yes) -> None:
-    st.warning(question, icon="🗑️")
-    row = st.container(horizontal=True)
-    yes = no = row
-    if yes.button(_("Yes, delete"), key=f"album_{kind}_del_yes_{item_id}", type="primary"):
-        st.session_state.pop("album_confirm", None)
-        on_yes()
-        st.rerun()
-    if no.button(_("Cancel"), key=f"album_{kind}_del_no_{item_id}"):
-        st.session_state.pop("album_confirm", None)
-        st.rerun()
+    confirm.ask(
+        question,
+        prefix=f"album_{kind}_del",
+        item_id=item_id,
+        state_key="album_confirm",
+        on_yes=on_yes,
+    )
 
 
 def _response_block(s, pv, message, *, avatar: str) -> None:
