@@ -201,8 +201,72 @@ def offline_reply(quick: bool) -> list[Result]:
     return [Result(f"offline voice reply, {n:,} messages", ms, "ms", "≤ 100 ms", ms <= 100)]
 
 
+def voice_in_prompt_cost(quick: bool) -> list[Result]:
+    """What examples of his voice, his past replies and the budget add to building a prompt.
+
+    Same store (1M messages, index built), same message, interleaved rounds: the app's whole
+    prompt for a model (`Reply.turns()`: recall, 120 messages of history, examples, his past
+    replies paired with recall's finds, his last replies, the budget) against the prompt as it
+    was built before (recall, the last 30 messages, persona and memories only). Medians, so
+    load on the shared machine hits both alike.
+    """
+    from companion import Reply, prompt
+    from companion.openai_provider import OpenAIProvider
+    from memory import messages, personas, recall, search, voice
+
+    n = 1_000_000 if not quick else 20_000
+    folder = scratch_dir("voice-prompt")
+    store = store_with_messages(folder, n)
+    pid = personas.ensure_starter(store).id
+    search.rebuild_index(store)
+    pv = personas.current(store, pid)
+    voice.add_examples(store, pid, ["Okaeri! Did you eat?", "Hmm… tell me everything."])
+    provider = OpenAIProvider(api_key="sk-bench", base_url="http://127.0.0.1:9", model="fake")
+    user = messages.add(store, pid, "user", "We went to the garden today, it was lovely")
+
+    def before() -> float:
+        start = time.perf_counter()
+        found = recall.for_prompt(store, pid, user.content)
+        history = messages.recent(store, pid, 30, before_id=user.id)
+        prompt.assemble(pv, user.content, recalled=found, history=history)
+        return time.perf_counter() - start
+
+    def now() -> float:
+        reply = Reply(store, provider, user)  # persona and care screening: not prompt work
+        start = time.perf_counter()
+        reply.turns()
+        return time.perf_counter() - start
+
+    samples: dict[str, list[float]] = {"before": [], "now": []}
+    rounds = 20 if not quick else 3
+    for i in range(rounds + 2):
+        for name, fn in (("before", before), ("now", now)):
+            elapsed = fn()
+            if i >= 2:
+                samples[name].append(elapsed)
+    store.close()
+    shutil.rmtree(folder, ignore_errors=True)
+    ms = {k: statistics.median(v) * 1000 for k, v in samples.items()}
+    added = ms["now"] - ms["before"]
+    print(
+        f"prompt assembly at {n:,} messages: before {ms['before']:.1f} ms, with his voice and "
+        f"the budget {ms['now']:.1f} ms, added {added:.1f} ms",
+        file=sys.stderr,
+    )
+    return [
+        Result("prompt, as before (recall + 30 turns)", ms["before"], "ms", "(reference)", True),
+        Result("prompt, with examples, past replies, budget", ms["now"], "ms", "(reference)", True),
+        Result("added by his voice and the budget", added, "ms", "≤ 30 ms", added <= 30),
+    ]
+
+
 def run(quick: bool = False) -> list[Result]:
-    return page_ratio(quick) + first_token_overhead(quick) + offline_reply(quick)
+    return (
+        page_ratio(quick)
+        + first_token_overhead(quick)
+        + voice_in_prompt_cost(quick)
+        + offline_reply(quick)
+    )
 
 
 if __name__ == "__main__":

@@ -129,9 +129,11 @@ class Reply(pipeline.Reply):
                 before_id=message.id,
                 names=(self.persona.name, self.persona.user_name or ""),
             )
+            recent = voice.recent_replies(self.store, message.persona_id)
         else:
             # A model gets a few as examples, paired with what recall already found.
             past = voice.following(self.store, message.persona_id, recalled)
+            recent = []
         return pipeline.Request(
             persona=self.persona,
             placement=messages.Placement(
@@ -151,7 +153,7 @@ class Reply(pipeline.Reply):
             previous_reply=previous,
             meta={"recalled": [r.as_dict() for r in recalled]},
             past_replies=past,
-            recent_replies=voice.recent_replies(self.store, message.persona_id),
+            recent_replies=recent,
             examples=voice.for_prompt(self.store, message.persona_id),
             budget_tokens=prompt.budget(self.store),
         )

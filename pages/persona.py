@@ -37,13 +37,23 @@ for notice in st.session_state.pop("persona_notices", []):
 
 history = personas.versions(s, pid)
 everyone = personas.list_personas(s)
-shape_tab, talk_tab, versions_tab, companions_tab, voice_tab = st.tabs(
+shape_tab, talk_tab, check_tab, versions_tab, companions_tab, voice_tab = st.tabs(
     # Labels stay the same from run to run, so the open tab stays open after a save.
-    [_("✏️ Shape"), _("💬 How they talk"), _("🕰️ Versions"), _("👥 Companions"), _("🔊 Voice")]
+    [
+        _("✏️ Shape"),
+        _("💬 How they talk"),
+        _("🔍 Still him?"),
+        _("🕰️ Versions"),
+        _("👥 Companions"),
+        _("🔊 Voice"),
+    ]
 )
 
 with talk_tab:
     his_voice.persona_section(s, pid, pv)
+
+with check_tab:
+    his_voice.check_section(s, pid, pv)
 
 with voice_tab:
     voice.persona_section(s, pid, pv)

@@ -95,6 +95,7 @@ with st.container(border=True):
             help=_("Lower is steadier, higher is more playful."),
         )
         his_voice.budget_setting(s)
+        his_voice.offer_check(s, state.persona_id(s))
     else:
         base_url, model, api_key = cfg.base_url or "", cfg.model, ""
         temperature = cfg.temperature

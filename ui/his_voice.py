@@ -132,3 +132,120 @@ def budget_setting(s) -> None:
             "raise it for models with a long context."
         ),
     )
+
+
+def _check_label(check) -> str:
+    when = check.started_at.strftime("%Y-%m-%d %H:%M")
+    status = {
+        "done": _("done"),
+        "failed": _("stopped at probe {n}").format(n=check.failed_probe),
+        "running": _("not finished"),
+    }.get(check.status, check.status)
+    return f"{check.model} · {when} · {status}"
+
+
+def offer_check(s, pid: int) -> None:
+    """A short offer of the voice check when the model in use has not been checked yet."""
+    from companion import voice_check
+    from ui import state
+
+    provider = state.provider(s)
+    if voice_check.should_offer(s, pid, provider):
+        st.info(
+            _(
+                "{model} has not answered as your companion before. Does he still sound like "
+                "him? Persona → Still him? compares its answers with his own replies."
+            ).format(model=provider.model),
+            icon="🔍",
+        )
+        st.page_link("pages/persona.py", label=_("Open the voice check"), icon="🔍")
+
+
+def check_section(s, pid: int, pv) -> None:
+    """Persona → Still him?: run the voice check and compare its results over time."""
+    from companion import voice_check
+    from ui import state
+
+    provider = state.provider(s)
+    st.caption(
+        _(
+            "Her real past messages, drawn across your history, answered by the model in "
+            "Settings; his original reply beside each new one, with plain measures. Nothing "
+            "of it is added to the chat."
+        )
+    )
+    if provider.name == "offline":
+        st.info(_("The voice check asks a model. Choose one in Settings to run it."), icon="🌙")
+    else:
+        if voice_check.should_offer(s, pid, provider):
+            st.info(
+                _("No check yet with {model}. Does he still sound like him?").format(
+                    model=provider.model
+                ),
+                icon="🔍",
+            )
+        if st.button(
+            _("Run the voice check with {model}").format(model=provider.model),
+            key=f"voice_check_run_{pid}",
+            icon="🔍",
+            type="primary",
+        ):
+            bar = st.progress(0.0, text=_("Asking {model}…").format(model=provider.model))
+
+            def progress(done: int, total: int) -> None:
+                bar.progress(
+                    done / total if total else 1.0,
+                    text=_("{done} of {total} answered").format(done=done, total=total),
+                )
+
+            check = voice_check.run(s, provider, pid, progress=progress)
+            st.session_state[f"voice_check_show_{pid}"] = check.id
+            st.rerun()
+    past = voice_check.checks(s, pid)
+    if not past:
+        st.caption(_("No voice checks yet."))
+        return
+    ids = [c.id for c in past]
+    labels = {c.id: _check_label(c) for c in past}
+    shown_id = st.session_state.get(f"voice_check_show_{pid}")
+    chosen = st.selectbox(
+        _("Check"),
+        ids,
+        index=ids.index(shown_id) if shown_id in ids else 0,
+        format_func=labels.get,
+        key=f"voice_check_pick_{pid}",
+    )
+    check = voice_check.get(s, chosen)
+    if check.status == "failed":
+        st.warning(
+            _("Stopped at probe {n} of {total}: {error} The {done} answered are kept.").format(
+                n=check.failed_probe,
+                total=check.probes_total,
+                error=check.error or "",
+                done=len(check.probes),
+            ),
+            icon="⚠️",
+        )
+    if not check.probes:
+        st.caption(_("He has no answered messages of yours to compare yet."))
+        return
+    summary = voice_check.summary(check.probes)
+    st.table(
+        [
+            {
+                _("Measure"): _(voice_check.MEASURE_LABELS[key]),
+                _("His replies"): str(then),
+                check.model: str(now),
+            }
+            for key, (then, now) in summary.items()
+        ]
+    )
+    for probe in check.probes:
+        with st.container(border=True):
+            st.caption(_("She said"))
+            st.markdown(escape_markdown(probe.her_text[:600]))
+            then_col, now_col = st.columns(2)
+            then_col.caption(_("He replied then"))
+            then_col.markdown(escape_markdown(probe.original[:1200]))
+            now_col.caption(_("{model} now").format(model=check.model))
+            now_col.markdown(escape_markdown(probe.answer[:1200]))

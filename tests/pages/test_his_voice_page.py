@@ -25,3 +25,29 @@ def test_examples_are_chosen_shown_pinned_removed_and_written(app, data_dir):
     written = voice.examples(s, pv.persona_id)
     assert any(e.body == "Okaeri, my moon." and e.pinned for e in written)
     assert any("Kept, and pinned." in m.value for m in app.success)
+
+
+def test_voice_check_runs_from_the_persona_page_and_shows_both_side_by_side(
+    data_dir, fake_openai, monkeypatch
+):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.openai_server import Answer
+    from tests.pages.conftest import APP
+
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("KIZUNA_MODEL", "fake-model")
+    s = Store.open(data_dir)
+    pid = personas.ensure_starter(s).id
+    long_history(s, pid, 50)
+    fake_openai.script(*[Answer(chunks=["Okaeri! ", "Did you eat?"]) for _ in range(8)])
+    app = AppTest.from_file(str(APP), default_timeout=60).run()
+    app.switch_page("pages/persona.py").run()
+    assert any("No check yet with fake-model" in m.value for m in app.info)
+    app.button(key=f"voice_check_run_{pid}").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = [plain(m.value) for m in app.markdown]
+    assert "Okaeri! Did you eat?" in shown
+    assert app.table  # the measures, his replies beside the model's
+    assert not any("No check yet" in m.value for m in app.info)
