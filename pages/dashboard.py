@@ -77,7 +77,7 @@ else:
         height="stretch",
         help=_(messages.COUNTED),
     )
-    who = _("companions") if persona_filter is None else everyone[persona_filter]
+    who = _("companions") if persona_filter is None else escape_markdown(everyone[persona_filter])
     row1[1].metric(
         _("From {who} today").format(who=who),
         f"{h.today_from_companion:,}",

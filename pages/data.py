@@ -291,7 +291,7 @@ with chatgpt_tab:
             st.caption(_("Everything chosen is already here; importing again adds nothing."))
         if st.button(
             _("Import {c:,} conversations ({m:,} new messages) into {name}").format(
-                c=len(chosen), m=fresh, name=pv.name
+                c=len(chosen), m=fresh, name=escape_markdown(pv.name)
             ),
             type="primary",
             disabled=not fresh,
@@ -342,12 +342,12 @@ with cards_tab:
                 )
             left, right, _rest = st.columns([2, 2, 1])
             as_version = known is not None and left.button(
-                _("New version of {name}").format(name=known.name),
+                _("New version of {name}").format(name=escape_markdown(known.name)),
                 type="primary",
                 key="data_card_version",
             )
             as_new = (right if known is not None else left).button(
-                _("Import {name} as a new companion").format(name=card.name),
+                _("Import {name} as a new companion").format(name=escape_markdown(card.name)),
                 type="secondary" if known is not None else "primary",
                 key="data_card_import",
             )
@@ -359,11 +359,13 @@ with cards_tab:
                 else:
                     state.choose_persona(s, new.persona_id)
                     st.session_state["data_flash"] = (
-                        _("{name} is updated (version {n}).").format(name=new.name, n=new.version)
+                        _("{name} is updated (version {n}).").format(
+                            name=escape_markdown(new.name), n=new.version
+                        )
                         if as_version
                         else _(
                             "{name} has joined. They are now the companion on every page."
-                        ).format(name=new.name)
+                        ).format(name=escape_markdown(new.name))
                     )
                     st.rerun()
 

@@ -10,8 +10,8 @@ from companion.journal import Reflection
 from memory import journal, personas, photos
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_number, ngettext
-from ui import care, confirm, journal_view, recall_view, state
-from ui.text import escape_markdown
+from ui import care, confirm, journal_view, long_text, recall_view, state
+from ui.text import escape_markdown, reply_markdown
 
 PAGE = 10
 
@@ -92,7 +92,7 @@ def run_reflection(entry_id: int, replace: bool) -> None:
         s, state.provider(s), entry_id, temperature=cfg.temperature, replace=replace
     )
     with st.chat_message("assistant", avatar=avatar):
-        st.write_stream(reflection)
+        long_text.stream(reflection)
     st.session_state.pop("journal_reflect", None)
     if reflection.error is not None:
         st.session_state["journal_error"] = {"id": entry_id, "message": reflection.error.message}
@@ -143,7 +143,7 @@ def show_entry(entry: journal.Entry, reflection) -> None:
             run_reflection(entry.id, pending["replace"])
         elif reflection is not None:
             with st.chat_message("assistant", avatar=avatar):
-                st.markdown(reflection.content)
+                st.markdown(reply_markdown(reflection.content))
                 label = _("offline voice") if reflection.provider == "offline" else reflection.model
                 st.caption(f"{escape_markdown(pv.name)} · {escape_markdown(label or '')}")
                 recall_view.remembered(reflection)

@@ -120,6 +120,7 @@ class FakeOpenAI:
         self.moderation_requests: list[dict] = []
         self.classification = '{"tier": "none"}'
         self.classification_requests: list[dict] = []
+        self.gets: list[str] = []  # every GET path, e.g. an image a page should never load
         self._script: list[Answer] = []
         self.default = Answer()
         self._lock = threading.Lock()
@@ -168,6 +169,7 @@ class FakeOpenAI:
                 pass
 
             def do_GET(self):
+                server.gets.append(self.path)
                 if self.path.rstrip("/").endswith("/models"):
                     self._json(
                         200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]}

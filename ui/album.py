@@ -18,8 +18,8 @@ from memory import keepsake, outings, personas
 from memory import photos as photo_store
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_number, format_time, ngettext
-from ui import confirm, state
-from ui.text import escape_markdown
+from ui import confirm, long_text, state
+from ui.text import escape_markdown, reply_markdown
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "gif"]
 GRID_COLUMNS = 3
@@ -80,7 +80,9 @@ def _ingest_with_progress(s, outing_id: int | None, files, *, log_fields: dict |
     def progress(done: int, total: int, name: str) -> None:
         bar.progress(
             done / max(total, 1),
-            text=_("Added {done} of {total}: {name}").format(done=done, total=total, name=name),
+            text=_("Added {done} of {total}: {name}").format(
+                done=done, total=total, name=escape_markdown(name)
+            ),
         )
 
     pairs = [(f.name, f.getvalue()) for f in files]
@@ -108,11 +110,16 @@ def _report(results) -> None:
         if r.status == "duplicate":
             flash(
                 "info",
-                _("{name}: already in this outing, so it was not added again.").format(name=r.name),
+                _("{name}: already in this outing, so it was not added again.").format(
+                    name=escape_markdown(r.name)
+                ),
             )
         elif r.status == "rejected":
             flash(
-                "warning", _("{name} was not added: {reason}").format(name=r.name, reason=r.reason)
+                "warning",
+                _("{name} was not added: {reason}").format(
+                    name=escape_markdown(r.name), reason=r.reason
+                ),
             )
 
 
@@ -172,7 +179,7 @@ def _new_outing_form(s, pid: int, pv) -> None:
             _("Photos"), type=UPLOAD_TYPES, accept_multiple_files=True, key=f"album_new_files_{gen}"
         )
         respond = st.checkbox(
-            _("Ask {name} to respond to each photo").format(name=pv.name),
+            _("Ask {name} to respond to each photo").format(name=escape_markdown(pv.name)),
             value=True,
             key=f"album_new_respond_{gen}",
         )
@@ -202,7 +209,7 @@ def _new_outing_form(s, pid: int, pv) -> None:
         st.error(exc.sentence, icon="⚠️")
         return
     st.session_state["album_new_gen"] = gen + 1
-    flash("success", _("“{title}” is in the album.").format(title=outing.title))
+    flash("success", _("“{title}” is in the album.").format(title=escape_markdown(outing.title)))
     _report(results)
     if respond:
         new = [r.photo.id for r in results if r.status == "stored"]
@@ -231,7 +238,7 @@ def grid_view(s, pid: int, pv) -> None:
             _(
                 "No outings yet. Log a day out with {name} — a title, a place and a few "
                 "photos — and they will tell you what they remember."
-            ).format(name=pv.name),
+            ).format(name=escape_markdown(pv.name)),
             icon="📷",
         )
         return
@@ -316,7 +323,7 @@ def _confirm(kind: str, item_id: int, question: str, on_yes) -> None:
 
 def _response_block(s, pv, message, *, avatar: str) -> None:
     with st.chat_message("assistant", avatar=avatar):
-        st.markdown(message.content)
+        st.markdown(reply_markdown(message.content))
         label = _("offline voice") if message.provider == "offline" else (message.model or "")
         local = message.created_at.astimezone(state.tz(s))
         stamp = f"{format_date(local, 'short')} {format_time(local)}"
@@ -354,7 +361,7 @@ def _edit_form(s, outing) -> None:
 def outing_view(s, outing, pv) -> None:
     avatar = state.avatar_for(s, pv)
     st.button(_("← All outings"), key="album_back", on_click=open_outing, args=(None,))
-    st.title(outing.title)
+    st.title(escape_markdown(outing.title))
     count = outings.photo_count(s, outing.id)
     facts = [outing.place, _day(outing.happened_on), _count(count)]
     st.caption(" · ".join(escape_markdown(f) for f in facts if f))
@@ -379,7 +386,7 @@ def outing_view(s, outing, pv) -> None:
             flash(
                 "success",
                 _("“{title}” and its {count} were deleted.").format(
-                    title=outing.title, count=_count(count)
+                    title=escape_markdown(outing.title), count=_count(count)
                 ),
             )
 
@@ -387,7 +394,9 @@ def outing_view(s, outing, pv) -> None:
             "outing",
             outing.id,
             _("Delete “{title}”, its {count} and {name}'s responses for good?").format(
-                title=outing.title, count=_count(count), name=pv.name
+                title=escape_markdown(outing.title),
+                count=_count(count),
+                name=escape_markdown(pv.name),
             ),
             delete_outing,
         )
@@ -398,7 +407,7 @@ def outing_view(s, outing, pv) -> None:
         st.caption(_("What {name} said about the day").format(name=escape_markdown(pv.name)))
         _response_block(s, pv, day_response, avatar=avatar)
     label = (
-        _("Ask {name} about the day").format(name=pv.name)
+        _("Ask {name} about the day").format(name=escape_markdown(pv.name))
         if day_response is None
         else _("Regenerate")
     )
@@ -407,7 +416,7 @@ def outing_view(s, outing, pv) -> None:
             s, state.provider(s), outing.id, temperature=state.provider_settings(s).temperature
         )
         with st.chat_message("assistant", avatar=avatar):
-            st.write_stream(reply)
+            long_text.stream(reply)
         _response_error(reply)
         st.rerun()
 
@@ -417,7 +426,9 @@ def outing_view(s, outing, pv) -> None:
                 _("Photos"), type=UPLOAD_TYPES, accept_multiple_files=True, key="album_add_files"
             )
             respond = st.checkbox(
-                _("Ask {name} to respond").format(name=pv.name), value=True, key="album_add_respond"
+                _("Ask {name} to respond").format(name=escape_markdown(pv.name)),
+                value=True,
+                key="album_add_respond",
             )
             added = st.form_submit_button(_("Add photos"), type="primary")
         if added and files:
@@ -449,7 +460,7 @@ def outing_view(s, outing, pv) -> None:
                 st.markdown(f"*{escape_markdown(photo.caption)}*")
             response = responses.get(photo.id)
             if response is not None:
-                st.markdown(f"💬 {response.content}")
+                st.markdown(f"💬 {reply_markdown(response.content)}")
             view, regen = st.columns(2)
             view.button(
                 _("View"), key=f"album_view_{photo.id}", on_click=open_photo, args=(photo.id,)
@@ -458,9 +469,9 @@ def outing_view(s, outing, pv) -> None:
                 _("Respond") if response is None else "",
                 icon=None if response is None else "🔄",
                 key=f"album_regen_{photo.id}",
-                help=_("Ask {name} about this photo").format(name=pv.name)
+                help=_("Ask {name} about this photo").format(name=escape_markdown(pv.name))
                 if response is None
-                else _("Ask {name} for a new response").format(name=pv.name),
+                else _("Ask {name} for a new response").format(name=escape_markdown(pv.name)),
             ):
                 _respond_to_photo(s, photo.id)
                 st.rerun()
@@ -473,7 +484,7 @@ def _respond_to_photo(s, photo_id: int, *, stream_into=None):
     )
     if stream_into is not None:
         with stream_into:
-            st.write_stream(reply)
+            long_text.stream(reply)
     else:
         with st.spinner(_("Thinking about this photo…")):
             reply.text()
@@ -484,7 +495,12 @@ def _respond_to_photo(s, photo_id: int, *, stream_into=None):
 # -- one photo ---------------------------------------------------------------------------------
 def photo_view(s, outing, photo, pv) -> None:
     avatar = state.avatar_for(s, pv)
-    st.button(f"← {outing.title}", key="album_back_to_outing", on_click=open_photo, args=(None,))
+    st.button(
+        f"← {escape_markdown(outing.title)}",
+        key="album_back_to_outing",
+        on_click=open_photo,
+        args=(None,),
+    )
     _show(photo_store.viewable(s, photo, large=True))
     siblings = [p.id for p in photo_store.of_outing(s, outing.id)]
     index = siblings.index(photo.id) if photo.id in siblings else 0
@@ -527,7 +543,7 @@ def photo_view(s, outing, photo, pv) -> None:
     if response is not None:
         _response_block(s, pv, response, avatar=avatar)
     if st.button(
-        _("Ask {name} about this photo").format(name=pv.name)
+        _("Ask {name} about this photo").format(name=escape_markdown(pv.name))
         if response is None
         else _("Regenerate"),
         key="album_photo_respond",
@@ -539,7 +555,7 @@ def photo_view(s, outing, photo, pv) -> None:
     st.markdown(_("##### Answer in the chat"))
     with st.form("album_answer_form", clear_on_submit=True, border=False):
         answer = st.text_area(
-            _("Say something to {name} about this photo").format(name=pv.name),
+            _("Say something to {name} about this photo").format(name=escape_markdown(pv.name)),
             key="album_answer",
             height=80,
             placeholder=_("Do you remember the koi by the bridge?"),
@@ -554,7 +570,9 @@ def photo_view(s, outing, photo, pv) -> None:
         except KizunaError as exc:
             st.error(exc.sentence, icon="⚠️")
         else:
-            with st.spinner(_("{name} is answering in the chat…").format(name=pv.name)):
+            with st.spinner(
+                _("{name} is answering in the chat…").format(name=escape_markdown(pv.name))
+            ):
                 continued.reply.text()
             if continued.reply.error is not None:
                 st.session_state["chat_error"] = {

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import streamlit as st
 
 from memory.i18n import _
-from ui.text import escape_markdown
+from ui.text import escape_markdown, reply_markdown
 
 #: Characters shown before the rest of a message is folded away.
 PREVIEW_CHARS = 20_000
@@ -42,7 +42,8 @@ def cut(text: str, limit: int = PREVIEW_CHARS) -> tuple[str, str]:
 
 
 def _render(text: str, *, as_typed: bool) -> None:
-    st.markdown(escape_markdown(text) if as_typed else text)
+    # His replies: light Markdown only, nothing loaded (see ui.text.reply_markdown).
+    st.markdown(escape_markdown(text) if as_typed else reply_markdown(text))
 
 
 def show(text: str, *, as_typed: bool = False, key: str | None = None) -> None:

@@ -4,6 +4,7 @@ import pytest
 
 from memory import Store, messages, outings, personas, photos
 from tests import photo_files as pf
+from tests.pages.conftest import plain
 
 PAGE = "pages/album.py"
 
@@ -37,7 +38,8 @@ def _texts(app) -> str:
     parts = [m.value for m in app.markdown] + [c.value for c in app.caption]
     parts += [t.value for t in app.title] + [e.value for e in app.warning]
     parts += [e.value for e in app.success] + [e.value for e in app.info]
-    return "\n".join(parts)
+    # What the page shows: her file names and titles are escaped Markdown.
+    return "\n".join(plain(p) for p in parts)
 
 
 def test_empty_album_invites_the_first_outing(album):
