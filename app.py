@@ -2,27 +2,31 @@
 
 import streamlit as st
 
-from ui import demo, lock, router, sidebar, state
+from memory import search
+from memory.i18n import _
+from ui import demo, language, lock, router, sidebar, state
 
 st.set_page_config(page_title="Kizuna", page_icon="💞", layout="centered")
 
-store = state.store()
+language.apply()  # the browser's language, for anything said before the store is open
+store = state.store()  # and, from there on, the language chosen in Settings
+search.warm_up()  # romaji ↔ kanji dictionaries, loaded in the background once per process
 
 pages = {
     "": [
-        st.Page("pages/chat.py", title="Chat", icon="💬", default=True),
-        st.Page("pages/album.py", title="Album", icon="📷"),
-        st.Page("pages/timeline.py", title="Timeline", icon="🗓️"),
-        st.Page("pages/dashboard.py", title="Dashboard", icon="📈"),
-        st.Page("pages/journal.py", title="Journal", icon="📔"),
-        st.Page("pages/memories.py", title="Memories", icon="💭"),
-        st.Page("pages/search.py", title="Search", icon="🔎"),
-        st.Page("pages/ceremony.py", title="Ceremony", icon="💒"),
+        st.Page("pages/chat.py", title=_("Chat"), icon="💬", default=True),
+        st.Page("pages/album.py", title=_("Album"), icon="📷"),
+        st.Page("pages/timeline.py", title=_("Timeline"), icon="🗓️"),
+        st.Page("pages/dashboard.py", title=_("Dashboard"), icon="📈"),
+        st.Page("pages/journal.py", title=_("Journal"), icon="📔"),
+        st.Page("pages/memories.py", title=_("Memories"), icon="💭"),
+        st.Page("pages/search.py", title=_("Search"), icon="🔎"),
+        st.Page("pages/ceremony.py", title=_("Ceremony"), icon="💒"),
     ],
-    "Your companion": [
-        st.Page("pages/persona.py", title="Persona", icon="🪞"),
-        st.Page("pages/settings.py", title="Settings", icon="⚙️"),
-        st.Page("pages/data.py", title="Backup & import", icon="💾"),
+    _("Your companion"): [
+        st.Page("pages/persona.py", title=_("Persona"), icon="🪞"),
+        st.Page("pages/settings.py", title=_("Settings"), icon="⚙️"),
+        st.Page("pages/data.py", title=_("Backup & import"), icon="💾"),
     ],
 }
 page = st.navigation(pages)

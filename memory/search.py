@@ -22,11 +22,13 @@ Design (measured in benchmarks/bench_recall.py):
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
 import threading
 import time
+import unicodedata
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -173,12 +175,14 @@ def query_terms(store, text: str, *, for_recall: bool = False) -> list[str]:
     if not text or not text.strip():
         return []
     stemming = _load_fts(store)
-    words = store.execute("SELECT kizuna_search_words(?)", [text[:2000]]).fetchone()[0].split()
+    text = unicodedata.normalize("NFKC", text[:2000])  # ＡＢＣ → ABC, ｶﾀｶﾅ → カタカナ
+    words = _words(store, text)
     stop = STOP_WORDS | RECALL_WORDS if for_recall else STOP_WORDS
     latin = [w for w in words if is_latin(w) and w not in stop and (len(w) > 1 or w.isdigit())]
     cjk = [w for w in words if not is_latin(w) and not (for_recall and w in RECALL_PAIRS)]
     if any(not _KANA_ONLY.match(w) for w in cjk):
         cjk = [w for w in cjk if not _KANA_ONLY.match(w)]
+    latin, cjk = _japanese_variants(store, text, latin, cjk, romaji_too=not for_recall)
     stems = latin
     if latin and stemming:
         stems = [
@@ -192,6 +196,110 @@ def query_terms(store, text: str, *, for_recall: bool = False) -> list[str]:
         if term and term not in seen:
             seen[term] = None
     return list(seen)[:24]
+
+
+# -- Japanese variants: width, kana and romaji -----------------------------------------------
+# A query is widened, never the stored text: full-width and half-width forms (NFKC, and the
+# full-width twin of a Latin word), hiragana and katakana spellings of a kana word, and a
+# place in kanji and in romaji (後楽園 ↔ Korakuen) through pykakasi, whose dictionaries ship
+# inside its package (nothing is downloaded). Romaji → kanji looks up the Japanese words of
+# the outings' titles and places, the names a user searches for in romaji.
+_HIRA_TO_KATA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
+_KATA_TO_HIRA = {c + 0x60: c for c in range(0x3041, 0x3097)}
+_KATAKANA_ONLY = re.compile(r"^[\u30a1-\u30faー]+$")
+_JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々ー]+")
+
+
+def _words(store, text: str) -> list[str]:
+    return store.execute("SELECT kizuna_search_words(?)", [text]).fetchone()[0].split()
+
+
+_kakasi_lock = threading.Lock()
+
+
+@functools.cache
+def _kakasi():
+    with _kakasi_lock:  # its dictionaries take a second or two to load: load them once
+        import pykakasi
+
+        return pykakasi.kakasi()
+
+
+def warm_up() -> None:
+    """Load the transliteration dictionaries in the background, so the first search that
+    needs romaji does not wait for them (the app calls this at start)."""
+    if _kakasi.cache_info().currsize or any(
+        t.name == "kizuna-kakasi" for t in threading.enumerate()
+    ):
+        return
+    threading.Thread(target=_kakasi, name="kizuna-kakasi", daemon=True).start()
+
+
+@functools.lru_cache(maxsize=4096)
+def romaji(run: str) -> tuple[str, ...]:
+    """The romaji spellings of each word in a Japanese run that carries meaning (kanji or
+    katakana; hiragana alone is mostly grammar), lower case, without spaces:
+    後楽園に行った → ('itta', 'korakuen', 'kourakuen', …)."""
+    spellings: set[str] = set()
+    parts = _kakasi().convert(run)
+    words = [[p] for p in parts if not _KANA_ONLY.match(p["orig"])]
+    if len(parts) > 1 and not re.search(r"[\u3040-\u309f]", run):
+        words.append(parts)  # the whole run too: 岡山後楽園 → okayamakorakuen
+    for word in words:
+        for kind in ("passport", "hepburn"):
+            spelling = "".join(p[kind] for p in word).lower().replace(" ", "")
+            if spelling.isascii() and spelling.isalnum():
+                spellings.add(spelling)
+    return tuple(sorted(spellings))
+
+
+def _plain_romaji(word: str) -> str:
+    """Romaji as people type it: ō/ou/oo → o, ū/uu → u, no hyphens (Kōraku-en → korakuen)."""
+    word = unicodedata.normalize("NFKD", word.lower())
+    word = "".join(c for c in word if c.isascii() and c.isalnum())
+    return re.sub(r"ou|oo", "o", word).replace("uu", "u")
+
+
+def _romaji_vocabulary(store) -> dict[str, str]:
+    """Plain romaji → the Japanese word, for every Japanese run in the outings' titles and
+    places (a few hundred rows)."""
+    vocabulary: dict[str, str] = {}
+    for title, place in store.execute("SELECT title, place FROM outings").fetchall():
+        for run in _JAPANESE_RUN.findall(f"{title or ''} {place or ''}"):
+            for spelling in romaji(run):
+                vocabulary.setdefault(_plain_romaji(spelling), run)
+    return vocabulary
+
+
+def _full_width(word: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in word)
+
+
+def _japanese_variants(store, text, latin: list[str], cjk: list[str], *, romaji_too: bool):
+    """`latin` and `cjk` terms widened with their other spellings (see the section above).
+    Recall (every chat message) skips romaji, which needs the transliteration dictionaries."""
+    more_latin = [_full_width(w) for w in latin if w.isascii() and _full_width(w) != w]
+    # Kōrakuen → korakuen: romaji with long-vowel marks finds the plain spelling
+    more_latin += [_plain_romaji(w) for w in latin if not w.isascii() and _plain_romaji(w)]
+    more_cjk: list[str] = []
+    for pair in cjk:
+        if not (_KANA_ONLY.match(pair) or _KATAKANA_ONLY.match(pair)):
+            continue  # 園に stays as it is: only a word wholly in kana has another spelling
+        for table in (_HIRA_TO_KATA, _KATA_TO_HIRA):
+            other = pair.translate(table)
+            if other != pair and other not in cjk:
+                more_cjk.append(other)
+    if not romaji_too:
+        return latin + more_latin, cjk + more_cjk
+    for run in _JAPANESE_RUN.findall(text):
+        more_latin.extend(w for w in romaji(run) if len(w) > 2)
+    if latin:
+        vocabulary = _romaji_vocabulary(store)
+        for word in re.findall(r"[a-z0-9āīūēō-]+", text.lower()):
+            run = vocabulary.get(_plain_romaji(word))
+            if run is not None and len(_plain_romaji(word)) > 2:
+                more_cjk.extend(_words(store, run))
+    return latin + more_latin, cjk + more_cjk
 
 
 def _match_sql(latin: bool) -> str:
