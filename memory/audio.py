@@ -20,8 +20,8 @@ from pathlib import Path
 from memory import messages
 from memory import settings as settings_store
 from memory.errors import InvalidInput
+from memory.files import write_file_atomically
 from memory.i18n import _
-from memory.store import write_file_atomically
 
 AUDIO_DIR = "audio"
 

@@ -46,9 +46,9 @@ from datetime import date
 from pathlib import Path
 
 from memory import personas
+from memory.files import write_file_atomically
 from memory.i18n import _
 from memory.importers import ImportProblem
-from memory.store import write_file_atomically
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"

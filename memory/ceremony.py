@@ -15,8 +15,8 @@ from PIL import Image
 
 from memory import keepsake, milestones
 from memory.errors import InvalidInput
+from memory.files import write_file_atomically
 from memory.i18n import _
-from memory.store import write_file_atomically
 
 KEEPSAKE_DIR = "keepsakes"
 MAX_VOWS = 2_000

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from memory.errors import InvalidInput, NotFound, PersonaRefused
+from memory.files import write_file_atomically
 from memory.i18n import _
-from memory.store import write_file_atomically
 
 #: The fields a user shapes, in the order the Persona page shows them.
 SHAPED_FIELDS = (

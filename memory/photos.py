@@ -38,8 +38,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from memory import settings
 from memory.errors import InvalidInput, KizunaError, NotEnoughSpace
+from memory.files import write_file_atomically
 from memory.i18n import _, ngettext
-from memory.store import write_file_atomically
 
 try:  # HEIC/HEIF straight from a phone
     from pillow_heif import register_heif_opener

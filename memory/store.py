@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from memory.errors import KizunaError
+from memory.files import write_file_atomically  # noqa: F401 - kept importable from here
 
 DB_FILENAME = "kizuna.duckdb"
 DEFAULT_DATA_DIR = "data"
@@ -163,14 +164,3 @@ class Store:
         from memory.photos import sweep_unreferenced_files
 
         sweep_unreferenced_files(self)
-
-
-def write_file_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temporary `.part` file renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)

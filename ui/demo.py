@@ -15,8 +15,9 @@ import streamlit as st
 from memory import StoreError, default_data_dir, messages
 from memory import demo as demo_year
 from memory.i18n import _
+from ui import folder
 
-SESSION_KEY = "demo_data_dir"
+SESSION_KEY = folder.SESSION_KEY
 #: Session values that survive switching folders (an API key typed on Settings).
 _KEPT_ON_SWITCH = ("provider_session",)
 
@@ -27,9 +28,7 @@ def demo_dir() -> Path:
     return real.with_name(real.name + "-demo")
 
 
-def session_data_dir() -> str | None:
-    """The demo folder this browser session is looking at, or None for the real folder."""
-    return st.session_state.get(SESSION_KEY)
+session_data_dir = folder.session_data_dir
 
 
 def _switch(data_dir: str | None) -> None:
@@ -58,12 +57,10 @@ def offer(s) -> None:
 
 
 def _start() -> None:
-    from ui import state  # ui.state asks this module which folder to open
-
     path = demo_dir()
     bar = st.progress(0.0, text=_("Preparing the demo folder…"))
     try:
-        s = state._open_store(str(path))
+        s = folder.open_folder(str(path))
         if not demo_year.is_filled(s):
 
             def show(fraction: float, text: str) -> None:

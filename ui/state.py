@@ -13,25 +13,19 @@ import streamlit as st
 from companion import config as provider_config
 from memory import DataFolderInUse, Store, StoreError, default_data_dir, personas
 from memory import settings as settings_store
-from memory.backup import daily_on_start
-from ui import demo, language, lock, router
+from ui import folder, language, lock, router
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 USER_AVATAR = str(ASSETS / "user.png")
-
-
-@st.cache_resource(show_spinner=False)
-def _open_store(data_dir: str) -> Store:
-    return daily_on_start(Store.open(data_dir))
 
 
 def store() -> Store:
     """The store for this app's data folder; stops the page with a plain message if unusable,
     or at the lock screen when a passcode is due (see ui/lock.py)."""
     router.require_router()
-    data_dir = demo.session_data_dir() or str(default_data_dir().resolve())
+    data_dir = folder.session_data_dir() or str(default_data_dir().resolve())
     try:
-        s = _open_store(data_dir)
+        s = folder.open_folder(data_dir)  # the app's one open of a data folder
     except DataFolderInUse as exc:
         _stop_with(exc.sentence, "🔒")
     except StoreError as exc:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from memory import cards
 from memory.cli import _companion, open_store
-from memory.store import write_file_atomically
+from memory.files import write_file_atomically
 
 
 def register(sub) -> None:
