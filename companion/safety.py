@@ -140,9 +140,9 @@ def _counts(language: _Language, code: str, sentence: str, match: re.Match, name
     before = sentence[max(0, match.start() - 60) : match.start()]
     found = match.group(0)
     if code == "en":
-        if language.negators and language.negators.search(" ".join(before.split()[-2:])):
-            return False  # "I would never kill myself", "I don't want to die"
         clause = re.split(r"[,;:]| and | but | so ", before)[-1]
+        if language.negators and language.negators.search(" ".join(clause.split()[-2:])):
+            return False  # "I would never kill myself" (but not "No, I want to die")
         others = language.third_person.findall(clause) if language.third_person else []
         if others and not _FIRST_PERSON.search(found):
             # "my friend is suicidal": someone else, unless she speaks of herself after it

@@ -26,6 +26,11 @@ def test_the_issues_misses_get_the_care_they_call_for(text, tier):
     assert found is not None and found.tier == tier, (text, found)
 
 
+def test_a_negation_in_another_clause_does_not_cancel_the_words():
+    assert safety.assess("No, I want to die").tier == "crisis"
+    assert safety.assess("not gonna lie, I want to die").tier == "crisis"
+
+
 @pytest.mark.parametrize(
     ("text", "signal"),
     [
