@@ -99,3 +99,77 @@ def idle_minutes(store) -> int:
 def set_idle_minutes(store, minutes: int) -> None:
     """Change how long Kizuna may sit idle before asking for the passcode again."""
     settings.set(store, IDLE_SETTING, max(1, int(minutes)))
+
+
+# -- slowing down guesses ----------------------------------------------------------------------
+#
+# Every wrong passcode, from any browser, is counted in the store, so opening a new tab or a
+# second phone does not reset anything. After FREE_TRIES wrong tries in a row the next try
+# must wait, and each further wrong try doubles the wait up to MAX_DELAY_SECONDS: 50 guesses
+# take hours instead of seconds, while she, after a typo or two, waits nothing. The log
+# ("n failed tries since …") stays until she clears it on Settings, so she can see that
+# somebody tried; the wait ends with the right passcode.
+
+FAILURES_SETTING = "passcode_failures"
+FREE_TRIES = 3
+MAX_DELAY_SECONDS = 15 * 60
+
+
+def delay_after(failures: int) -> float:
+    """Seconds to wait before the next try after `failures` wrong tries in a row."""
+    if failures < FREE_TRIES:
+        return 0.0
+    return float(min(MAX_DELAY_SECONDS, 2 ** (failures - FREE_TRIES)))
+
+
+def _failures(store) -> dict:
+    value = settings.get(store, FAILURES_SETTING)
+    if not isinstance(value, dict):
+        return {"streak": 0, "count": 0, "since": None, "last": None}
+    return value
+
+
+def wait_seconds(store, now: float) -> float:
+    """How long until the next try is allowed (0 when it is allowed now)."""
+    state = _failures(store)
+    last = state.get("last")
+    if not last:
+        return 0.0
+    return max(0.0, float(last) + delay_after(int(state.get("streak") or 0)) - now)
+
+
+def attempt(store, code: str, now: float) -> tuple[bool, float]:
+    """Try `code` at time `now` (seconds since the epoch).
+
+    Returns (unlocked, seconds to wait before the next try). A try made while a wait is
+    running is not checked at all — not even the right passcode — and does not count.
+    """
+    waiting = wait_seconds(store, now)
+    if waiting > 0:
+        return False, waiting
+    if verify(store, code):
+        state = _failures(store)
+        if state.get("streak"):
+            settings.set(store, FAILURES_SETTING, {**state, "streak": 0, "last": None})
+        return True, 0.0
+    state = _failures(store)
+    state = {
+        "streak": int(state.get("streak") or 0) + 1,
+        "count": int(state.get("count") or 0) + 1,
+        "since": state.get("since") or now,
+        "last": now,
+    }
+    settings.set(store, FAILURES_SETTING, state)
+    return False, delay_after(state["streak"])
+
+
+def failed_tries(store) -> tuple[int, float | None]:
+    """(wrong tries logged, when the first of them was) for the Settings page."""
+    state = _failures(store)
+    return int(state.get("count") or 0), state.get("since")
+
+
+def clear_failed_tries(store) -> None:
+    """Forget the log of wrong tries (any wait still running stays)."""
+    state = _failures(store)
+    settings.set(store, FAILURES_SETTING, {**state, "count": 0, "since": None})

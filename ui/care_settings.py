@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import streamlit as st
 
 from companion import safety
 from memory import care_log, passcode, settings, wellbeing
-from memory.i18n import _, ngettext
+from memory.i18n import _, format_date, format_time, ngettext
 from ui import lock, state
 
 AUTOMATIC = "auto"
@@ -164,6 +166,7 @@ def _passcode(s) -> None:
             "does not encrypt the data folder."
         )
     )
+    _failed_tries(s)
 
     def save_idle() -> None:
         passcode.set_idle_minutes(s, st.session_state["settings_passcode_idle"])
@@ -203,3 +206,24 @@ def _passcode(s) -> None:
                     lock.unlock_this_session()
                     st.toast(_("Passcode changed."), icon="🔒")
                     st.rerun()
+
+
+def _failed_tries(s) -> None:
+    """The log of wrong passcodes, so she sees if somebody has been trying."""
+    count, since = passcode.failed_tries(s)
+    if not count:
+        st.caption(_("No wrong passcode has been typed."))
+        return
+    when = datetime.fromtimestamp(since, state.tz(s))
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.warning(
+        ngettext(
+            "{n} failed try since {day}, {time}.",
+            "{n} failed tries since {day}, {time}.",
+            count,
+        ).format(n=f"{count:,}", day=format_date(when), time=format_time(when)),
+        icon="⚠️",
+    )
+    if right.button(_("Clear the log"), key="settings_passcode_clear_log"):
+        passcode.clear_failed_tries(s)
+        st.rerun()

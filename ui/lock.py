@@ -14,10 +14,7 @@ import time
 import streamlit as st
 
 from memory import passcode
-from memory.i18n import _
-
-MAX_TRIES = 5
-WAIT_SECONDS = 30
+from memory.i18n import _, ngettext
 
 
 def guard(s) -> None:
@@ -75,38 +72,50 @@ def _lock_screen(s, now: float) -> None:
             st.caption(_("You were away for a while, so Kizuna locked itself."))
         else:
             st.caption(_("Type your passcode to open your conversations, album and journal."))
-        wait_until = st.session_state.get("lock_wait_until", 0)
         with st.form("lock_form", clear_on_submit=True, border=True):
             code = st.text_input(_("Passcode"), type="password", key="lock_code")
             submitted = st.form_submit_button(_("Unlock"), type="primary", width="stretch")
         if submitted:
-            if now < wait_until:
-                st.warning(
-                    _("Too many tries. Wait {value} seconds.").format(
-                        value=int(wait_until - now) + 1
-                    )
-                )
-            elif passcode.verify(s, code):
-                unlock_this_session()
-                st.rerun()
-            else:
-                failures = st.session_state.get("lock_failures", 0) + 1
-                st.session_state["lock_failures"] = failures
-                if failures >= MAX_TRIES:
-                    st.session_state["lock_failures"] = 0
-                    st.session_state["lock_wait_until"] = now + WAIT_SECONDS
-                    st.error(
-                        _(
-                            "That passcode isn't right. Too many tries: wait {WAIT_SECONDS} "
-                            "seconds "
-                            "before the next one."
-                        ).format(WAIT_SECONDS=WAIT_SECONDS)
-                    )
-                else:
-                    st.error(_("That passcode isn't right. Try again."))
+            _try(s, code, now)
         st.caption(
             _(
                 "Forgot it? On this computer, run `python -m memory passcode --clear` and start "
                 "Kizuna again. Your data stays exactly as it is."
             )
         )
+
+
+def _try(s, code: str, now: float) -> None:
+    # The wait is kept both in the store (every browser, every tab: see memory/passcode.py)
+    # and in this session, so neither a new tab nor a cleared setting skips it.
+    session_wait = st.session_state.get("lock_wait_until", 0) - now
+    if session_wait > 0:
+        unlocked, wait = False, max(session_wait, passcode.wait_seconds(s, now))
+        checked = False
+    else:
+        checked = passcode.wait_seconds(s, now) <= 0
+        unlocked, wait = passcode.attempt(s, code, now)
+    if unlocked:
+        unlock_this_session()
+        st.rerun()
+    if wait > 0:
+        st.session_state["lock_wait_until"] = now + wait
+    seconds = int(wait) + (0 if wait == int(wait) else 1)
+    if not checked:
+        st.warning(
+            ngettext(
+                "Too many wrong tries. Wait {n} second before the next one.",
+                "Too many wrong tries. Wait {n} seconds before the next one.",
+                seconds,
+            ).format(n=seconds)
+        )
+    elif wait > 0:
+        st.error(
+            ngettext(
+                "That passcode isn't right. Wait {n} second before the next try.",
+                "That passcode isn't right. Wait {n} seconds before the next try.",
+                seconds,
+            ).format(n=seconds)
+        )
+    else:
+        st.error(_("That passcode isn't right. Try again."))

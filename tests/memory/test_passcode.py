@@ -67,3 +67,39 @@ def test_forgotten_passcode_is_cleared_from_the_terminal(data_dir):
     assert "passcode is off" in run.stdout
     with Store.open(data_dir) as s:
         assert not passcode.is_set(s)
+
+
+def test_fifty_wrong_tries_wait_longer_and_longer_then_the_right_code_works(store):
+    passcode.set_passcode(store, "garden-2468")
+    now = 1_000_000.0
+    waits = []
+    for i in range(50):
+        now += passcode.wait_seconds(store, now)  # she (or a guesser) waits as told
+        unlocked, wait = passcode.attempt(store, f"guess-{i:04d}", now)
+        assert not unlocked
+        waits.append(wait)
+    assert waits[:2] == [0, 0]  # a typo or two costs nothing
+    assert waits == sorted(waits) and waits[-1] == passcode.MAX_DELAY_SECONDS
+    assert sum(waits) > 8 * 3600  # fifty guesses take hours, not seconds
+    # during a wait even the right passcode is not checked, and does not count
+    assert passcode.attempt(store, "garden-2468", now + 1) == (False, pytest.approx(waits[-1] - 1))
+    assert passcode.failed_tries(store) == (50, 1_000_000.0)
+    now += passcode.wait_seconds(store, now)
+    assert passcode.attempt(store, "garden-2468", now) == (True, 0.0)
+    # the wait is over for the next time; the log stays until she clears it
+    assert passcode.wait_seconds(store, now + 1) == 0
+    assert passcode.failed_tries(store)[0] == 50
+    passcode.clear_failed_tries(store)
+    assert passcode.failed_tries(store) == (0, None)
+
+
+def test_the_wait_holds_across_sessions_because_it_is_in_the_store(data_dir):
+    with Store.open(data_dir) as s:
+        passcode.set_passcode(s, "garden-2468")
+        now = 100.0
+        for i in range(5):
+            now += passcode.wait_seconds(s, now)
+            passcode.attempt(s, f"guess-{i}", now)
+    with Store.open(data_dir) as s:  # a new process, a new browser
+        assert passcode.wait_seconds(s, now) == 4
+        assert passcode.attempt(s, "garden-2468", now)[0] is False

@@ -181,3 +181,35 @@ def test_an_act_under_way_in_the_journal_puts_the_emergency_number_first(data_di
     shown = texts(at)
     assert "Call 119 now" in shown
     assert shown.index("Call 119 now") < shown.index("I took all my pills tonight")
+
+
+def test_wrong_tries_slow_down_and_settings_shows_the_log(data_dir):
+    at = locked_app(data_dir)
+    for _ in range(passcode.FREE_TRIES):
+        at.text_input(key="lock_code").set_value("1111")
+        at.button[0].click().run()
+    assert not at.exception
+    assert "That passcode isn't right. Wait 1 second before the next try." in texts(at)
+    at.text_input(key="lock_code").set_value("1111")  # straight away: not even checked
+    at.button[0].click().run()
+    assert any("Too many wrong tries" in w.value for w in at.warning)
+    # Somebody kept guessing from another browser (the log as ten wrong tries leave it,
+    # the last just now): a new browser session has to wait too, even with the right code.
+    with Store.open(data_dir) as s:
+        state = settings.get(s, passcode.FAILURES_SETTING)
+        settings.set(s, passcode.FAILURES_SETTING, {**state, "streak": 10, "last": time.time()})
+    fresh = AppTest.from_file(str(APP), default_timeout=60).run()
+    fresh.text_input(key="lock_code").set_value("2468")
+    fresh.button[0].click().run()
+    assert "Kizuna is locked" in texts(fresh)
+    assert any("Too many wrong tries" in w.value for w in fresh.warning)
+    with Store.open(data_dir) as s:  # the wait runs out
+        state = settings.get(s, passcode.FAILURES_SETTING)
+        settings.set(s, passcode.FAILURES_SETTING, {**state, "last": state["last"] - 600})
+    fresh.session_state["lock_wait_until"] = 0
+    fresh.text_input(key="lock_code").set_value("2468")
+    fresh.button[0].click().run()
+    assert "Kizuna is locked" not in texts(fresh)
+    fresh.switch_page("pages/settings.py").run()
+    logged = [w.value for w in fresh.warning if "failed tries since" in w.value]
+    assert logged and logged[0].startswith("3 failed tries since")
