@@ -34,6 +34,7 @@ import of the same export adds nothing, whichever companion it went to.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -253,8 +254,8 @@ class _GuardedReader:
     C-speed regex, a string running past the chunk's end is carried as state.
     """
 
-    _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
-    _BODY = re.compile(rb'(?:[^"\\]|\\.)*', re.S)
+    _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+    _BODY = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.S)
     _KEEP = bytes(range(256)).translate(None, b"[]{}")
     _VALUES = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
 
@@ -1123,8 +1124,8 @@ class _Writer:
     """Collects messages (and reads their photos) conversation by conversation, then writes
     every message in one transaction."""
 
-    _BATCH_BYTES = 24 << 20
-    _BATCH_FILES = 48
+    _BATCH_BYTES = 48 << 20
+    _BATCH_FILES = 500
 
     def __init__(self, store, persona_id: int, source: ExportSource | None, progress: Progress):
         from memory import photos
@@ -1158,6 +1159,9 @@ class _Writer:
         self.canvases = 0
         self.visible = 0
         self.record_conversations = True
+        self.written = 0
+        self._tx = None
+        self._cur = None
 
     def add(self, conversation: Conversation) -> None:
         added = 0
@@ -1196,6 +1200,8 @@ class _Writer:
             self.rows["model"].append(message.model)
             self.rows["meta"].append(json.dumps(meta, ensure_ascii=False) if meta else None)
             added += 1
+        if len(self.rows["role"]) >= self._CHUNK:
+            self._flush_rows()
         if added:
             self.imported_conversations += 1
         elif conversation.messages:
@@ -1251,7 +1257,7 @@ class _Writer:
             if sha not in self.by_sha:
                 fresh.setdefault(sha, (name, data))
         if fresh:
-            outcomes = self.photos.ingest_many(self.store, list(fresh.values()))
+            outcomes = self.photos.ingest_many(self.store, list(fresh.values()), sync_each=False)
             for sha, outcome in zip(fresh, outcomes, strict=True):
                 if outcome.added is not None:
                     self.by_sha[sha] = outcome.added.photo.id
@@ -1264,56 +1270,84 @@ class _Writer:
             else:
                 self.links.append((ext, photo_id, position))
 
-    def finish(self, found: ChatGPTExport) -> ImportResult:
+    _CHUNK = 5_000
+
+    def _cursor(self):
+        """The import's one transaction, opened at the first chunk of messages written."""
+        if self._tx is None:
+            self._tx = self.store.transaction()
+            self._cur = self._tx.__enter__()
+        return self._cur
+
+    def _flush_rows(self) -> None:
+        """Write the messages collected so far (and their photo links) into the import's
+        transaction, so memory holds one chunk of messages, never the whole export."""
         from memory import messages
 
+        if not self.rows["role"]:
+            return
+        self._flush_images()
+        import pyarrow as pa
+
+        rows = self.rows
+        micros = [round(e * 1_000_000) for e in rows["epoch"]]
+        table = pa.table(
+            {
+                "role": pa.array(rows["role"], pa.string()),
+                "content": pa.array(rows["content"], pa.string()),
+                "created_at": pa.array(micros, pa.timestamp("us", tz="UTC")),
+                "external_id": pa.array(rows["external_id"], pa.string()),
+                "model": pa.array(rows["model"], pa.string()),
+                "meta": pa.array(rows["meta"], pa.string()),
+                "source": pa.array(rows["source"], pa.string()),
+            }
+        )
+        cur = self._cursor()
+        # in the order she read them (the table's), not re-sorted by time
+        messages.add_many(cur, self.persona_id, table, source=SOURCE, provider="chatgpt")
+        messages.attach_photos(cur, self.persona_id, self.links)
+        self.written += len(rows["role"])
+        self.links = []
+        self.rows = {k: [] for k in rows}
+
+    def abort(self) -> None:
+        """Roll the import's transaction back and remove the photos it added."""
+        if self._tx is not None:
+            tx, self._tx = self._tx, None
+            with contextlib.suppress(RuntimeError):
+                tx.__exit__(RuntimeError, RuntimeError("import abandoned"), None)
+        self.discard_photos()
+
+    def finish(self, found: ChatGPTExport) -> ImportResult:
         try:
             self._flush_images()
-            count = len(self.rows["role"])
+            count = self.written + len(self.rows["role"])
             self.progress(0.97, _("Saving {n:,} messages…").format(n=count))
-            with self.store.transaction() as cur:
-                if count:
-                    import pyarrow as pa
-
-                    rows = self.rows
-                    micros = [round(e * 1_000_000) for e in rows["epoch"]]
-                    table = pa.table(
-                        {
-                            "role": pa.array(rows["role"], pa.string()),
-                            "content": pa.array(rows["content"], pa.string()),
-                            "created_at": pa.array(micros, pa.timestamp("us", tz="UTC")),
-                            "external_id": pa.array(rows["external_id"], pa.string()),
-                            "model": pa.array(rows["model"], pa.string()),
-                            "meta": pa.array(rows["meta"], pa.string()),
-                            "source": pa.array(rows["source"], pa.string()),
-                        }
-                    )
-                    # in the order she read them (the table's), not re-sorted by time
-                    messages.add_many(
-                        cur, self.persona_id, table, source=SOURCE, provider="chatgpt"
-                    )
-                    messages.attach_photos(cur, self.persona_id, self.links)
-                if self.new_conversations:
-                    cur.execute(
-                        """
-                        INSERT INTO imported_conversations (persona_id, source, external_id,
-                            title, started_at, updated_at, message_count)
-                        SELECT ?, ?, t.external_id, t.title, to_timestamp(t.started),
-                            to_timestamp(t.updated), t.message_count
-                        FROM (SELECT unnest(?::VARCHAR[]) AS external_id,
-                                     unnest(?::VARCHAR[]) AS title,
-                                     unnest(?::DOUBLE[]) AS started,
-                                     unnest(?::DOUBLE[]) AS updated,
-                                     unnest(?::INTEGER[]) AS message_count) t
-                        """,
-                        [
-                            self.persona_id,
-                            SOURCE,
-                            *map(list, zip(*self.new_conversations, strict=True)),
-                        ],
-                    )
+            self._flush_rows()
+            if self.new_conversations:
+                self._cursor().execute(
+                    """
+                    INSERT INTO imported_conversations (persona_id, source, external_id,
+                        title, started_at, updated_at, message_count)
+                    SELECT ?, ?, t.external_id, t.title, to_timestamp(t.started),
+                        to_timestamp(t.updated), t.message_count
+                    FROM (SELECT unnest(?::VARCHAR[]) AS external_id,
+                                 unnest(?::VARCHAR[]) AS title,
+                                 unnest(?::DOUBLE[]) AS started,
+                                 unnest(?::DOUBLE[]) AS updated,
+                                 unnest(?::INTEGER[]) AS message_count) t
+                    """,
+                    [
+                        self.persona_id,
+                        SOURCE,
+                        *map(list, zip(*self.new_conversations, strict=True)),
+                    ],
+                )
+            if self._tx is not None:
+                tx, self._tx = self._tx, None
+                tx.__exit__(None, None, None)  # COMMIT
         except BaseException:
-            self.discard_photos()
+            self.abort()
             raise
         if count:
             # Many new messages at once: fold them into the search index now, in the
@@ -1386,7 +1420,7 @@ def import_conversations(
                     _("Reading conversation {i:,} of {n:,}…").format(i=i + 1, n=len(conversations)),
                 )
     except BaseException:
-        writer.discard_photos()
+        writer.abort()
         raise
     return writer.finish(found or ChatGPTExport())
 
@@ -1424,7 +1458,7 @@ def import_file(
                 found.conversations.append(conversation.id)
                 writer.add(conversation)
         except BaseException:
-            writer.discard_photos()
+            writer.abort()
             raise
         if not found.conversations and not found.broken and not writer.visible:
             raise ImportProblem(_("That export holds no conversations to import."))
