@@ -1160,7 +1160,6 @@ class _Writer:
         self.visible = 0
         self.record_conversations = True
         self.written = 0
-        self._tx = None
         self._cur = None
 
     def add(self, conversation: Conversation) -> None:
@@ -1273,10 +1272,12 @@ class _Writer:
     _CHUNK = 5_000
 
     def _cursor(self):
-        """The import's one transaction, opened at the first chunk of messages written."""
-        if self._tx is None:
-            self._tx = self.store.transaction()
-            self._cur = self._tx.__enter__()
+        """The import's one transaction, opened at the first chunk of messages written, on a
+        cursor of its own (photos are committed by `photos.ingest_many` meanwhile, on the
+        thread's cursor)."""
+        if self._cur is None:
+            self._cur = self.store.cursor().cursor()
+            self._cur.execute("BEGIN TRANSACTION")
         return self._cur
 
     def _flush_rows(self) -> None:
@@ -1312,10 +1313,11 @@ class _Writer:
 
     def abort(self) -> None:
         """Roll the import's transaction back and remove the photos it added."""
-        if self._tx is not None:
-            tx, self._tx = self._tx, None
-            with contextlib.suppress(RuntimeError):
-                tx.__exit__(RuntimeError, RuntimeError("import abandoned"), None)
+        if self._cur is not None:
+            cur, self._cur = self._cur, None
+            with contextlib.suppress(Exception):
+                cur.execute("ROLLBACK")
+            cur.close()
         self.discard_photos()
 
     def finish(self, found: ChatGPTExport) -> ImportResult:
@@ -1343,9 +1345,10 @@ class _Writer:
                         *map(list, zip(*self.new_conversations, strict=True)),
                     ],
                 )
-            if self._tx is not None:
-                tx, self._tx = self._tx, None
-                tx.__exit__(None, None, None)  # COMMIT
+            if self._cur is not None:
+                self._cur.execute("COMMIT")
+                cur, self._cur = self._cur, None
+                cur.close()
         except BaseException:
             self.abort()
             raise

@@ -304,3 +304,52 @@ def test_custom_instructions_in_plain_shape_are_found():
     assert data.about_user == "I live in Tokyo and love gardens."
     assert [m.content for m in data.conversations[0].messages] == ["Hello again"]
     assert json.dumps(chatgpt.persona_changes(data.instructions))
+
+
+def test_writing_in_chunks_while_photos_are_stored_gives_the_same_import(
+    store, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(chatgpt._Writer, "_CHUNK", 2)  # a big export, in miniature
+    monkeypatch.setattr(chatgpt._Writer, "_BATCH_FILES", 1)
+    # a conversation first, so photos are stored while the messages' transaction is open
+    early = samples.linear("early", "Early", ["a", "b", "c"], t=1_600_000_000)
+    pid, result = _import(store, tmp_path, _zip_with_first(early))
+    stored = _all(store, pid)
+    assert result.messages_imported == 10 and result.photos_imported == 3
+    assert [len(m.photo_ids) for m in stored] == [0, 0, 0, 2, 0, 0, 1, 0, 0, 1]
+
+
+def _zip_with_first(*first) -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(samples.whole_export_zip())) as src,
+        zipfile.ZipFile(out, "w") as dst,
+    ):
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "conversations.json":
+                data = samples.export(*first, *json.loads(data))
+            dst.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_failure_after_some_chunks_leaves_nothing(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(chatgpt._Writer, "_CHUNK", 2)
+    calls = []
+    real = messages.attach_photos
+
+    def fail_on_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk went away")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(messages, "attach_photos", fail_on_third)
+    payload = samples.whole_export_zip(
+        *(samples.linear(f"c{n}", f"C{n}", ["x", "y"], t=1_800_000_000 + n) for n in range(3))
+    )
+    with pytest.raises(RuntimeError):
+        _import(store, tmp_path, payload)
+    assert len(calls) == 3
+    assert messages.count(store) == 0
+    assert store.execute("SELECT count(*) FROM photos").fetchone()[0] == 0
