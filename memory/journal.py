@@ -154,6 +154,15 @@ def written_days(store, persona_id: int, start: date, end: date) -> list[DayMood
     return [DayMood(d, n, m) for d, n, m in rows]
 
 
+def writing_streak(store, persona_id: int, today: date) -> int:
+    """Consecutive days with an entry, ending today (or yesterday, while today is unwritten);
+    the same rule as the conversation streak (`memory.stats.streaks`)."""
+    from memory import stats
+
+    written = [d.day for d in written_days(store, persona_id, today - timedelta(days=400), today)]
+    return stats.streaks(written, today)[0].length
+
+
 def mood_series(store, persona_id: int) -> list[DayMood]:
     """Average mood per written day, oldest first (days without a mood are left out)."""
     rows = store.execute(

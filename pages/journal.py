@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import streamlit as st
 
 from companion.journal import Reflection
@@ -213,12 +211,7 @@ with calendar_tab:
     year = st.selectbox(_("Year"), years, key="journal_year") if len(years) > 1 else today.year
     start = today.replace(year=year, month=1, day=1)
     days = journal.written_days(s, pid, start, start.replace(month=12, day=31))
-    streak = 0
-    written = {d.day for d in journal.written_days(s, pid, today - timedelta(days=400), today)}
-    cursor = today if today in written else today - timedelta(days=1)
-    while cursor in written:
-        streak += 1
-        cursor -= timedelta(days=1)
+    streak = journal.writing_streak(s, pid, today)
     summary = ngettext(
         "Written on {n} day in {year}", "Written on {n} days in {year}", len(days)
     ).format(n=format_number(len(days)), year=year)

@@ -120,3 +120,13 @@ def test_a_first_day_chart_shows_whole_days_not_fractions_of_a_second():
     start, end = (pd.Timestamp(v) for v in axis.range)
     assert end - start == timedelta(days=1)
     assert start < pd.Timestamp(2026, 12, 1) < end
+
+
+def test_the_journal_streak_is_computed_by_the_domain(store):
+    pid = personas.ensure_starter(store).id
+    today = date(2026, 12, 1)
+    for back in (1, 2, 4):  # yesterday, the day before, and one after a gap
+        journal_store.add(store, pid, "a line", written_on=today - timedelta(days=back))
+    assert journal_store.writing_streak(store, pid, today) == 2
+    journal_store.add(store, pid, "today too", written_on=today)
+    assert journal_store.writing_streak(store, pid, today) == 3
