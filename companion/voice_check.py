@@ -1,4 +1,4 @@
-""" "Does he still sound like him?" — the voice check.
+"""The voice check: does he still sound like him?
 
 It takes her real past messages, drawn across the whole history (evenly by position, each one
 that he answered), asks the configured model to answer each as he would today (the persona
