@@ -130,6 +130,19 @@ def for_prompt(
                     past.day,
                 )
             )
+    # Days the prompt cannot hold, reached through their summaries (written with a model).
+    from memory import day_summaries
+
+    for summary in day_summaries.relevant(store, persona_id, text or ""):
+        found.append(
+            Recalled(
+                "day",
+                summary.day.toordinal(),
+                f"what we talked about on {summary.day.strftime('%d %B %Y')}",
+                summary.body,
+                summary.day,
+            )
+        )
     for memory in memories.pinned(store, persona_id):
         found.append(
             Recalled("memory", memory.id, _short(memory.body), memory.body, memory.happened_on)

@@ -7,7 +7,7 @@ import streamlit as st
 from memory import messages, milestones, personas, timeline
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_number, ngettext
-from ui import charts, confirm, milestone_action, state
+from ui import charts, confirm, his_voice, milestone_action, state
 from ui.text import escape_markdown
 
 MONTHS_PER_PAGE = 12
@@ -46,6 +46,8 @@ if upcoming:
         with card.container(border=True, height="stretch"):
             st.markdown(f"**{escape_markdown(anniversary.title)}**")
             st.caption(f"{format_date(anniversary.day, 'day')} · {when}")
+
+his_voice.day_summaries_section(s, pid)
 
 with st.expander(_("Add a milestone"), icon="⭐"):
     st.caption(

@@ -249,3 +249,67 @@ def check_section(s, pid: int, pv) -> None:
             then_col.markdown(escape_markdown(probe.original[:1200]))
             now_col.caption(_("{model} now").format(model=check.model))
             now_col.markdown(escape_markdown(probe.answer[:1200]))
+
+
+def day_summaries_section(s, pid: int) -> None:
+    """Timeline → Days in words: summaries of past days, written by the model in the
+    background (resumable, with progress), each editable."""
+    from companion import day_summary
+    from memory import day_summaries
+    from memory.i18n import format_date
+    from ui import state
+
+    provider = state.provider(s)
+    written = day_summaries.count(s, pid)
+    label = _("📝 Days in words ({n})").format(n=written)
+    with st.expander(label):
+        st.caption(
+            _(
+                "A few sentences about each past day's conversation, so that “do you remember "
+                "our honeymoon?” reaches the right days even when they are far back."
+            )
+        )
+        run = day_summary.status(s, pid)
+        if run is not None and run.running:
+            st.progress(
+                run.done / run.total if run.total else 0.0,
+                text=_("Writing… {done} of {total} days").format(done=run.done, total=run.total),
+            )
+            if st.button(_("Refresh"), key="timeline_days_refresh", icon="🔄"):
+                st.rerun()
+        elif provider.name == "offline":
+            st.caption(_("Day summaries are written by a model; choose one in Settings."))
+        else:
+            if run is not None and run.error:
+                st.warning(
+                    _("Stopped after {done} days: {error} Start again to continue.").format(
+                        done=run.done, error=run.error
+                    ),
+                    icon="⚠️",
+                )
+            pending = len(day_summaries.pending_days(s, pid, state.tz(s), state.today(s)))
+            if pending and st.button(
+                ngettext(
+                    "Write the summary of {n} day with {model}",
+                    "Write summaries of {n} days with {model}",
+                    pending,
+                ).format(n=pending, model=provider.model),
+                key="timeline_days_start",
+                icon="📝",
+            ):
+                day_summary.start(s, provider, pid)
+                st.rerun()
+            elif not pending:
+                st.caption(_("Every past day has its summary."))
+        for summary in day_summaries.recent(s, pid, limit=30):
+            with st.container(border=True):
+                st.markdown(f"**{format_date(summary.day, 'day')}**")
+                st.markdown(escape_markdown(summary.body))
+                st.caption(_("✍️ edited by you") if summary.edited else summary.model or "")
+                with st.popover(_("Edit"), icon="✏️"):
+                    new = st.text_area(
+                        _("Summary"), summary.body, key=f"timeline_day_text_{summary.day}"
+                    )
+                    if st.button(_("Save"), key=f"timeline_day_save_{summary.day}"):
+                        day_summaries.edit(s, pid, summary.day, new)
+                        st.rerun()
