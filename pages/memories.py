@@ -7,7 +7,7 @@ import streamlit as st
 from memory import memories, personas
 from memory.errors import KizunaError
 from memory.i18n import _, format_date
-from ui import confirm, state
+from ui import confirm, his_voice, state
 from ui.text import escape_markdown
 
 PAGE = 30
@@ -48,8 +48,8 @@ with st.form("memories_add", clear_on_submit=True, border=True):
         except KizunaError as exc:
             st.error(exc.sentence, icon="⚠️")
 
-# Suggestions from the conversation (looks at recent messages only).
-memories.propose_from_conversation(s, pid)
+# Suggestions from the conversation (recent messages only): the model's, when one is set.
+his_voice.memory_suggestions(s, pid)
 proposed = memories.list_memories(s, pid, status="proposed", limit=20)
 if proposed:
     st.subheader(_("Suggested from your conversation"))

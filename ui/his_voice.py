@@ -313,3 +313,37 @@ def day_summaries_section(s, pid: int) -> None:
                     if st.button(_("Save"), key=f"timeline_day_save_{summary.day}"):
                         day_summaries.edit(s, pid, summary.day, new)
                         st.rerun()
+
+
+def memory_suggestions(s, pid: int) -> None:
+    """Memories: suggestions from the model (structured output she confirms) when one is
+    configured — asked for with a button, never on every page run; else from patterns."""
+    from companion import memory_suggestions as suggestions
+    from companion.provider import ProviderError
+    from memory import memories
+    from ui import state
+
+    provider = state.provider(s)
+    if provider.name == "offline":
+        memories.propose_from_conversation(s, pid)
+        return
+    if st.button(
+        _("Ask {model} what to remember from your recent messages").format(model=provider.model),
+        key="memories_ask_model",
+        icon="🪄",
+    ):
+        with st.spinner(_("Reading your recent messages…")):
+            try:
+                added = suggestions.suggest(s, provider, pid)
+            except ProviderError as exc:
+                st.error(exc.message, icon="⚠️")
+                return
+        if added:
+            st.toast(
+                ngettext("{n} suggestion to confirm.", "{n} suggestions to confirm.", added).format(
+                    n=added
+                ),
+                icon="💭",
+            )
+        else:
+            st.toast(_("Nothing new to remember in your recent messages."), icon="💭")
