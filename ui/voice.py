@@ -150,6 +150,7 @@ def persona_section(s, pid: int, pv) -> None:
         index=voices.index(prefs.voice),
         key=f"voice_voice_{k}",
         disabled=not vcfg.uses_provider,
+        accept_new_options=True,
         help=_("The speech endpoint's voice (OpenAI's names; local speech servers accept most)."),
     )
     speed = st.slider(
