@@ -191,6 +191,8 @@ with backups_tab:
                             if before
                             else ""
                         )
+                        for note in result.notes:  # e.g. tables not part of Kizuna's data
+                            st.session_state["data_flash"] += " " + note
                         st.rerun()
                 if no.button(_("Cancel"), key="data_restore_no"):
                     st.session_state["data_restore_confirm"] = False

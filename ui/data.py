@@ -101,11 +101,6 @@ def backup_contents(tables: dict[str, int], file_count: int) -> str:
     )
 
 
-def backup_label(path: Path) -> str:
-    """'backups/kizuna-backup-….zip · 2.1 MB' for a backup in the data folder."""
-    return f"{path.parent.name}/{path.name} · {human_size(path.stat().st_size)}"
-
-
 def human_size(size: int) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
