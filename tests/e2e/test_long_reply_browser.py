@@ -19,6 +19,7 @@ def test_retry_clears_the_old_error_and_a_200k_reply_is_stored(
         KIZUNA_TIMEOUT="20",
     )
     fake_openai.default = Answer(status=500)  # the SDK's own retries fail too
+    page.set_default_timeout(90_000)  # a busy CI machine is slow to draw the first page
     page.goto(app.url)
     wait_for_app(page)
     box = page.get_by_test_id("stChatInputTextArea")
