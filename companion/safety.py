@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from memory import messages, settings
+from memory import i18n, messages, settings
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -495,11 +495,17 @@ def region_for_timezone(zone: str | None) -> str:
 
 
 def region(store) -> str:
-    """The region whose helplines are shown: the Settings choice, else a guess from the zone."""
+    """The region whose helplines are shown: the Settings choice, else a guess from the zone,
+    else from the interface language (a machine on UTC showing Japanese → Japan)."""
     chosen = settings.get(store, "care_region")
     if chosen in regions():
         return chosen
-    return region_for_timezone(settings.timezone_name(store))
+    guess = region_for_timezone(settings.timezone_name(store))
+    if guess == _load("helplines.json")["fallback"]:
+        by_language = {"ja": "JP"}.get(i18n.current_language())
+        if by_language in regions():
+            return by_language
+    return guess
 
 
 # -- the chat's panel --------------------------------------------------------------------------

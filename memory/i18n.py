@@ -212,3 +212,12 @@ def _d3_field(field: str, english: bool) -> str:
     if letter in "Ec":
         return ("%A" if width >= 4 else "%a") if english else ""
     return ""
+
+
+def territory_name(code: str, *, language: str | None = None) -> str | None:
+    """A country's name from CLDR in the interface language (JP → 日本 / Japan), or None for
+    a code CLDR does not know. 'UK' is accepted for GB."""
+    from babel import Locale
+
+    territory = {"UK": "GB"}.get(code.upper(), code.upper())
+    return Locale.parse(cldr_locale(language)).territories.get(territory)

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from memory import messages
 from memory.errors import InvalidInput, NotFound
+from memory.i18n import N_
 
 MAX_CHARS = 50_000
 MOODS = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
-MOOD_WORDS = {1: "low", 2: "meh", 3: "okay", 4: "good", 5: "great"}
+MOOD_WORDS = {1: N_("low"), 2: N_("meh"), 3: N_("okay"), 4: N_("good"), 5: N_("great")}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from memory import settings
+from memory.i18n import _
 
 BUDGET_SETTING = "wellbeing_daily_budget"
 SITTING_GAP = timedelta(minutes=10)
@@ -100,6 +101,8 @@ def describe(duration: timedelta) -> str:
     """'1 h 05 min', '12 min', 'under a minute'."""
     minutes = int(duration.total_seconds() // 60)
     if minutes < 1:
-        return "under a minute"
+        return _("under a minute")
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+    if hours:
+        return _("{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
+    return _("{minutes} min").format(minutes=minutes)

@@ -9,7 +9,7 @@ import streamlit as st
 from companion import safety
 from memory import personas, wellbeing
 from memory.i18n import _
-from ui import state
+from ui import care_settings, state
 from ui.text import escape_markdown
 
 
@@ -94,7 +94,9 @@ def helpline_panel(s, persona_id: int) -> None:
         left.caption(
             _(
                 "Showing lines for {region}. Choose your region on Settings → Care and privacy."
-            ).format(region=escape_markdown(region.name))
+            ).format(
+                region=escape_markdown(care_settings.region_label(safety.region(s), region.name))
+            )
         )
         if tier != "emergency" and right.button(_("Hide for now"), key="care_hide_helplines"):
             st.session_state["care_hidden_for"] = concern.id

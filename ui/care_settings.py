@@ -8,7 +8,7 @@ import streamlit as st
 
 from companion import safety
 from memory import care_log, passcode, settings, wellbeing
-from memory.i18n import _, format_date, format_time, ngettext
+from memory.i18n import _, format_date, format_time, ngettext, territory_name
 from ui import lock, state
 
 AUTOMATIC = "auto"
@@ -23,8 +23,17 @@ def render(s) -> None:
     _passcode(s)
 
 
+def region_label(code: str, fallback: str) -> str:
+    """A helpline region's name in the interface language (CLDR's country names)."""
+    if code == "international":
+        return _("Anywhere else")
+    return territory_name(code) or fallback
+
+
 def _region(s) -> None:
-    names = {AUTOMATIC: _("Automatic (from your time zone)")} | safety.regions()
+    names = {AUTOMATIC: _("Automatic (from your time zone and language)")} | {
+        code: region_label(code, name) for code, name in safety.regions().items()
+    }
     chosen = settings.get(s, "care_region")
     codes = list(names)
     index = codes.index(chosen) if chosen in names else 0
@@ -48,7 +57,10 @@ def _region(s) -> None:
         ),
     )
     if chosen not in names or chosen == AUTOMATIC:
-        st.caption(_("Now showing: {name}").format(name=safety.helplines(safety.region(s)).name))
+        code = safety.region(s)
+        st.caption(
+            _("Now showing: {name}").format(name=region_label(code, safety.helplines(code).name))
+        )
 
 
 def _tier_names() -> dict[str, str]:

@@ -1,0 +1,126 @@
+"""Every page in Japanese has no English left on screen, and in English no Japanese."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from memory import Store, journal, messages, milestones, outings, personas
+from memory import settings as settings_store
+from tests.pages.conftest import APP
+
+ALL_PAGES = [
+    "pages/chat.py",
+    "pages/album.py",
+    "pages/timeline.py",
+    "pages/dashboard.py",
+    "pages/journal.py",
+    "pages/memories.py",
+    "pages/search.py",
+    "pages/persona.py",
+    "pages/settings.py",
+    "pages/data.py",
+]
+#: Names and brand or technical words that stay as they are in a Japanese interface.
+ALLOWED = set(
+    """kizuna sora openai api url ollama studio llama cpp openrouter duckdb chatgpt sillytavern
+    chub risuai charx json jsonl markdown png jpeg webp gif heic csv zip utc xreal esc gpt
+    mini tokyo asia kizuna_data_dir openai_api_key kizuna_vision secrets toml streamlit
+    conversations tavernai pygmalion korakuen garden rainy walk bold message demo proposal
+    english google kyoko alloy ash ballad coral echo fable nova onyx sage shimmer verse
+    marin cedar""".split()
+)
+ZONE = "Asia/Tokyo"
+
+
+def history(data_dir, language: str) -> None:
+    s = Store.open(data_dir)
+    settings_store.set(s, "timezone", ZONE)
+    settings_store.set(s, "language", language)
+    tz = ZoneInfo(ZONE)
+    today = datetime.now(tz).date()
+    since = today - timedelta(days=400)
+    pid = personas.ensure_starter(s, today=since).id
+    for i in range(12):
+        when = datetime.combine(since + timedelta(days=i * 30), datetime.min.time(), tz)
+        messages.add(s, pid, "user", f"message {i}", created_at=when)
+        messages.add(s, pid, "companion", f"message {i}", created_at=when + timedelta(minutes=1))
+    outings.create(s, pid, "Korakuen Garden", place="Tokyo", happened_on=today - timedelta(20))
+    journal.add(s, pid, "Rainy walk", written_on=today - timedelta(days=3), mood=4)
+    milestones.add(s, pid, "Proposal", date(today.year, 1, 1), kind="proposal")
+    s.close()
+
+
+def screen_text(at: AppTest) -> list[str]:
+    """Every label, text, help and option the run put on screen (main area and sidebar)."""
+    texts: list[str] = []
+    # The companion's own words are in the persona's language, not the interface's.
+    said = {m.value for chat in at.chat_message for m in chat.markdown}
+    kinds = (
+        "title header subheader markdown caption info warning error success toast button "
+        "text_input text_area selectbox radio toggle checkbox number_input slider "
+        "expander tabs metric date_input segmented_control multiselect download_button "
+        "chat_input"
+    ).split()
+    for kind in kinds:
+        for element in at.get(kind):
+            for attr in ("value", "label", "help", "placeholder", "body"):
+                value = (
+                    getattr(element, attr, None)
+                    if attr != "value"
+                    or kind
+                    in (
+                        "title header subheader markdown caption info warning error success "
+                        "toast metric"
+                    ).split()
+                    else None
+                )
+                if isinstance(value, str):
+                    texts.append(value)
+            if getattr(element, "key", None) != "settings_timezone":  # IANA zone names
+                for option in getattr(element, "options", None) or []:
+                    texts.append(str(option))
+    return [t for t in texts if t not in said]
+
+
+def english_words(texts: list[str]) -> set[str]:
+    found = set()
+    for text in texts:
+        text = re.sub(
+            r"`[^`]*`|https?://\S+|\S*/\S*|\S+\.(?:zip|json|jsonl|png|md|csv)\b|\{[^}]*\}|:\w+\[|:material/\w+:",
+            " ",
+            text,
+        )
+        for word in re.findall(r"[A-Za-z][A-Za-z_]{2,}", text):
+            if word.lower() not in ALLOWED:
+                found.add(word)
+    return found
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_in_japanese_shows_no_english(data_dir, page):
+    history(data_dir, "ja")
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = screen_text(at)
+    assert any(re.search(r"[\u3040-\u30ff]", t) for t in texts), texts[:5]
+    assert not english_words(texts), sorted(english_words(texts))
+
+
+@pytest.mark.parametrize("page", ["pages/timeline.py", "pages/settings.py"])
+def test_the_same_pages_in_english_show_no_japanese_interface(data_dir, page):
+    history(data_dir, "en")
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    # Japanese may appear only where it is the user's own (placeholders name both languages,
+    # the language choice names itself).
+    japanese = [
+        t for t in screen_text(at) if re.search(r"[\u3040-\u30ff]", t) and "日本語" not in t
+    ]
+    assert not japanese, japanese
