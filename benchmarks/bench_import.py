@@ -35,6 +35,7 @@ pid = personas.ensure_starter(store).id
 start = time.perf_counter()
 result = chatgpt.import_file(store, sys.argv[2], pid)
 elapsed = time.perf_counter() - start
+rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the import's peak
 start = time.perf_counter()
 again = chatgpt.import_file(store, sys.argv[2], pid)
 again_s = time.perf_counter() - start
@@ -42,7 +43,7 @@ store.close()
 print(json.dumps({
     "seconds": elapsed, "again": again_s, "messages": result.messages_imported,
     "photos": result.photos_imported, "again_messages": again.messages_imported,
-    "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "rss_kb": rss_kb, "rss_after_again_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
 }))
 """
 
@@ -209,16 +210,20 @@ def run(quick: bool = False) -> list[Result]:
         text=True,
         check=False,
     )
-    if child.returncode != 0:
+    lines = [line for line in child.stdout.splitlines() if line.startswith("{")]
+    if not lines:
         raise RuntimeError(child.stderr[-2000:])
-    found = json.loads(child.stdout.strip().splitlines()[-1])
+    if child.returncode != 0:  # after the figures were printed (closing while indexing)
+        print(f"child exited {child.returncode}: {child.stderr[-300:]}", file=sys.stderr)
+    found = json.loads(lines[-1])
     assert found["messages"] == total and found["photos"] == images, found
     assert found["again_messages"] == 0
     rss = found["rss_kb"] * 1024
     print(
         f"{export.stat().st_size / 1e6:.0f} MB export zip; largest file {largest_name} "
         f"{largest / 1e6:.0f} MB; {total:,} messages, {images:,} photos; import "
-        f"{found['seconds']:.1f} s, peak RSS {rss / 1e6:.0f} MB",
+        f"{found['seconds']:.1f} s, peak RSS {rss / 1e6:.0f} MB "
+        f"({found['rss_after_again_kb'] * 1024 / 1e6:.0f} MB after the re-import)",
         file=sys.stderr,
     )
     return [
