@@ -11,6 +11,7 @@ itself, failed replies and empty ones are never used as his words.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -117,7 +118,15 @@ def past_replies(
     scores = search.message_scores(
         store, persona_id, terms, limit=CANDIDATES, before_id=before_id, common_words=True
     )
-    return _pair(store, persona_id, scores, terms, before_id=before_id, exclude=exclude)[:limit]
+    # Search adds spelling variants (full-width letters, kana spellings) to find more; the
+    # fit counts only the words she actually wrote, so variants do not dilute it.
+    written = unicodedata.normalize("NFKC", text).lower()
+    own = [
+        t
+        for t in terms
+        if unicodedata.normalize("NFKC", t) == t and (search.is_latin(t) or t in written)
+    ] or terms
+    return _pair(store, persona_id, scores, own, before_id=before_id, exclude=exclude)[:limit]
 
 
 def following(store, persona_id: int, recalled: Sequence, *, limit: int = 3) -> list[PastReply]:
