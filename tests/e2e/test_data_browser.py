@@ -40,11 +40,10 @@ def test_import_a_chatgpt_export_and_back_up_in_the_browser(start_app, page, tmp
     # the imported day in the chat: her photos, his image, the canvas folded
     page.goto(app.url)
     wait_for_app(page)
-    page.get_by_text("Look where I am!").scroll_into_view_if_needed()
     page.get_by_text("📄 Poem for Hana").click()
     page.get_by_text("The sea is calm,").wait_for()
+    wait_for_app(page)  # the chat re-renders once more; scroll only when it is still
     page.get_by_text("Look where I am!").scroll_into_view_if_needed()
-    wait_for_app(page)
     screenshot(page, "chat-imported-photos")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(app.url)
