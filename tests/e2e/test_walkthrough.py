@@ -126,10 +126,12 @@ def step_chat_with_a_streamed_reply(walk: Walk) -> None:
     box = walk.page.get_by_test_id("stChatInputTextArea")
     box.fill("I walked through Korakuen Garden today 🌿")
     box.press("Enter")
-    walk.page.get_by_text("Okaeri, Alex! How was the garden?").wait_for()
+    # While the page reruns, the streamed bubble and the stored one can both be on screen.
+    walk.page.get_by_text("Okaeri, Alex! How was the garden?").first.wait_for()
     # the reply is stored and the page rerun: it now offers to regenerate it
     walk.page.get_by_role("button", name="Regenerate last reply").wait_for()
     wait_for_app(walk.page)
+    assert walk.page.get_by_text("Okaeri, Alex! How was the garden?").count() == 1  # shown once
     walk.shot("03-chat-streamed-reply")
     sent = walk.model.requests[-1]["body"]
     assert sent["stream"] is True
@@ -207,7 +209,7 @@ def step_back_up_and_restore(walk: Walk) -> None:
     settle(walk.page)
 
     walk.open("Backup & import")
-    walk.page.get_by_text("A backup in this data folder").click()
+    walk.page.get_by_test_id("stRadioGroup").get_by_text("A backup in this data folder").click()
     settle(walk.page)
     walk.page.get_by_role("button", name="Restore this backup…").click()
     walk.page.get_by_role("button", name="Yes, replace my data").click()
