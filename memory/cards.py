@@ -14,8 +14,8 @@ Shapes read (as found in the wild):
 
 Mapping onto a companion's version:
 - `name` → name, `description` → backstory, `personality` → personality,
-  `mes_example` (examples of how he talks) → speaking style (until the voice examples table
-  of issue 12 exists; then they belong there);
+  `mes_example` (examples of how he talks) → speaking style (kept for the way back out) and
+  his lines in it → examples of his voice (`memory.voice`, Persona → How they talk);
 - `system_prompt`, `scenario` and `first_mes` → `extra` under the same keys; `first_mes`
   also becomes his first message in the new companion's chat;
 - `character_book` entries become memories, with the entry's keys as the words recall finds
@@ -450,6 +450,11 @@ def import_card(
             happened_on=day,
             keywords=" ".join(keys),
         )
+    # His example lines become examples of how he talks (Persona → How they talk), used in
+    # the prompt; the text stays in the speaking style too, so the card goes back out whole.
+    from memory import voice
+
+    voice.add_examples(store, pv.persona_id, str(card.data.get("mes_example") or ""), "card")
     hello = greeting(card, pv.user_name)
     if persona_id is None and hello:
         messages.add(

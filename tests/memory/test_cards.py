@@ -249,6 +249,20 @@ def test_first_message_becomes_his_greeting_in_the_new_chat(store):
     )
 
 
+def test_example_messages_become_examples_of_how_he_talks(store):
+    from memory import voice
+
+    card = json.loads(json.dumps(V2_CARD))
+    card["data"]["mes_example"] = (
+        "<START>\n{{user}}: Did you sleep?\n{{char}}: Like a cat in the sun, my moon.\n"
+        "<START>\n{{user}}: I'm home.\n{{char}}: Okaeri! Tell me everything."
+    )
+    pv = cards.import_card(store, json.dumps(card).encode())
+    said = {e.body for e in voice.examples(store, pv.persona_id)}
+    assert {"Like a cat in the sun, my moon.", "Okaeri! Tell me everything."} <= said
+    assert not any("Did you sleep" in line for line in said)  # her lines are not his voice
+
+
 def test_lorebook_entries_become_memories_recall_finds_by_their_keys(store):
     from memory import memories, recall
 
