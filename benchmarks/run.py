@@ -29,10 +29,17 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.common import Result  # noqa: E402
 
+#: Run only when named with --only: the browser benchmark needs Chromium, a quiet machine and
+#: about an hour at a million messages.
+ON_REQUEST = {"bench_browser"}
+
 
 def discover(only: list[str] | None = None) -> list[str]:
-    """Names of the benchmark modules (`bench_demo`, …), optionally filtered by name."""
+    """Names of the benchmark modules (`bench_demo`, …), optionally filtered by name; the ones
+    in `ON_REQUEST` only when named."""
     names = sorted(p.stem for p in HERE.glob("bench_*.py"))
+    if not only:
+        return [n for n in names if n not in ON_REQUEST]
     if only:
         wanted = {n if n.startswith("bench_") else f"bench_{n}" for n in only}
         unknown = wanted - set(names)

@@ -38,3 +38,6 @@ def test_discover_finds_every_benchmark_and_filters_by_name():
     assert "bench_demo" in names
     assert all(n.startswith("bench_") for n in names)
     assert bench_run.discover(["demo"]) == ["bench_demo"]
+    # the browser benchmark (Chromium, a quiet machine, about an hour) runs only when named
+    assert "bench_browser" not in names
+    assert bench_run.discover(["browser"]) == ["bench_browser"]
