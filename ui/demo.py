@@ -12,8 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from memory import StoreError, default_data_dir, messages
+from memory import StoreError, default_data_dir, i18n, messages
 from memory import demo as demo_year
+from memory import settings as settings_store
 from memory.i18n import _
 from ui import folder
 
@@ -59,20 +60,41 @@ def offer(s) -> None:
 def _start() -> None:
     path = demo_dir()
     bar = st.progress(0.0, text=_("Preparing the demo folder…"))
+    language = i18n.current_language()
     try:
         s = folder.open_folder(str(path))
-        if not demo_year.is_filled(s):
-
-            def show(fraction: float, text: str) -> None:
-                bar.progress(min(max(fraction, 0.0), 1.0), text=text)
-
-            demo_year.fill(s, progress=show)
+        if demo_year.language_of(s) != demo_year.scripts_language(language):
+            _fill(s, bar, language)  # a year in the language on screen (Japanese: 湊 and 美咲)
+        # The demo folder speaks the language the user was reading, even one chosen on Settings.
+        settings_store.set(s, "language", language)
     except StoreError as exc:  # a folder with real data in it, or one in use elsewhere
         bar.empty()
         st.error(exc.sentence, icon="⚠️")
         return
     _switch(str(path))
     st.rerun()
+
+
+def _fill(s, bar, language: str) -> None:
+    def show(fraction: float, text: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+    demo_year.fill(s, progress=show, language=language)
+
+
+def _remake(s, language: str) -> None:
+    """Write this demo folder's year again, in the interface language (a button's callback,
+    so it runs before the page of the next run reads the store). The language is given: a
+    callback runs before the run has set the session's language."""
+    i18n.use_language(language)  # the progress words too
+    bar = st.progress(0.0, text=_("Preparing the demo folder…"))
+    try:
+        _fill(s, bar, language)
+    except StoreError as exc:
+        bar.empty()
+        st.error(exc.sentence, icon="⚠️")
+        return
+    _switch(session_data_dir())  # the session spoke of the old year's companion
 
 
 def banner(s) -> None:
@@ -92,4 +114,16 @@ def banner(s) -> None:
         # A callback, so the switch happens before any page of the next run reads the store.
         button.button(
             _("Leave demo"), key="demo_leave", on_click=_switch, args=(None,), width="stretch"
+        )
+    written_in = demo_year.language_of(s)
+    wanted = demo_year.scripts_language(i18n.current_language())
+    if written_in is not None and written_in != wanted:
+        # The interface changed language (Settings, or a folder made by the CLI elsewhere):
+        # the sample year can follow it.
+        st.button(
+            _("Write the sample year in {language}").format(language=i18n.LANGUAGES[wanted]),
+            key="demo_relanguage",
+            icon="🌐",
+            on_click=_remake,
+            args=(s, wanted),
         )

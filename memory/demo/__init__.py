@@ -1,6 +1,7 @@
 """A believable year with a companion, generated into a separate demo data folder.
 
-`fill(store)` writes a demo companion (Hikari, English with some Japanese), about 30,000
+`fill(store, language=…)` writes a demo companion (in English Hikari, English with some
+Japanese; in Japanese 湊, who says 僕, with Misaki in Okayama), about 30,000
 messages with a daily rhythm (busy evenings, quiet days, days with none, up to about a
 hundred exchanges on a busy day), a dozen outings with photos drawn here with Pillow and the
 companion's response to each, the milestones of the relationship and journal entries with
@@ -14,7 +15,8 @@ migration. Photos go through
 `memory.photos.add` like any upload; messages are bulk-inserted from one Arrow table in one
 transaction (`memory.messages.add_many`), which is what keeps the whole year to a few seconds.
 
-The package: `script` (what the year is made of — another language's year is another script),
+The package: `scripts` (what the year is made of, one module per language — another
+language's year is another module there),
 `painting` (the photos and the avatar), `folder` (what marks a demo folder), `year` (`fill`).
 """
 
@@ -29,29 +31,29 @@ from memory.demo.folder import (
     holds_own_data,
     is_demo,
     is_filled,
+    language_of,
 )
 from memory.demo.painting import PHOTO_SIZE, draw_avatar, draw_photo
-from memory.demo.script import MEMORIES, MILESTONES, OUTINGS, PERSONA, USER_NAME
-from memory.demo.year import fill
+from memory.demo.scripts import LANGUAGES, for_language
+from memory.demo.year import fill, scripts_language
 
 __all__ = [
     "DAYS",
     "DEFAULT_SEED",
     "DEMO_DONE_SETTING",
     "DEMO_SETTING",
-    "MEMORIES",
-    "MILESTONES",
-    "OUTINGS",
-    "PERSONA",
+    "LANGUAGES",
     "PHOTO_SIZE",
-    "USER_NAME",
     "DemoRefused",
     "DemoSummary",
     "Progress",
     "draw_avatar",
     "draw_photo",
     "fill",
+    "for_language",
     "holds_own_data",
     "is_demo",
     "is_filled",
+    "language_of",
+    "scripts_language",
 ]

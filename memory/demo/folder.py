@@ -53,6 +53,15 @@ def is_filled(store) -> bool:
     return is_demo(store) and settings_store.get(store, DEMO_DONE_SETTING) is not None
 
 
+def language_of(store) -> str | None:
+    """The language the folder's demo year was written in ('en', 'ja'), None when none was."""
+    if not is_filled(store):
+        return None
+    done = settings_store.get(store, DEMO_DONE_SETTING)
+    # a year made before the demo had languages was English
+    return done.get("language", "en") if isinstance(done, dict) else "en"
+
+
 def holds_own_data(store) -> bool:
     """Whether the folder holds anything that was not made by the demo."""
     if is_demo(store):

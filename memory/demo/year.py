@@ -28,24 +28,32 @@ from memory.demo.folder import (
     holds_own_data,
 )
 from memory.demo.painting import draw_avatar, draw_photo
-from memory.demo.script import (
-    COMPANION_OPENERS,
-    FILL,
-    HOUR_WEIGHTS,
-    JOURNAL_LINES,
-    JOURNAL_REPLIES,
-    MEMORIES,
-    MILESTONES,
-    OUTING_DAY_LINES,
-    OUTINGS,
-    PERSONA,
-    PHOTO_LINES,
-    SCRIPTS,
-    TOPICS,
-    USER_NAME,
-    WEEKEND_HOUR_WEIGHTS,
-    topics_for,
-)
+from memory.demo.scripts import for_language
+from memory.i18n import _, current_language, format_number, ngettext
+
+# Hour weights of the user's local day (0 = midnight): quiet nights, a morning bump,
+# lunch, and the busy evening. The same in every language.
+HOUR_WEIGHTS = (
+    2.0, 0.8, 0.2, 0.0, 0.0, 0.1, 0.6, 2.5, 3.0, 1.2, 1.0, 1.2,
+    3.0, 2.0, 0.8, 0.8, 1.2, 1.8, 3.0, 5.5, 7.0, 7.5, 6.5, 4.0,
+)  # fmt: skip
+WEEKEND_HOUR_WEIGHTS = (
+    2.5, 1.5, 0.5, 0.0, 0.0, 0.0, 0.1, 0.4, 1.2, 2.5, 3.0, 3.5,
+    3.5, 3.0, 3.0, 3.0, 3.0, 3.0, 3.5, 5.0, 6.5, 7.0, 6.5, 4.5,
+)  # fmt: skip
+
+
+def topics_for(hour: int) -> list[str]:
+    """What a session at `hour` talks about (every script has these topics)."""
+    if 5 <= hour < 10:
+        return ["morning", "commute", "commute", "work"]
+    if 10 <= hour < 15:
+        return ["lunch", "work", "work", "evening"]
+    if 15 <= hour < 18:
+        return ["work", "work", "evening", "feelings"]
+    if 18 <= hour < 23:
+        return ["home", "dinner", "evening", "evening", "evening", "feelings"]
+    return ["evening", "evening", "feelings"]
 
 
 # -- generation ------------------------------------------------------------------------------
@@ -107,8 +115,9 @@ def _slots(template: str) -> tuple[str, ...]:
 class _Voice:
     """Fills templates with the seeded random generator."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, script):
         self.rng = rng
+        self.script = script
 
     def say(self, template: str, **extra) -> str:
         values = self.fill(_slots(template), extra)
@@ -124,13 +133,13 @@ class _Voice:
             if slot in given:
                 values[slot] = given[slot]
             elif slot == "name":
-                values[slot] = USER_NAME
+                values[slot] = self.script.USER_NAME
             else:
-                values[slot] = rng.choice(FILL[slot])
+                values[slot] = rng.choice(self.script.FILL[slot])
         return values
 
     def exchange(self, topic: str) -> tuple[str, str]:
-        users, replies = TOPICS[topic]
+        users, replies = self.script.TOPICS[topic]
         rng = self.rng
         i = rng.randrange(len(users))
         # A reply answers the line it follows; greetings and good-nights may be swapped.
@@ -140,7 +149,8 @@ class _Voice:
         user = self.say(users[i], **shared)
         reply = self.say(replies[j], **shared)
         if rng.random() < 0.05:
-            reply += " " + rng.choice(PERSONA["signature_phrases"])
+            gap, phrases = self.script.SENTENCE_GAP, self.script.PERSONA["signature_phrases"]
+            reply += gap + rng.choice(phrases)
         return user, reply
 
 
@@ -196,8 +206,10 @@ def fill(
     now: datetime | None = None,
     days: int = DAYS,
     progress: Progress | None = None,
+    language: str | None = None,
 ) -> DemoSummary:
-    """Generate the demo year into `store`, ending at `now` (default: this moment).
+    """Generate the demo year into `store`, ending at `now` (default: this moment), in
+    `language` (default: the interface language; English where no script exists).
 
     Raises `DemoRefused` when the folder holds data that is not demo data; a folder that
     already holds a demo year gets a fresh one. The folder is marked as demo first, so a
@@ -207,27 +219,31 @@ def fill(
     report = progress or (lambda fraction, text: None)
     if holds_own_data(store):
         raise DemoRefused(
-            f"{store.data_dir} already holds your own data, so the demo will not write there. "
-            "Choose an empty folder for the demo."
+            _(
+                "{folder} already holds your own data, so the demo will not write there. "
+                "Choose an empty folder for the demo."
+            ).format(folder=store.data_dir)
         )
     tz = settings_store.timezone(store)
     now = (now or datetime.now(tz)).astimezone(tz)
     last_day = now.date()
     first_day = last_day - timedelta(days=days - 1)
     rng = random.Random(seed)
-    voice = _Voice(rng)
+    language = scripts_language(language)
+    script = for_language(language)
+    voice = _Voice(rng, script)
 
-    report(0.0, "Meeting Hikari…")
+    report(0.0, _("Meeting {name}…").format(name=script.PERSONA["name"]))
     settings_store.set(store, DEMO_SETTING, True)
     clear(store)
     avatar = personas.store_avatar(store, draw_avatar())
-    pid, version_id = _create_persona(store, first_day, avatar)
+    pid, version_id = _create_persona(store, script, first_day, avatar)
 
     # Outings and their photos (each photo stored like an upload).
     outing_plans = []
-    milestone_days = {kind: first_day + timedelta(days=offset) for kind, _, offset, _ in MILESTONES}
+    milestone_days = {m[0]: first_day + timedelta(days=m[2]) for m in script.MILESTONES}
     outing_days = []
-    for title, place, kind, when in OUTINGS:
+    for title, place, kind, when in script.OUTINGS:
         day = _when(first_day, last_day, when)
         if day > last_day - timedelta(days=1) or day < first_day:
             continue  # a short demo (benchmarks, tests) may not reach every outing
@@ -236,13 +252,16 @@ def fill(
     outing_rows = []
     total_photos = 0
     for number, (title, place, kind, day) in enumerate(outing_plans):
-        report(0.05 + 0.45 * number / max(len(outing_plans), 1), f"Drawing photos of {title}…")
+        report(
+            0.05 + 0.45 * number / max(len(outing_plans), 1),
+            _("Drawing photos of {title}…").format(title=title),
+        )
         outing_id = store.execute(
             "INSERT INTO outings (persona_id, title, place, happened_on, notes) "
             "VALUES (?, ?, ?, ?, ?) RETURNING id",
-            [pid, title, place, day, f"A day at {place}."],
+            [pid, title, place, day, script.OUTING_NOTE.format(place=script.short_place(place))],
         ).fetchone()[0]
-        photo_lines = PHOTO_LINES[kind]
+        photo_lines = script.PHOTO_LINES[kind]
         count = rng.randint(3, 6)
         start_hour = 18 if kind in ("city", "fireworks") else 10
         if kind == "sunrise":
@@ -271,16 +290,16 @@ def fill(
         total_photos += len(taken)
         outing_rows.append((outing_id, title, place, day, taken))
 
-    report(0.5, "Writing a year of messages…")
+    report(0.5, _("Writing a year of messages…"))
     rows = _Writer()
     special = {day: kind for kind, day in milestone_days.items()}
     special[first_day + timedelta(days=365)] = "anniversary"
-    recent_places = [place.split(",")[0] for _, place, _, _ in outing_plans] or ["the park"]
+    recent_places = [script.short_place(plan[1]) for plan in outing_plans] or [script.SOME_PLACE]
     for index in range(days):
         day = first_day + timedelta(days=index)
         exchanges = _day_exchanges(rng, day, index)
-        script = SCRIPTS.get(special.get(day, ""), [])
-        if script and exchanges == 0:
+        scripted_day = script.SCRIPTS.get(special.get(day, ""), [])
+        if scripted_day and exchanges == 0:
             exchanges = rng.randint(8, 20)
         sessions = _sessions(rng, day, exchanges)
         if special.get(day) == "first_talk":
@@ -293,16 +312,16 @@ def fill(
             if previous_end is not None and at < previous_end + timedelta(minutes=10):
                 at = previous_end + timedelta(minutes=rng.randint(10, 30))
             if rng.random() < 0.12 and special.get(day) != "first_talk":
-                opener = rng.choice(COMPANION_OPENERS)
+                opener = rng.choice(script.COMPANION_OPENERS)
                 rows.add("companion", voice.say(opener, place=rng.choice(recent_places)), at)
                 at += timedelta(seconds=rng.randint(60, 900))
             lines = [voice.exchange(rng.choice(topics_for(at.hour))) for _ in range(size)]
-            if number == script_session and script:
-                scripted = [(u, voice.say(c)) for u, c in script]
+            if number == script_session and scripted_day:
+                scripted = [(u, voice.say(c)) for u, c in scripted_day]
                 if script_session == 0:
-                    lines[: len(script)] = scripted
+                    lines[: len(scripted)] = scripted
                 else:
-                    lines[-len(script) :] = scripted
+                    lines[-len(scripted) :] = scripted
             elif at.hour >= 22 and size > 2 and rng.random() < 0.6:
                 lines[-1] = voice.exchange("night")
             for user_line, companion_line in lines:
@@ -319,10 +338,10 @@ def fill(
         for photo_id, response in taken:
             rows.add("companion", voice.say(response), at, "album", outing_id, photo_id)
             at += timedelta(seconds=rng.randint(20, 90))
-        line = voice.say(rng.choice(OUTING_DAY_LINES), place=place.split(",")[0])
+        line = voice.say(rng.choice(script.OUTING_DAY_LINES), place=script.short_place(place))
         rows.add("companion", line, at, "album", outing_id)
 
-    report(0.7, "Writing the journal…")
+    report(0.7, _("Writing the journal…"))
     journal = []
     for index in range(days):
         day = first_day + timedelta(days=index)
@@ -334,7 +353,7 @@ def fill(
             mood = rng.choices([1, 2, 3, 4, 5], weights=[4, 11, 34, 36, 15])[0]
         else:
             continue
-        body = voice.say(rng.choice(JOURNAL_LINES[mood]))
+        body = voice.say(rng.choice(script.JOURNAL_LINES[mood]))
         journal.append((day, mood, body))
     with store.transaction() as cur:
         for day, mood, body in journal:
@@ -344,12 +363,17 @@ def fill(
                 [pid, day, mood, body],
             ).fetchone()[0]
             at = _local(day, 23, rng.randint(45, 59), tz)
-            rows.add("companion", voice.say(JOURNAL_REPLIES[mood]), at, "journal",
+            rows.add("companion", voice.say(script.JOURNAL_REPLIES[mood]), at, "journal",
                      journal_entry_id=entry_id)  # fmt: skip
 
-        report(0.8, f"Saving {len(rows):,} messages…")
+        report(
+            0.8,
+            ngettext("Saving {n} message…", "Saving {n} messages…", len(rows)).format(
+                n=format_number(len(rows))
+            ),
+        )
         _insert_messages(cur, rows, pid, version_id, now)
-        for kind, title, offset, note in MILESTONES:
+        for kind, title, offset, note in script.MILESTONES:
             day = first_day + timedelta(days=offset)
             if day > last_day:
                 continue
@@ -357,14 +381,14 @@ def fill(
             message_id = cur.execute(
                 "SELECT min(id) FROM messages WHERE persona_id = ? AND source = 'chat' "
                 "AND content = ? AND created_at >= ? AND created_at < ?",
-                [pid, SCRIPTS[kind][0][0], _local(day, 0, 0, tz), _local(day, 48, 0, tz)],
+                [pid, script.SCRIPTS[kind][0][0], _local(day, 0, 0, tz), _local(day, 48, 0, tz)],
             ).fetchone()[0]
             cur.execute(
                 "INSERT INTO milestones (persona_id, kind, title, happened_on, note, message_id, "
                 "outing_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [pid, kind, title, day, note, message_id, outing_id],
             )
-        for kind, body, pinned, offset in MEMORIES:
+        for kind, body, pinned, offset in script.MEMORIES:
             day = first_day + timedelta(days=offset) if offset is not None else None
             if day is not None and day > last_day:
                 continue
@@ -390,36 +414,37 @@ def fill(
             "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
             [
                 DEMO_DONE_SETTING,
-                json.dumps({"seed": seed, "on": now.isoformat(), "messages": summary.messages}),
+                json.dumps(
+                    {
+                        "seed": seed,
+                        "on": now.isoformat(),
+                        "messages": summary.messages,
+                        "language": language,
+                    }
+                ),
             ],
         )
         cur.execute(
             "INSERT OR REPLACE INTO settings (key, value) VALUES ('current_persona_id', ?)",
             [json.dumps(pid)],
         )
-    report(1.0, "Done.")
+    report(1.0, _("Done."))
     return dataclasses.replace(summary, seconds=time.perf_counter() - started)
 
 
-def _create_persona(store, first_day: date, avatar_path: str) -> tuple[int, int]:
+def scripts_language(language: str | None) -> str:
+    """The language a demo year will be written in: `language` (or the interface language)
+    when a script exists for it, else English."""
+    return for_language(language or current_language()).__name__.rsplit(".", 1)[-1]
+
+
+def _create_persona(store, script, first_day: date, avatar_path: str) -> tuple[int, int]:
     """The demo companion, made like any other (`personas.create`), marked as a demo."""
-    shaped = {
-        name: PERSONA[name]
-        for name in (
-            "name",
-            "user_name",
-            "personality",
-            "speaking_style",
-            "mannerisms",
-            "backstory",
-            "signature_phrases",
-            "language",
-        )
-    }
+    shaped = {k: v for k, v in script.PERSONA.items() if k in personas.SHAPED_FIELDS}
     pv = personas.create(
         store,
         is_demo=True,
-        note="Demo companion",
+        note=script.PERSONA_NOTE,
         began_on=first_day,
         avatar_path=avatar_path,
         **shaped,

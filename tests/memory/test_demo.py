@@ -23,6 +23,14 @@ NOW = datetime(2026, 11, 20, 21, 30, tzinfo=TOKYO)
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
+@pytest.fixture(autouse=True)
+def english_terminal(monkeypatch):
+    """The CLI reads the terminal's language; these tests say which one it is."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(scope="module")
 def year(tmp_path_factory):
     """One full demo year, generated once for the module (it takes a second or two)."""
@@ -234,12 +242,116 @@ def test_cli_refuses_your_own_folder_with_a_plain_sentence(data_dir, capsys):
     s.close()
 
 
-def test_cli_fills_an_empty_folder(tmp_path, capsys):
+def test_cli_fills_an_empty_folder_in_the_terminals_language(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
     target = tmp_path / "sample"
     assert cli_main(["demo", "--data-dir", str(target)]) == 0
     out = capsys.readouterr().out
-    assert "Demo year written" in out
+    assert "デモの一年を" in out and "メッセージ" in out and "Demo year" not in out
+    assert "湊と出会っています" in out  # the progress lines too
     s = Store.open(target)
-    assert demo.is_filled(s)
+    assert demo.is_filled(s) and demo.language_of(s) == "ja"
     assert messages.count(s) > 20_000
+    assert personas.list_personas(s)[0].name == "湊"
     s.close()
+
+
+def test_cli_language_option_wins_over_the_terminal(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    target = tmp_path / "sample"
+    s = Store.open(target)
+    demo.fill(s, now=NOW, days=20, language="en")  # the refill below replaces this year
+    s.close()
+    assert cli_main(["demo", "--data-dir", str(target), "--language", "en"]) == 0
+    assert "デモの一年を" in capsys.readouterr().out  # the words are the terminal's
+    with Store.open(target) as s:
+        assert demo.language_of(s) == "en"
+        assert personas.list_personas(s)[0].name == "Hikari"
+
+
+# -- the Japanese year -----------------------------------------------------------------------
+#: An English word of three letters or more (kaomoji and emoji have none).
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+@pytest.fixture(scope="module")
+def japanese_year(tmp_path_factory):
+    """A Japanese demo year, just long enough to reach the first anniversary."""
+    s = Store.open(tmp_path_factory.mktemp("demo-ja") / "data-demo")
+    settings_store.set(s, "timezone", "Asia/Tokyo")
+    summary = demo.fill(s, now=NOW, days=370, language="ja")
+    yield s, summary
+    s.close()
+
+
+def test_japanese_demo_companion_speaks_japanese_and_says_boku(japanese_year):
+    s, summary = japanese_year
+    assert demo.language_of(s) == "ja"
+    pv = personas.current(s, summary.persona_id)
+    assert (pv.name, pv.user_name, pv.first_person, pv.reply_language) == ("湊", "美咲", "僕", "ja")
+    assert pv.language == "日本語"
+    for field in ("personality", "speaking_style", "mannerisms", "backstory"):
+        value = getattr(pv, field)
+        assert JAPANESE.search(value) and not ENGLISH_WORD.search(value), field
+    assert "岡山" in pv.backstory
+
+
+def test_japanese_demo_year_has_no_english_in_it(japanese_year):
+    s, summary = japanese_year
+    contents = [r[0] for r in s.execute("SELECT content FROM messages").fetchall()]
+    assert len(contents) == summary.messages > 20_000
+    english = [c for c in contents if ENGLISH_WORD.search(c) or not JAPANESE.search(c)]
+    assert english == []
+    assert sum("僕" in c for c in contents) > 1_000  # his word for himself
+    assert len(set(contents)) > 400
+    texts = [
+        *(r[0] for r in s.execute("SELECT title || place || notes FROM outings").fetchall()),
+        *(r[0] for r in s.execute("SELECT caption FROM photos").fetchall()),
+        *(r[0] for r in s.execute("SELECT title || note FROM milestones").fetchall()),
+        *(r[0] for r in s.execute("SELECT body FROM journal_entries").fetchall()),
+        *(r[0] for r in s.execute("SELECT body FROM memories").fetchall()),
+    ]
+    assert texts and [t for t in texts if ENGLISH_WORD.search(t) or not JAPANESE.search(t)] == []
+
+
+def test_japanese_demo_outings_are_around_okayama_with_the_korakuen_honeymoon(japanese_year):
+    s, summary = japanese_year
+    outings = s.execute("SELECT title, place, happened_on FROM outings").fetchall()
+    assert len(outings) == summary.outings == 12
+    assert sum("岡山" in place or "倉敷" in place for _, place, _ in outings) >= 6
+    kinds = s.execute(
+        "SELECT m.kind, m.title, o.place FROM milestones m LEFT JOIN outings o "
+        "ON o.id = m.outing_id ORDER BY m.happened_on"
+    ).fetchall()
+    assert [k[0] for k in kinds] == [
+        "first_talk",
+        "confession",
+        "proposal",
+        "ceremony",
+        "honeymoon",
+    ]
+    assert "後楽園" in kinds[-1][1] and "後楽園" in kinds[-1][2]
+
+
+def test_japanese_demo_korakuen_is_found_in_romaji(japanese_year):
+    from memory import search
+
+    s, summary = japanese_year
+    hits = search.search(s, summary.persona_id, "Korakuen").by_kind.get("outing", [])
+    titles = [
+        s.execute("SELECT title FROM outings WHERE id = ?", [h.id]).fetchone()[0] for h in hits
+    ]
+    assert "新婚の散歩、岡山後楽園" in titles
+
+
+def test_offline_voice_answers_the_japanese_demo_in_japanese(japanese_year):
+    from types import SimpleNamespace
+
+    from companion.offline import OfflineVoice, is_japanese
+
+    s, summary = japanese_year
+    pv = personas.current(s, summary.persona_id)
+    voice = OfflineVoice(seed=3)
+    for said in ("How was your day?", "I'm home", "今日は疲れた"):
+        reply = voice.compose(said, SimpleNamespace(persona=pv))
+        assert is_japanese(reply), (said, reply)

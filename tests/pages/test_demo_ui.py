@@ -7,6 +7,7 @@ of a session that has chosen the demo; the browser test checks it on every page.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from streamlit.testing.v1 import AppTest
@@ -14,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 from memory import Store, demo, messages, personas
 from tests.pages.conftest import APP
 from ui.demo import SESSION_KEY
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 def _banner(app) -> list[str]:
@@ -85,3 +88,40 @@ def test_a_folder_made_by_the_cli_shows_the_banner_without_a_way_out(data_dir):
     assert _banner(app)
     assert not [b for b in app.button if b.key == "demo_leave"]
     assert not [b for b in app.button if b.key == "chat_try_demo"]
+
+
+def test_try_demo_in_japanese_opens_a_japanese_year_in_japanese(data_dir):
+    from memory import settings as settings_store
+
+    s = Store.open(data_dir)
+    settings_store.set(s, "language", "ja")  # chosen on Settings, whatever the browser says
+    s.close()
+    app = AppTest.from_file(str(APP), default_timeout=90).run()
+    app.button(key="chat_try_demo").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("湊" in m.value for m in app.markdown)
+    said = [m.value for chat in app.chat_message for m in chat.markdown]
+    assert said and all(JAPANESE.search(text) for text in said)
+    with Store.open(_demo_folder(data_dir)) as demo_folder:
+        assert demo.language_of(demo_folder) == "ja"
+        assert settings_store.get(demo_folder, "language") == "ja"
+
+
+def test_a_demo_in_another_language_can_be_written_again_in_the_interfaces(data_dir):
+    from memory import settings as settings_store
+
+    s = Store.open(data_dir)
+    demo.fill(s, now=datetime.now(UTC) - timedelta(hours=1), days=20, language="en")
+    settings_store.set(s, "language", "ja")
+    s.close()
+    app = AppTest.from_file(str(APP), default_timeout=90).run()
+    assert any("Hikari" in m.value for m in app.markdown)
+    remake = app.button(key="demo_relanguage")
+    assert remake.label == "サンプルの一年を日本語で作り直す"
+    remake.click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("湊" in m.value for m in app.markdown)
+    assert not [b for b in app.button if b.key == "demo_relanguage"]
+    with Store.open(data_dir) as s:
+        assert demo.language_of(s) == "ja"
+        assert [p.name for p in personas.list_personas(s)] == ["湊"]

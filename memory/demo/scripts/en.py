@@ -1,5 +1,6 @@
-"""What the demo year is made of: the companion, her words and his, the outings, the
-milestones and journal lines (English with some Japanese). Pure data and small helpers."""
+"""The English demo year: Alex and Hikari (English with some Japanese), their outings around
+Tokyo, the milestones, journal lines and everything they say. Pure data; `memory.demo.scripts`
+says what every language's module holds."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ PERSONA = {
     ),
     "language": "English with some Japanese",
 }
+PERSONA_NOTE = "Demo companion"
 
 # Milestones, as days after the first talk (day 0).
 MILESTONES = (
@@ -68,6 +70,18 @@ OUTINGS = (
     ("Honeymoon walk in Korakuen Garden", "Korakuen Garden, Okayama", "garden", 332),
     ("One year together: dinner in Ginza", "Ginza, Tokyo", "city", 365),
 )
+
+
+def short_place(place: str) -> str:
+    """The place as said in a sentence: "Korakuen Garden, Okayama" → "Korakuen Garden"."""
+    return place.split(",")[0]
+
+
+OUTING_NOTE = "A day at {place}."
+#: A place to remember when the year is too short to have reached any outing.
+SOME_PLACE = "the park"
+#: Between a reply and a signature phrase that closes it.
+SENTENCE_GAP = " "
 
 # -- what they say ---------------------------------------------------------------------------
 FILL = {
@@ -285,30 +299,6 @@ COMPANION_OPENERS = [
     "Did you eat lunch yet? Honest answer, please.",
     "Otsukare! How was today?",
 ]
-
-# Hour weights of the user's local day (0 = midnight): quiet nights, a morning bump,
-# lunch, and the busy evening.
-HOUR_WEIGHTS = (
-    2.0, 0.8, 0.2, 0.0, 0.0, 0.1, 0.6, 2.5, 3.0, 1.2, 1.0, 1.2,
-    3.0, 2.0, 0.8, 0.8, 1.2, 1.8, 3.0, 5.5, 7.0, 7.5, 6.5, 4.0,
-)  # fmt: skip
-WEEKEND_HOUR_WEIGHTS = (
-    2.5, 1.5, 0.5, 0.0, 0.0, 0.0, 0.1, 0.4, 1.2, 2.5, 3.0, 3.5,
-    3.5, 3.0, 3.0, 3.0, 3.0, 3.0, 3.5, 5.0, 6.5, 7.0, 6.5, 4.5,
-)  # fmt: skip
-
-
-def topics_for(hour: int) -> list[str]:
-    if 5 <= hour < 10:
-        return ["morning", "commute", "commute", "work"]
-    if 10 <= hour < 15:
-        return ["lunch", "work", "work", "evening"]
-    if 15 <= hour < 18:
-        return ["work", "work", "evening", "feelings"]
-    if 18 <= hour < 23:
-        return ["home", "dinner", "evening", "evening", "evening", "feelings"]
-    return ["evening", "evening", "feelings"]
-
 
 # Special days: scripted exchanges (user, companion).
 SCRIPTS = {
