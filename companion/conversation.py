@@ -18,7 +18,7 @@ from datetime import datetime
 
 from companion import pipeline, prompt
 from companion.provider import Image, PromptContext
-from memory import messages, personas, photos, recall, voice
+from memory import messages, outings, personas, photos, places, recall, voice
 from memory import settings as settings_store
 
 #: Most history read for one reply; the context budget (`companion.prompt`) decides how
@@ -43,20 +43,25 @@ def send(
     uploads: Sequence[Upload] = (),
     *,
     source: str = "chat",
+    photos_required: bool = False,
 ) -> tuple[messages.Message | None, list[str]]:
     """Store the user's message (and attached photos) before anything else happens.
 
-    Returns the stored message — None when there was nothing to send — and one plain
-    sentence per attachment that could not be kept.
+    Photos she shares join today's outing in the album (made when there is none today, see
+    `outings.share`), once per content and in taken-time order; the message shows them in
+    that order. Returns the stored message — None when there was nothing to send — and one
+    plain sentence per attachment that could not be kept. With `photos_required` (a shared
+    moment), her words are not stored either when none of the photos could be kept.
     """
     cleaned = messages.clean_user_text(text)  # raises for an over-long text, before any write
     problems: list[str] = []
     photo_ids: list[int] = []
-    for upload in uploads:
-        try:
-            photo_ids.append(photos.add(store, upload.data, original_name=upload.name).id)
-        except photos.PhotoRejected as exc:
-            problems.append(f"{upload.name}: {exc}")
+    if uploads:
+        shared = outings.share(store, persona_id, [(u.name, u.data) for u in uploads])
+        problems = [f"{r.name}: {r.reason}" for r in shared.results if r.status == "rejected"]
+        photo_ids = shared.photo_ids
+    if photos_required and not photo_ids:
+        return None, problems
     if cleaned is None and not photo_ids:
         return None, problems
     message = messages.add(
@@ -143,7 +148,7 @@ class Reply(pipeline.Reply):
                 replaces=self.replaces,
                 crisis_on=message.id,
             ),
-            text=message.content or "(a photo)",
+            text=(message.content or "(a photo)") + self._album_note(),
             user_text=message.content,
             images=images,
             has_photos=bool(message.photo_ids),
@@ -156,6 +161,21 @@ class Reply(pipeline.Reply):
             recent_replies=recent,
             examples=voice.for_prompt(self.store, message.persona_id),
             budget_tokens=prompt.budget(self.store),
+        )
+
+    def _album_note(self) -> str:
+        """Where her shared photos went, so that his answer can speak of the day out."""
+        ids = self.user_message.photo_ids
+        photo = photos.get(self.store, ids[0]) if ids else None
+        outing = outings.get(self.store, photo.outing_id) if photo and photo.outing_id else None
+        if outing is None:
+            return ""
+        where = places.outing_label(self.store, outing)
+        place = f", at {where}" if where else ""
+        count = "this photo; it is" if len(ids) == 1 else f"these {len(ids)} photos; they are"
+        return (
+            f"\n\n(She shared {count} now in your album together, "
+            f"in the outing “{outing.title}”{place}.)"
         )
 
     def _image_for_model(self, photo_id: int) -> bytes | None:

@@ -9,13 +9,16 @@ row names.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from memory import messages, settings
 from memory import photos as photo_store
+from memory import places as place_names
 from memory.errors import InvalidInput
+from memory.i18n import _
 
 PAGE_SIZE = 12
 MAX_TITLE = 200
@@ -250,6 +253,150 @@ def log(
             store.execute("UPDATE outings SET happened_on = ? WHERE id = ?", [found, outing.id])
             outing = get(store, outing.id)
     return outing, results
+
+
+# -- today's outing: where photos shared in the chat go ---------------------------------------
+#: One share at a time decides whether today's outing exists (sessions share one process).
+_TODAY = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What became of photos shared in the chat: the outing they joined, file by file."""
+
+    outing: Outing | None  # None when no file could be kept (nothing was made)
+    results: list[FileResult]
+    made: bool  # True when today's outing was made for this share
+
+    @property
+    def photo_ids(self) -> list[int]:
+        """The kept photos (new or already there), in taken-time order."""
+        kept = [r.photo for r in self.results if r.photo is not None]
+        kept.sort(key=lambda p: (p.position, p.id))  # positions follow the taken time
+        return list(dict.fromkeys(p.id for p in kept))
+
+
+def local_day(store, now: datetime | None = None) -> date:
+    """The day it is for her now (or at `now`), in her time zone."""
+    tz = settings.timezone(store)
+    return (now.astimezone(tz) if now is not None else datetime.now(tz)).date()
+
+
+def todays(store, persona_id: int, *, now: datetime | None = None) -> Outing | None:
+    """The outing of her local today (the latest made, when she logged more than one)."""
+    row = store.execute(
+        f"SELECT {_COLUMNS} FROM outings WHERE persona_id = ? AND happened_on = ? "
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        [persona_id, local_day(store, now)],
+    ).fetchone()
+    return Outing(*row) if row else None
+
+
+def day_title(moment: datetime, place: str | None = None) -> str:
+    """A title for an outing made from a share: the place and the time of day.
+
+    ("Afternoon walk", or "Afternoon in Okayama" when the place is known.)
+    """
+    hour = moment.hour
+    if 5 <= hour < 11:
+        return _("Morning in {place}").format(place=place) if place else _("Morning walk")
+    if 11 <= hour < 17:
+        return _("Afternoon in {place}").format(place=place) if place else _("Afternoon walk")
+    if 17 <= hour < 21:
+        return _("Evening in {place}").format(place=place) if place else _("Evening walk")
+    return _("Night in {place}").format(place=place) if place else _("Night out")
+
+
+def _in_taken_order(store, outing_id: int) -> None:
+    # A photo without EXIF time counts from when it was added: a shared snapshot stays in
+    # the moment it was shared among the others.
+    store.execute(
+        """UPDATE photos SET position = ranked.n FROM (
+               SELECT id, row_number() OVER (
+                   ORDER BY coalesce(taken_at, created_at), position, id) - 1 AS n
+               FROM photos WHERE outing_id = ?) ranked
+           WHERE photos.id = ranked.id""",
+        [outing_id],
+    )
+
+
+def share(
+    store,
+    persona_id: int,
+    files: Iterable[tuple[str, bytes]],
+    *,
+    now: datetime | None = None,
+) -> Shared:
+    """Put photos shared in the chat into today's outing, making it when there is none.
+
+    Each content is stored once (a photo already in today's outing is not added again);
+    the outing's photos are kept in taken-time order. An outing made here is dated her local
+    today and titled from the place (offline gazetteer, from the photos' GPS) or the time of
+    day; she can rename it in the album. When no file can be kept (all damaged or not
+    photos), nothing is made and every file's reason is reported.
+    """
+    files = list(files)
+    tz = settings.timezone(store)
+    moment = (now.astimezone(tz) if now is not None else datetime.now(tz)).replace(tzinfo=None)
+    day = moment.date()
+    made: list[int] = []
+    joined: list[int] = []
+
+    def new_outing(cur) -> int:
+        # Checked again inside the transaction: today's outing is made once per day.
+        again = cur.execute(
+            "SELECT id FROM outings WHERE persona_id = ? AND happened_on = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT 1",
+            [persona_id, day],
+        ).fetchone()
+        if again is not None:
+            joined.append(again[0])
+            return again[0]
+        made.append(
+            cur.execute(
+                "INSERT INTO outings (persona_id, title, happened_on) VALUES (?, ?, ?) "
+                "RETURNING id",
+                [persona_id, day_title(moment), day],
+            ).fetchone()[0]
+        )
+        return made[-1]
+
+    with _TODAY:
+        existing = todays(store, persona_id, now=now)
+        if existing is not None:
+            outcomes = photo_store.ingest_many(store, files, outing_id=existing.id)
+        else:
+            outcomes = photo_store.ingest_many(
+                store, files, new_outing=new_outing, empty_outing=False
+            )
+    results = [_result(outcome) for outcome in outcomes]
+    target = existing.id if existing is not None else next(iter(made or joined), None)
+    if target is None:
+        return Shared(None, results, False)
+    _in_taken_order(store, target)
+    if made:
+        found = place_names.points_of(store, target)
+        place = place_names.name_for(found[0].lat, found[0].lon) if found else None
+        first = store.execute(
+            "SELECT min(taken_at) FROM photos WHERE outing_id = ?", [target]
+        ).fetchone()[0]
+        when = first.astimezone(tz).replace(tzinfo=None) if first is not None else moment
+        if when.date() != day:
+            when = moment
+        # Its cover is its first photo in taken order.
+        store.execute(
+            "UPDATE outings SET title = ?, place = ?, cover_photo_id = (SELECT id FROM photos "
+            "WHERE outing_id = ? ORDER BY position, id LIMIT 1) WHERE id = ?",
+            [day_title(when, place), place, target, target],
+        )
+    # Kept photos re-read: their positions changed with the taken-time order.
+    results = [
+        FileResult(r.name, r.status, photo_store.get(store, r.photo.id), r.reason, r.note)
+        if r.photo is not None
+        else r
+        for r in results
+    ]
+    return Shared(get(store, target), results, bool(made))
 
 
 def _filters(persona_id: int, year: int | None, place: str | None, search: str | None):

@@ -464,6 +464,7 @@ def ingest_many(
     progress=None,
     new_outing=None,
     sync_each: bool = True,
+    empty_outing: bool = True,
 ) -> list[Outcome]:
     """Check, read and store many files; one `Outcome` per file, in order.
 
@@ -474,8 +475,10 @@ def ingest_many(
 
     `new_outing(cur) -> id` creates the outing the photos go into inside that same
     transaction, so an outing and its photos land together or not at all (a full disk or a
-    killed process leaves no empty outing). A file that cannot be written raises
-    `NotEnoughSpace` (a full disk) or `PhotosNotSaved`, after removing what was written.
+    killed process leaves no empty outing). With `empty_outing=False` no outing is made
+    when no file could be kept (a share of only damaged files makes nothing). A file that
+    cannot be written raises `NotEnoughSpace` (a full disk) or `PhotosNotSaved`, after
+    removing what was written.
 
     `sync_each=False` (an import of thousands of files) flushes the batch to disk with one
     `os.sync()` before the commit instead of one fsync per file.
@@ -484,7 +487,15 @@ def ingest_many(
     written: set[str] = set()
     try:
         return _ingest_many(
-            store, files, outing_id, caption, progress, written, new_outing, sync_each
+            store,
+            files,
+            outing_id,
+            caption,
+            progress,
+            written,
+            new_outing,
+            sync_each,
+            empty_outing,
         )
     except BaseException as exc:
         # Nothing half-done stays: files whose rows did not commit are removed now.
@@ -498,7 +509,15 @@ def ingest_many(
 
 
 def _ingest_many(
-    store, files, outing_id, caption, progress, written, new_outing=None, sync_each=True
+    store,
+    files,
+    outing_id,
+    caption,
+    progress,
+    written,
+    new_outing=None,
+    sync_each=True,
+    empty_outing=True,
 ) -> list[Outcome]:
     in_outing = outing_id is not None or new_outing is not None
     tz = settings.timezone(store)
@@ -533,7 +552,7 @@ def _ingest_many(
                 pending.append((index, name, prepared, raw_name, thumb_rel))
         if progress is not None:
             progress(index + 1, len(files), name)
-    if new_outing is not None and not pending:
+    if new_outing is not None and not pending and (empty_outing or duplicates):
         with store.transaction() as cur:
             new_outing(cur)
     if pending and not sync_each:

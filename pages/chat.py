@@ -18,6 +18,7 @@ from ui import (
     demo,
     greeting,
     milestone_action,
+    moment_share,
     moments,
     recall_view,
     state,
@@ -101,6 +102,7 @@ def show_message(m: messages.Message) -> None:
                     slots[i % len(slots)].caption(_("🖼️ photo no longer on disk"))
                     continue
                 slots[i % len(slots)].image(str(photos.thumbnail_path(s, photo)), width=200)
+            moment_share.album_link(s, m)  # the outing her photos joined
         if m.source.startswith("import:"):
             imported_extras(m)
         stamp = format_time(m.created_at.astimezone(tz))
@@ -225,6 +227,11 @@ if regenerating:
     if target is not None and last_chat is not None and last_chat.id == old_id:
         run_reply(target, replaces=old_id)
 
+# A moment just shared from "Share a moment": he answers it now.
+if pending is not None and moment_share.take_reply_target() == pending.id:
+    care.alarm(care_top, s, pending.content)
+    run_reply(pending)
+
 error = st.session_state.get("chat_error")
 if error and error.get("replaces"):
     error_applies = last_chat is not None and last_chat.id == error["replaces"]
@@ -272,6 +279,7 @@ elif (
 for notice in st.session_state.pop("chat_notices", []):
     st.warning(notice, icon="🖼️")
 voice.show_notices()
+moment_share.entry(s, pid, pv)
 
 submitted = st.chat_input(
     _("Message {name}…").format(name=pv.name),

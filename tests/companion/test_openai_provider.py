@@ -142,4 +142,5 @@ def test_a_photo_missing_from_disk_does_not_stop_the_reply(store, fake_openai):
         f.unlink()
     reply = Reply(store, provider_for(fake_openai, supports_images=True), user_message)
     assert reply.text() == "Hello there!"
-    assert fake_openai.last_messages()[-1]["content"] == "look"
+    sent = fake_openai.last_messages()[-1]["content"]
+    assert isinstance(sent, str) and sent.startswith("look\n\n(She shared this photo")

@@ -135,7 +135,9 @@ def test_vision_on_sends_a_downscaled_image_part(use_fake_openai, monkeypatch, a
     app.chat_input[0].upload("sea.jpg", jpeg_bytes(), "image/jpeg").set_value("the sea").run()
     assert not app.exception
     content = _sent_user_content(use_fake_openai)
-    assert content[0] == {"type": "text", "text": "the sea"}
+    # Her words, then where the photo went (today's outing), so that he can speak of it.
+    assert content[0]["type"] == "text"
+    assert content[0]["text"].startswith("the sea\n\n(She shared this photo; it is now in ")
     url = content[1]["image_url"]["url"]
     assert url.startswith("data:image/jpeg;base64,")
     with PILImage.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as sent:
@@ -147,7 +149,8 @@ def test_vision_off_sends_text_only(use_fake_openai, monkeypatch, app):
     monkeypatch.setenv("KIZUNA_VISION", "0")
     app.chat_input[0].upload("sea.jpg", jpeg_bytes(), "image/jpeg").set_value("the sea").run()
     assert not app.exception
-    assert _sent_user_content(use_fake_openai) == "the sea"
+    sent = _sent_user_content(use_fake_openai)
+    assert isinstance(sent, str) and sent.startswith("the sea\n\n(She shared this photo")
 
 
 def test_a_cut_stream_shows_the_partial_text_but_stores_nothing(use_fake_openai, app, data_dir):
