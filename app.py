@@ -4,12 +4,13 @@ import streamlit as st
 
 from memory import search
 from memory.i18n import _
-from ui import demo, language, lock, router, sidebar, state
+from ui import demo, language, lock, router, sidebar, state, style
 
 st.set_page_config(page_title="Kizuna", page_icon="💞", layout="centered")
 
 language.apply()  # the browser's language, for anything said before the store is open
 store = state.store()  # and, from there on, the language chosen in Settings
+style.apply()  # one stylesheet; on a phone the sidebar closes once a page is chosen
 search.warm_up()  # romaji ↔ kanji dictionaries, loaded in the background once per process
 
 pages = {

@@ -269,9 +269,8 @@ def grid_view(s, pid: int, pv) -> None:
     if not result.cards:
         st.info(_("No outings match. Try another word, year or place."), icon="🔎")
         return
-    columns = st.columns(GRID_COLUMNS)
-    for i, card in enumerate(result.cards):
-        with columns[i % GRID_COLUMNS].container(border=True):
+    for card, cell in _grid(result.cards):
+        with cell.container(border=True):
             if card.cover_thumb and s.path_of(card.cover_thumb).is_file():
                 st.image(str(s.path_of(card.cover_thumb)), width="stretch")
             else:
@@ -285,6 +284,14 @@ def grid_view(s, pid: int, pv) -> None:
         "album_page",
         ngettext("{n} outing", "{n} outings", result.total).format(n=format_number(result.total)),
     )
+
+
+def _grid(items):
+    """Each item with its cell, drawn row by row: on a phone the columns of a row stack, so
+    the items still read in order (newest outing first, an outing's photos as taken)."""
+    for start in range(0, len(items), GRID_COLUMNS):
+        row = items[start : start + GRID_COLUMNS]
+        yield from zip(row, st.columns(GRID_COLUMNS), strict=False)
 
 
 def _count(n: int) -> str:
@@ -452,9 +459,8 @@ def outing_view(s, outing, pv) -> None:
     shown = photo_store.of_outing(
         s, outing.id, limit=PHOTOS_PER_PAGE, offset=(page_number - 1) * PHOTOS_PER_PAGE
     )
-    columns = st.columns(GRID_COLUMNS)
-    for i, photo in enumerate(shown):
-        with columns[i % GRID_COLUMNS].container(border=True):
+    for photo, cell in _grid(shown):
+        with cell.container(border=True):
             _show(photo_store.viewable(s, photo))
             if photo.caption:
                 st.markdown(f"*{escape_markdown(photo.caption)}*")

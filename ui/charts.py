@@ -148,12 +148,15 @@ def style(fig: go.Figure, pal: Palette, *, height: int = 320) -> go.Figure:
         plot_bgcolor="rgba(0,0,0,0)",
         font={"color": pal.text, "family": "sans-serif", "size": 13},
         title={"font": {"size": 15, "color": pal.text}, "x": 0, "xanchor": "left"},
+        # Below the plot, from the left: at phone width a legend beside the title covered it.
+        # Measured from the figure's bottom edge, so it never meets the date ticks.
         legend={
             "orientation": "h",
+            "yref": "container",
             "yanchor": "bottom",
-            "y": 1.0,
-            "xanchor": "right",
-            "x": 1,
+            "y": 0,
+            "xanchor": "left",
+            "x": 0,
             "traceorder": "normal",
         },
         hoverlabel={"font": {"family": "sans-serif"}},
@@ -290,21 +293,26 @@ def calendar_year(all_days: pd.DataFrame, year: int, pal: Palette) -> go.Figure:
         hovertemplate="%{text}<extra></extra>",
     )
     fig.update_layout(title=_("{year}, day by day").format(year=year), hovermode="closest")
+    # Rows of a fixed height, not square cells: at phone width 53 square weeks left rows a few
+    # pixels tall and the weekday labels on top of each other. Every other weekday is named,
+    # months upright and small, so both read at 390 px as on a desktop.
     fig.update_yaxes(
-        tickvals=list(range(7)),
-        ticktext=weekdays(),
+        tickvals=list(range(0, 7, 2)),
+        ticktext=weekdays()[::2],
         autorange="reversed",
         showgrid=False,
-        scaleanchor="x",
         fixedrange=True,
+        tickfont={"size": 11},
     )
     fig.update_xaxes(
         tickvals=[(m - pd.Timestamp(week_start)).days // 7 for m in month_starts],
         ticktext=[format_date(m, "month_abbr") for m in month_starts],
         showgrid=False,
         fixedrange=True,
+        tickangle=0,
+        tickfont={"size": 10},
     )
-    return style(fig, pal, height=250)
+    return style(fig, pal, height=200)
 
 
 def message_length(lengths: pd.DataFrame, pal: Palette, period: str) -> go.Figure:
