@@ -42,8 +42,7 @@ PAGES = {  # sidebar entry → address
 }
 NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
 IMAGES_LOADED = (
-    "() => [...document.querySelectorAll('[data-testid=\"stImage\"] img')]"
-    ".every(i => i.complete)"
+    "() => [...document.querySelectorAll('[data-testid=\"stImage\"] img')].every(i => i.complete)"
 )
 SIDEBAR_OPEN = (
     "() => document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect().right > 0"
