@@ -33,6 +33,15 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def english_terminal(monkeypatch):
+    """The CLI speaks the terminal's language (LANG…): every test starts from an English one,
+    whatever the machine running the suite is set to; a test may set another."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture
 def store(data_dir):
     """An open store on the test's data folder."""

@@ -12,6 +12,7 @@ setting) once the folder is open, before that (help, usage) the terminal's (`LAN
 from __future__ import annotations
 
 import argparse
+import gettext
 import importlib
 import os
 import pkgutil
@@ -19,10 +20,34 @@ import sys
 
 from memory import i18n
 from memory.errors import KizunaError
-from memory.i18n import _
+from memory.i18n import N_, _
 
 #: Where gettext looks for the terminal's language, first one set wins.
 _LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+#: argparse's own words ("usage:", "options", its errors), which it asks the process's gettext
+#: domain for: listed here so Kizuna's catalog carries them (see `_argparse_speaks_kizuna`).
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+def _argparse_speaks_kizuna() -> None:
+    """argparse translates its words with `gettext.gettext`, i.e. the process's text domain
+    and the terminal's language: point that domain at Kizuna's catalogs (public gettext API)."""
+    gettext.bindtextdomain(i18n.DOMAIN, str(i18n.LOCALES))
+    gettext.textdomain(i18n.DOMAIN)
 
 
 def terminal_language(environ=None) -> str:
@@ -72,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str] | None) -> int:
     i18n.use_language(terminal_language())
+    _argparse_speaks_kizuna()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from memory import personas
+from memory.i18n import _
 
 
 class NoSuchCompanion(LookupError):
@@ -14,7 +15,11 @@ def choose(store, name: str | None) -> personas.Persona:
     if name:
         found = personas.by_name(store, name)
         if found is None:
-            known = ", ".join(p.name for p in personas.list_personas(store)) or "none yet"
-            raise NoSuchCompanion(f"There is no companion called {name!r} (companions: {known}).")
+            known = _(", ").join(p.name for p in personas.list_personas(store)) or _("none yet")
+            raise NoSuchCompanion(
+                _("There is no companion called “{name}” (companions: {known}).").format(
+                    name=name, known=known
+                )
+            )
         return found
     return personas.chosen(store)

@@ -16,18 +16,19 @@ from pathlib import Path
 from memory import outings, personas
 from memory.cli import open_store
 from memory.errors import KizunaError
+from memory.i18n import _, ngettext
 
 
 def register(sub) -> None:
-    p = sub.add_parser("add-outing", help="log an outing with photos")
-    p.add_argument("--title", required=True)
-    p.add_argument("--place", default=None)
-    p.add_argument("--date", default=None, help="YYYY-MM-DD (default: the photos' EXIF date)")
-    p.add_argument("--notes", default=None)
-    p.add_argument("--persona", default=None, help="companion name (default: the current one)")
-    p.add_argument("--respond", action="store_true", help="ask the companion to respond")
-    p.add_argument("--data-dir", default=None)
-    p.add_argument("photos", nargs="*", metavar="PHOTO")
+    p = sub.add_parser("add-outing", help=_("log an outing with photos"))
+    p.add_argument("--title", required=True, help=_("what the outing was"))
+    p.add_argument("--place", default=None, help=_("where it was"))
+    p.add_argument("--date", default=None, help=_("YYYY-MM-DD (default: the photos' EXIF date)"))
+    p.add_argument("--notes", default=None, help=_("a few words about the day"))
+    p.add_argument("--persona", default=None, help=_("companion name (default: the current one)"))
+    p.add_argument("--respond", action="store_true", help=_("ask the companion to respond"))
+    p.add_argument("--data-dir", default=None, help=_("data folder"))
+    p.add_argument("photos", nargs="*", metavar="PHOTO", help=_("photo files"))
     p.set_defaults(run=run)
 
 
@@ -46,7 +47,11 @@ def _read(paths: list[str]):
         try:
             files.append((path.name, path.read_bytes()))
         except OSError as exc:
-            problems.append(f"{path.name}: rejected — cannot be read ({exc.strerror or exc}).")
+            problems.append(
+                _("{name}: rejected — cannot be read ({reason}).").format(
+                    name=path.name, reason=exc.strerror or exc
+                )
+            )
     return files, problems
 
 
@@ -57,7 +62,7 @@ def _respond(store, outing, results) -> int:
     # The same resolver as the app's pages: Settings' model, temperature and photo choice.
     cfg = provider_config.for_store(store, environ=os.environ)
     provider = provider_config.make_provider(cfg)
-    print(f"Responses from {provider.label}:")
+    print(_("Responses from {label}:").format(label=provider.label))
     failures = 0
     for result in results:
         if result.status != "stored":
@@ -65,17 +70,22 @@ def _respond(store, outing, results) -> int:
         reply = respond_to_photo(store, provider, result.photo.id, temperature=cfg.temperature)
         text = reply.text()
         if reply.error is not None:
-            print(f"  {result.name}: no response — {reply.error.message}")
+            print(
+                "  "
+                + _("{name}: no response — {reason}").format(
+                    name=result.name, reason=reply.error.message
+                )
+            )
             failures += 1
         else:
             print(f"  {result.name}: {text}")
     reply = respond_to_outing(store, provider, outing.id, temperature=cfg.temperature)
     text = reply.text()
     if reply.error is not None:
-        print(f"  the day: no response — {reply.error.message}")
+        print("  " + _("the day: no response — {reason}").format(reason=reply.error.message))
         failures += 1
     else:
-        print(f"  the day: {text}")
+        print("  " + _("the day: {text}").format(text=text))
     return failures
 
 
@@ -85,13 +95,19 @@ def run(args) -> int:
         try:
             happened_on = date.fromisoformat(args.date)
         except ValueError:
-            print(f"--date must look like 2025-05-04, not {args.date!r}.", file=sys.stderr)
+            print(
+                _("--date must look like 2025-05-04, not “{given}”.").format(given=args.date),
+                file=sys.stderr,
+            )
             return 2
     files, unreadable = _read(args.photos)
     with open_store(args) as store:
         persona_id = _persona_id(store, args.persona)
         if persona_id is None:
-            print(f"There is no companion called {args.persona!r}.", file=sys.stderr)
+            print(
+                _("There is no companion called “{name}”.").format(name=args.persona),
+                file=sys.stderr,
+            )
             return 2
         try:
             outing, results = outings.log(
@@ -109,7 +125,11 @@ def run(args) -> int:
         except KizunaError as exc:  # a full disk, say: nothing was added
             print(exc.sentence, file=sys.stderr)
             return 1
-        print(f"Outing {outing.id}: {outing.title} ({outing.happened_on.isoformat()})")
+        print(
+            _("Outing {id}: {title} ({day})").format(
+                id=outing.id, title=outing.title, day=outing.happened_on.isoformat()
+            )
+        )
         for line in unreadable:
             print(line)
         for result in results:
@@ -117,6 +137,12 @@ def run(args) -> int:
         failures = _respond(store, outing, results) if args.respond else 0
     rejected = len(unreadable) + sum(r.status == "rejected" for r in results)
     if rejected:
-        print(f"{rejected} file{'s' if rejected != 1 else ''} rejected; the others are stored.")
+        print(
+            ngettext(
+                "{n} file rejected; the others are stored.",
+                "{n} files rejected; the others are stored.",
+                rejected,
+            ).format(n=rejected)
+        )
         return 1
     return 1 if failures else 0

@@ -6,12 +6,13 @@ import sys
 
 from memory import backup
 from memory.cli import open_store
+from memory.i18n import _, format_number
 
 
 def register(sub) -> None:
-    p = sub.add_parser("backup", help="back up the data folder to one .zip")
-    p.add_argument("out", metavar="OUT.zip", help="where to write the backup")
-    p.add_argument("--data-dir", default=None)
+    p = sub.add_parser("backup", help=_("back up the data folder to one .zip"))
+    p.add_argument("out", metavar="OUT.zip", help=_("where to write the backup"))
+    p.add_argument("--data-dir", default=None, help=_("data folder"))
     p.set_defaults(run=run)
 
 
@@ -24,7 +25,12 @@ def run(args) -> int:
             return 1
     rows = sum(info.tables.values())
     print(
-        f"Backed up {rows:,} rows in {len(info.tables)} tables and {info.file_count:,} files "
-        f"to {info.path} ({info.size / 1e6:,.1f} MB)."
+        _("Backed up {rows} rows in {tables} tables and {files} files to {path} ({mb} MB).").format(
+            rows=format_number(rows),
+            tables=format_number(len(info.tables)),
+            files=format_number(info.file_count),
+            path=info.path,
+            mb=format_number(info.size / 1e6, decimals=1),
+        )
     )
     return 0

@@ -8,13 +8,14 @@ from pathlib import Path
 from memory import cards
 from memory.cli import _companion, open_store
 from memory.files import write_file_atomically
+from memory.i18n import _
 
 
 def register(sub) -> None:
-    p = sub.add_parser("export-card", help="export a companion as a character card")
-    p.add_argument("out", metavar="OUT.png|OUT.json|OUT.charx")
-    p.add_argument("--persona", default=None, help="companion to export (default: current)")
-    p.add_argument("--data-dir", default=None)
+    p = sub.add_parser("export-card", help=_("export a companion as a character card"))
+    p.add_argument("out", metavar="OUT.png|OUT.json|OUT.charx", help=_("the card file to write"))
+    p.add_argument("--persona", default=None, help=_("companion to export (default: current)"))
+    p.add_argument("--data-dir", default=None, help=_("data folder"))
     p.set_defaults(run=run)
 
 
@@ -22,7 +23,7 @@ def run(args) -> int:
     out = Path(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".png", ".json", ".charx"):
-        print("The card's file name must end in .png, .json or .charx.", file=sys.stderr)
+        print(_("The card's file name must end in .png, .json or .charx."), file=sys.stderr)
         return 1
     with open_store(args) as store:
         try:
@@ -35,7 +36,10 @@ def run(args) -> int:
     try:
         write_file_atomically(out, data)
     except OSError as exc:
-        print(f"Kizuna cannot write {out}: {exc.strerror}.", file=sys.stderr)
+        print(
+            _("Kizuna cannot write {path}: {reason}.").format(path=out, reason=exc.strerror),
+            file=sys.stderr,
+        )
         return 1
-    print(f"Exported {persona.name} to {out}.")
+    print(_("Exported {name} to {path}.").format(name=persona.name, path=out))
     return 0

@@ -15,15 +15,17 @@ from memory.importers import ImportProblem
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import-card", help="import a character card (.png, .json or .charx)")
-    p.add_argument("path", metavar="IN")
+    p = sub.add_parser("import-card", help=_("import a character card (.png, .json or .charx)"))
+    p.add_argument("path", metavar="IN", help=_("the card file"))
     p.add_argument(
-        "--persona", default=None, help="save as a new version of this companion (default: new)"
+        "--persona",
+        default=None,
+        help=_("save as a new version of this companion (default: new)"),
     )
     p.add_argument(
-        "--new", action="store_true", help="a separate companion even if the card is known"
+        "--new", action="store_true", help=_("a separate companion even if the card is known")
     )
-    p.add_argument("--data-dir", default=None)
+    p.add_argument("--data-dir", default=None, help=_("data folder"))
     p.set_defaults(run=run)
 
 

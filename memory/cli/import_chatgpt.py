@@ -14,26 +14,28 @@ from memory.importers import ImportProblem, chatgpt
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "import-chatgpt", help="import a ChatGPT data export (.zip or conversations.json)"
+        "import-chatgpt", help=_("import a ChatGPT data export (.zip or conversations.json)")
     )
-    p.add_argument("path", metavar="PATH")
-    p.add_argument("--persona", default=None, help="companion to import into (default: current)")
+    p.add_argument("path", metavar="PATH", help=_("the export (.zip or conversations.json)"))
+    p.add_argument("--persona", default=None, help=_("companion to import into (default: current)"))
     p.add_argument(
-        "--title-contains", default=None, help="only conversations with this in the title"
+        "--title-contains", default=None, help=_("only conversations with this in the title")
     )
-    p.add_argument("--since", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
-    p.add_argument("--until", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
+    p.add_argument(
+        "--since", type=date.fromisoformat, default=None, help=_("first day, YYYY-MM-DD")
+    )
+    p.add_argument("--until", type=date.fromisoformat, default=None, help=_("last day, YYYY-MM-DD"))
     p.add_argument(
         "--no-memories",
         action="store_true",
-        help="do not keep what ChatGPT remembered about you as memories",
+        help=_("do not keep what ChatGPT remembered about you as memories"),
     )
     p.add_argument(
         "--use-instructions",
         action="store_true",
-        help="save the custom instructions into the companion (a new persona version)",
+        help=_("save the custom instructions into the companion (a new persona version)"),
     )
-    p.add_argument("--data-dir", default=None)
+    p.add_argument("--data-dir", default=None, help=_("data folder"))
     p.set_defaults(run=run)
 
 

@@ -15,14 +15,14 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "phone", help="serve Kizuna on the local network over HTTPS (needs a passcode)"
+        "phone", help=_("serve Kizuna on the local network over HTTPS (needs a passcode)")
     )
-    p.add_argument("--data-dir", default=None)
-    p.add_argument("--port", type=int, default=phone.DEFAULT_PORT)
+    p.add_argument("--data-dir", default=None, help=_("data folder"))
+    p.add_argument("--port", type=int, default=phone.DEFAULT_PORT, help=_("the port to serve on"))
     p.add_argument(
         "--host",
         default=None,
-        help="the name or address the phone uses (default: this computer's LAN address)",
+        help=_("the name or address the phone uses (default: this computer's LAN address)"),
     )
     p.set_defaults(run=run)
 

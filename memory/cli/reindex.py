@@ -6,11 +6,12 @@ import sys
 
 from memory import search
 from memory.cli import open_store
+from memory.i18n import _, format_number, ngettext
 
 
 def register(sub) -> None:
-    p = sub.add_parser("reindex", help="rebuild the search index over every message")
-    p.add_argument("--data-dir", default=None)
+    p = sub.add_parser("reindex", help=_("rebuild the search index over every message"))
+    p.add_argument("--data-dir", default=None, help=_("data folder"))
     p.set_defaults(run=run)
 
 
@@ -22,8 +23,13 @@ def run(args) -> int:
             print(str(exc), file=sys.stderr)
             return 1
         print(
-            f"Indexed {status.docs:,} message{'' if status.docs == 1 else 's'} "
-            f"in {status.build_seconds:.1f} s; "
-            "search and recall use it from now on."
+            ngettext(
+                "Indexed {n} message in {seconds} s; search and recall use it from now on.",
+                "Indexed {n} messages in {seconds} s; search and recall use it from now on.",
+                status.docs,
+            ).format(
+                n=format_number(status.docs),
+                seconds=format_number(status.build_seconds, decimals=1),
+            )
         )
     return 0

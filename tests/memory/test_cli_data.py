@@ -99,7 +99,7 @@ def test_import_chatgpt_failures_exit_non_zero(tmp_path, data_dir, capsys):
     assert "not JSON" in capsys.readouterr().err
     bad.write_bytes(samples.export(samples.regenerated_conversation()))
     assert main(["import-chatgpt", str(bad), "--persona", "Nobody"]) == 1
-    assert "no companion called 'Nobody'" in capsys.readouterr().err
+    assert "no companion called “Nobody”" in capsys.readouterr().err
 
 
 def test_card_commands_round_trip(tmp_path, data_dir, capsys):

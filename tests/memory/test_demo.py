@@ -23,14 +23,6 @@ NOW = datetime(2026, 11, 20, 21, 30, tzinfo=TOKYO)
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
-@pytest.fixture(autouse=True)
-def english_terminal(monkeypatch):
-    """The CLI reads the terminal's language; these tests say which one it is."""
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "C.UTF-8")
-
-
 @pytest.fixture(scope="module")
 def year(tmp_path_factory):
     """One full demo year, generated once for the module (it takes a second or two)."""
