@@ -1,8 +1,11 @@
 """Plain exports anyone can read without Kizuna: chat history as Markdown (one section per day)
 and as SillyTavern-compatible JSONL, and the journal as Markdown.
 
-Days and times are the user's own (the zone from Settings). Messages are read in batches so a
-million-message history does not need a million Python objects at once.
+Days and times are the user's own (the zone from Settings); headings, day names and labels are
+in the interface language, dates written by CLDR (Babel): "## Wednesday, 1 May 2024" /
+"## 2024年5月1日水曜日". The SillyTavern file keeps SillyTavern's own English date style, since
+SillyTavern reads it. Messages are read in batches so a million-message history does not need a
+million Python objects at once.
 
 Text in the Markdown exports is exactly what was written, escaped: every character Markdown
 gives a meaning to is preceded by a backslash (and a line-starting list, heading or rule marker
@@ -20,6 +23,10 @@ from zoneinfo import ZoneInfo
 
 from memory import personas
 from memory import settings as settings_store
+from memory.i18n import N_, _, format_date, format_time
+
+#: How a message that did not come from the chat is marked after its time ("· album").
+_SOURCES = {"album": N_("album"), "journal": N_("journal"), "greeting": N_("greeting")}
 
 _BATCH = 5_000
 
@@ -54,7 +61,7 @@ def escape_markdown(text: str | None) -> str:
 
 def _names(store, persona_id: int) -> tuple[str, str]:
     pv = personas.current(store, persona_id)
-    return pv.name, (pv.user_name or "You")
+    return pv.name, (pv.user_name or _("You"))
 
 
 def _messages(store, persona_id: int) -> Iterator[tuple]:
@@ -85,21 +92,23 @@ def chat_markdown(
     tz = tz or settings_store.timezone(store)
     name, user = _names(store, persona_id)
     name, user = escape_markdown(name), escape_markdown(user)
-    out = [f"# Conversations with {name}\n"]
+    out = ["# " + _("Conversations with {name}").format(name=name) + "\n"]
     day = None
-    for role, content, created_at, source, _status, message_id, *_ in _messages(store, persona_id):
+    for role, content, created_at, source, _status, message_id, *_rest in _messages(
+        store, persona_id
+    ):
         local = created_at.astimezone(tz)
         if local.date() != day:
             day = local.date()
-            out.append(f"\n## {local.strftime('%A')} {day.isoformat()}\n")
+            out.append(f"\n## {format_date(day, 'full')}\n")
         who = user if role == "user" else name
-        where = "" if source == "chat" else f" · {source}"
+        where = "" if source == "chat" else " · " + _(_SOURCES.get(source, source))
         body = escape_markdown(content)
-        out.append(f"\n**{who}** · {local.strftime('%H:%M')}{escape_markdown(where)}\n\n{body}\n")
+        out.append(f"\n**{who}** · {format_time(local)}{escape_markdown(where)}\n\n{body}\n")
         for path in photo_paths(message_id):
-            out.append(f"\n![photo]({path})\n")
+            out.append(f"\n![{_('photo')}]({path})\n")
     if day is None:
-        out.append("\nNo messages yet.\n")
+        out.append("\n" + _("No messages yet.") + "\n")
     return "".join(out)
 
 
@@ -179,11 +188,11 @@ def journal_markdown(store, persona_id: int) -> str:
     ).fetchall():
         replies.setdefault(entry_id, []).append(content)
     name = escape_markdown(name)
-    out = [f"# Journal with {name}\n"]
+    out = ["# " + _("Journal with {name}").format(name=name) + "\n"]
     for entry_id, written_on, mood, body in entries:
-        heading = f"\n## {written_on.strftime('%A')} {written_on.isoformat()}"
+        heading = f"\n## {format_date(written_on, 'full')}"
         if mood is not None:
-            heading += f" · mood {mood}/5"
+            heading += " · " + _("mood {n}/5").format(n=mood)
         out.append(heading + "\n\n" + escape_markdown(body) + "\n")
         for reply in replies.get(entry_id, []):
             quoted = "\n".join(
@@ -191,7 +200,7 @@ def journal_markdown(store, persona_id: int) -> str:
             )
             out.append(f"\n> **{name}:**\n{quoted}\n")
     if not entries:
-        out.append("\nNo journal entries yet.\n")
+        out.append("\n" + _("No journal entries yet.") + "\n")
     return "".join(out)
 
 

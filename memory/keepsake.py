@@ -4,6 +4,9 @@ The card is composed with Pillow. Japanese must render, so the font is Noto Sans
 shipped as a pinned PyPI package (`noto-cjk-sans-jp-regular`, SIL Open Font License) and
 read from the installed package: nothing is downloaded at run time. Should that package be
 missing, the system's Noto CJK and then DejaVu are tried, so a card is always produced.
+
+The card's date is written by CLDR (Babel) in the interface language: "4 May 2025" /
+"2025年5月4日".
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from memory import photos as photo_store
 from memory.errors import NotFound
+from memory.i18n import _, format_date
 
 WIDTH = 1080
 MARGIN = 64
@@ -125,6 +129,12 @@ def wrap(text: str, font, max_width: int) -> list[str]:
     return lines
 
 
+def footer_text(title: str | None, place: str | None, happened_on: date | None) -> str:
+    """The card's last line: title · place · date, the date in the interface language."""
+    when = format_date(happened_on, "long") if happened_on else None
+    return " · ".join(p for p in (title, place, when) if p)
+
+
 def card(
     photo_image: Image.Image,
     *,
@@ -146,9 +156,7 @@ def card(
         lines = lines[:max_words_lines]
         lines[-1] = fit(lines[-1].rstrip(), words_font, inner, cut=True)
     line_height = int(words_font.size * 1.5)
-    footer = " · ".join(
-        p for p in (title, place, happened_on.strftime("%d %B %Y") if happened_on else None) if p
-    )
+    footer = footer_text(title, place, happened_on)
 
     height = MARGIN + photo.height + 56 + len(lines) * line_height + 24 + 48
     height += (48 if footer else 0) + MARGIN
@@ -177,7 +185,7 @@ def for_photo(store, photo_id: int, *, words: str, persona_name: str) -> bytes:
 
     photo = photo_store.get(store, photo_id)
     if photo is None:
-        raise NotFound(f"No photo {photo_id}")
+        raise NotFound(_("That photo is no longer there."))
     outing = outings.get(store, photo.outing_id) if photo.outing_id is not None else None
     with Image.open(photo_store.large_path(store, photo)) as img:
         img.load()

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from memory import exports, messages, personas
+from memory import exports, i18n, messages, personas
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -36,7 +36,7 @@ def test_chat_markdown_has_a_section_per_local_day(store):
     text = exports.chat_markdown(store, pid, TOKYO)
     assert text.startswith("# Conversations with Sora")
     days = [line for line in text.splitlines() if line.startswith("## ")]
-    assert days == ["## Wednesday 2024-05-01", "## Thursday 2024-05-02"]
+    assert days == ["## Wednesday, 1 May 2024", "## Thursday, 2 May 2024"]
     assert "**Hana** · 23:00\n\nおはよう" in text
     assert "**Sora** · 23:01\n\nGood morning!" in text
     assert "cut off" not in text
@@ -70,8 +70,41 @@ def test_journal_markdown_quotes_the_companion_reply(store):
         journal_entry_id=entry,
     )
     text = exports.journal_markdown(store, pid)
-    assert "## Sunday 2024-06-02 · mood 5/5\n\nWalked by the river." in text
+    assert "## Sunday, 2 June 2024 · mood 5/5\n\nWalked by the river." in text
     assert "> **Sora:**\n> That sounds lovely.\\\n> Tell me more." in text
+
+
+def test_exports_in_japanese_have_japanese_headings_and_cldr_dates(store):
+    pid = _chat(store)
+    messages.add(
+        store,
+        pid,
+        "companion",
+        "きれいな写真",
+        source="album",
+        created_at=datetime(2024, 5, 1, 23, 40, tzinfo=UTC),
+    )
+    store.execute(
+        "INSERT INTO journal_entries (persona_id, written_on, mood, body) VALUES (?, ?, 4, ?)",
+        [pid, date(2024, 6, 2), "川沿いを歩いた。"],
+    )
+    i18n.use_language("ja")
+    try:
+        chat = exports.chat_markdown(store, pid, TOKYO)
+        journal = exports.journal_markdown(store, pid)
+        empty = exports.chat_markdown(store, personas.create(store, name="湊").persona_id, TOKYO)
+        jsonl = exports.chat_jsonl(store, pid, TOKYO)
+    finally:
+        i18n.use_language("en")
+    assert chat.startswith("# Soraとの会話\n")
+    days = [line for line in chat.splitlines() if line.startswith("## ")]
+    assert days == ["## 2024年5月1日水曜日", "## 2024年5月2日木曜日"]
+    assert "**Sora** · 08:40 · アルバム\n\nきれいな写真" in chat
+    assert journal.startswith("# Soraとの日記\n")
+    assert "## 2024年6月2日日曜日 · 気分 4/5\n\n川沿いを歩いた。" in journal
+    assert "まだメッセージはありません。" in empty
+    # SillyTavern reads its own English date style, whatever the interface language
+    assert json.loads(jsonl.splitlines()[1])["send_date"] == "May 1, 2024 11:00pm"
 
 
 def test_empty_exports_say_so(store):

@@ -67,3 +67,17 @@ def test_a_3000_character_word_wraps_inside_the_card():
     font = keepsake._font(40)
     lines = keepsake.wrap(word, font, keepsake.WIDTH - 2 * keepsake.MARGIN)
     assert "".join(lines) == word and len(lines) > 12
+
+
+def test_card_footer_date_is_in_the_interface_language():
+    from memory import i18n
+
+    day = date(2025, 5, 4)
+    assert keepsake.footer_text("花見", "上野公園", day) == "花見 · 上野公園 · 4 May 2025"
+    i18n.use_language("ja")
+    try:
+        assert keepsake.footer_text("花見", "上野公園", day) == "花見 · 上野公園 · 2025年5月4日"
+        assert keepsake.footer_text(None, None, day) == "2025年5月4日"
+    finally:
+        i18n.use_language("en")
+    assert keepsake.footer_text("Picnic", None, None) == "Picnic"
