@@ -11,7 +11,7 @@ from companion import ProviderError, check, make_provider
 from memory import messages
 from memory import settings as settings_store
 from memory.i18n import _
-from ui import care_settings, greeting, his_voice, language, phone_view, state, voice
+from ui import care_settings, greeting, his_voice, language, phone_view, places_view, state, voice
 from ui.text import escape_markdown
 
 s = state.store()
@@ -171,6 +171,7 @@ st.caption(
 
 care_settings.render(s)
 phone_view.settings_section(s)
+places_view.settings_section(s)
 voice.settings_section(s)
 greeting.settings_section(s)
 

@@ -16,9 +16,10 @@ import streamlit as st
 from companion import album as companion_album
 from memory import keepsake, outings, personas
 from memory import photos as photo_store
+from memory import places as place_names
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_number, format_time, ngettext
-from ui import confirm, long_text, state
+from ui import confirm, long_text, places_view, state
 from ui.text import escape_markdown, reply_markdown
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "gif"]
@@ -269,6 +270,7 @@ def grid_view(s, pid: int, pv) -> None:
     if not result.cards:
         st.info(_("No outings match. Try another word, year or place."), icon="🔎")
         return
+    named = places_view.card_places(s, result.cards)  # GPS without a typed place: a name
     for card, cell in _grid(result.cards):
         with cell.container(border=True):
             if card.cover_thumb and s.path_of(card.cover_thumb).is_file():
@@ -276,7 +278,11 @@ def grid_view(s, pid: int, pv) -> None:
             else:
                 st.markdown("### 🏞️")
             st.markdown(f"**{escape_markdown(card.title)}**")
-            facts = [card.place, _day(card.happened_on), _count(card.photo_count)]
+            facts = [
+                card.place or named.get(card.id),
+                _day(card.happened_on),
+                _count(card.photo_count),
+            ]
             st.caption(" · ".join(escape_markdown(f) for f in facts if f))
             st.button(_("Open"), key=f"album_open_{card.id}", on_click=open_outing, args=(card.id,))
     _pager(
@@ -370,8 +376,9 @@ def outing_view(s, outing, pv) -> None:
     st.button(_("← All outings"), key="album_back", on_click=open_outing, args=(None,))
     st.title(escape_markdown(outing.title))
     count = outings.photo_count(s, outing.id)
-    facts = [outing.place, _day(outing.happened_on), _count(count)]
+    facts = [place_names.outing_label(s, outing), _day(outing.happened_on), _count(count)]
     st.caption(" · ".join(escape_markdown(f) for f in facts if f))
+    places_view.outing_place(s, outing)
     if outing.notes:
         st.markdown(escape_markdown(outing.notes))
     show_flash()
@@ -531,8 +538,9 @@ def photo_view(s, outing, photo, pv) -> None:
         )
     if photo.width and photo.height:
         facts.append(f"{photo.width}×{photo.height}")
-    if photo.gps_lat is not None:
-        facts.append(f"{photo.gps_lat:.5f}, {photo.gps_lon:.5f}")
+    where = places_view.photo_place(photo)  # a name, never coordinates
+    if where:
+        facts.append("📍 " + where)
     if photo.original_name:
         facts.append(photo.original_name)
     st.caption(" · ".join(escape_markdown(f) for f in facts))
