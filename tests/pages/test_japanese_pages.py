@@ -32,7 +32,7 @@ ALLOWED = set(
     mini tokyo asia kizuna_data_dir openai_api_key kizuna_vision secrets toml streamlit
     conversations tavernai pygmalion korakuen garden rainy walk bold message demo proposal
     english google kyoko alloy ash ballad coral echo fable nova onyx sage shimmer verse
-    marin cedar https qr tailscale wireguard""".split()
+    marin cedar https qr tailscale wireguard carto""".split()
 )
 ZONE = "Asia/Tokyo"
 
