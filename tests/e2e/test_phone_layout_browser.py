@@ -168,10 +168,12 @@ def test_every_page_reads_on_a_phone(start_app, browser, tmp_path):
         row = "[data-testid='stChatMessage'] [data-testid='stHorizontalBlock'] button"
         assert page.locator(row).count() >= 2
         assert _small_targets(page, row) == []
+        assert _small_targets(page, "[data-testid='stChatInput'] button") == []  # + 🎤 ↑
         _check(page, "chat")
 
         # Album: newest first, read top to bottom (3 columns a row on a desktop, stacked here).
         _tap_to(page, "Album")
+        page.get_by_text("Christmas lights").wait_for()  # the oldest, last
         titles = sorted(OUTINGS, key=lambda o: o[1], reverse=True)
         shown = _in_reading_order(page, "[data-testid='stMain'] strong")
         assert [t for t in shown if t in dict(OUTINGS)] == [t for t, _ in titles]
@@ -189,6 +191,9 @@ def test_every_page_reads_on_a_phone(start_app, browser, tmp_path):
 
         for title in ("Timeline", "Journal", "Dashboard", "Persona", "Settings"):
             _tap_to(page, title)
+            # Segmented choices (the timeline's kinds, the interface language) and tabs too.
+            assert _small_targets(page, "[data-testid='stButtonGroup'] button") == []
+            assert _small_targets(page, "[data-testid='stTab']") == []
             _check(page, title.lower())
 
         # Backup & import: every tab is on screen (they wrap), none behind a scroll arrow.
