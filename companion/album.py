@@ -20,7 +20,7 @@ from datetime import date, datetime
 from companion import pipeline
 from companion.conversation import Reply
 from companion.provider import Image
-from memory import messages, outings, personas
+from memory import messages, outings, personas, places
 from memory import photos as photo_store
 from memory import settings as settings_store
 from memory.errors import InvalidInput, NotFound
@@ -72,8 +72,12 @@ def describe_photo(photo: photo_store.Photo, outing: outings.Outing | None, tz) 
         parts.append(f"taken in the {when} ({photo.taken_at.astimezone(tz):%H:%M})")
     if photo.colours:
         parts.append(f"mostly {photo.colours}")
-    if outing is not None and outing.place:
-        parts.append(f"at {outing.place}")
+    # Her words for the place, else the town its GPS is in (found offline), never numbers.
+    where = (outing.place if outing is not None else None) or places.name_for(
+        photo.gps_lat, photo.gps_lon
+    )
+    if where:
+        parts.append(f"at {where}")
     if photo.width and photo.height:
         shape = "tall" if photo.height > photo.width * 1.1 else "wide"
         shape = "square" if abs(photo.width - photo.height) <= photo.width * 0.1 else shape

@@ -153,3 +153,13 @@ def test_okayama_coordinates_are_named_okayama_offline():
     assert places.name_for(60.0, -30.0) is None  # the open sea has no name
     assert places.name_for(0.0, 0.0) is None  # an unset GPS point
     assert places.label("Korakuen", places.Point(*OKAYAMA)) == "Korakuen"  # her words first
+
+
+def test_a_companion_that_cannot_see_is_told_the_town_not_the_numbers(store, pid):
+    from companion.album import describe_photo
+
+    settings_store.set(store, "timezone", "Asia/Tokyo")
+    outing, _ = outings.log(store, pid, "Garden", files=[("a.jpg", _photo((1, 2, 3), gps=OKAYAMA))])
+    photo = photos.of_outing(store, outing.id)[0]
+    said = describe_photo(photo, outing, TOKYO)
+    assert "at Okayama" in said and "34.6" not in said
