@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from memory import milestones as milestones_store
+from memory import places
 
 MOODS = {1: "😞", 2: "😕", 3: "😐", 4: "🙂", 5: "😄"}
 
@@ -68,7 +69,11 @@ def outings(store, persona_id: int) -> list[Item]:
         [persona_id],
     ).fetchall()
     items = []
+    # An outing without a typed place but with GPS photos: the town they were taken in.
+    gps = places.first_points(store, [r[0] for r in rows if not r[2]])
     for oid, title, place, day, cover_thumb, cover, first_thumb, first, count in rows:
+        if not place and oid in gps:
+            place = places.name_for(gps[oid].lat, gps[oid].lon)
         image = _existing(store, cover_thumb, cover) or _existing(store, first_thumb, first)
         items.append(
             Item(

@@ -13,7 +13,7 @@ OKAYAMA = (34.66750, 133.93583)
 COORDINATES = re.compile(r"\d+\.\d{3,}")
 
 
-def _gps_outing(data_dir, place=None):
+def _gps_outing(data_dir, place=None, day=date(2025, 5, 4)):
     with Store.open(data_dir) as s:
         pid = personas.ensure_starter(s).id
         files = [
@@ -21,7 +21,7 @@ def _gps_outing(data_dir, place=None):
             ("bridge.jpg", pf.jpeg((40, 200, 40), exif_data=pf.exif(gps=(34.6690, 133.9370)))),
         ]
         outing, _ = outings.log(
-            s, pid, "Korakuen Garden", place=place, happened_on=date(2025, 5, 4), files=files
+            s, pid, "Korakuen Garden", place=place, happened_on=day, files=files
         )
         return outing.id, photos.of_outing(s, outing.id)[0].id
 
@@ -75,3 +75,11 @@ def test_her_own_place_words_win_over_the_gazetteer(app, data_dir):
     shown = _shown(app)
     assert "Korakuen, by the pond · " in shown
     assert "Okayama" not in shown
+
+
+def test_the_timeline_names_the_place_of_gps_photos(app, data_dir):
+    _gps_outing(data_dir, day=date.today())
+    app.switch_page("pages/timeline.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = _shown(app)
+    assert "Okayama" in shown and not COORDINATES.search(shown)
