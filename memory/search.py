@@ -518,11 +518,9 @@ def refresh_in_background(store, *, tail_limit: int = TAIL_LIMIT) -> bool:
     with _guard:
         if _is_building(store):
             return False
-        thread = threading.Thread(
-            target=_rebuild_quietly, args=(store,), name="kizuna-search-index", daemon=True
+        _building[store] = store.start_background(
+            lambda: _rebuild_quietly(store), name="kizuna-search-index"
         )
-        _building[store] = thread
-        thread.start()
     return True
 
 

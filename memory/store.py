@@ -9,8 +9,10 @@ shared by threads raises "connection is busy").
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +39,16 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("KIZUNA_DATA_DIR") or DEFAULT_DATA_DIR).expanduser()
 
 
+# Stores with background work still running, waited for when the interpreter exits.
+_open_stores: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _wait_for_background_work() -> None:
+    for store in list(_open_stores):
+        store.wait_for_background()
+
+
 class Store:
     """An open data folder: the DuckDB connection plus the folders beside it."""
 
@@ -45,6 +57,7 @@ class Store:
         self._con = con
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._background: list[threading.Thread] = []
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -86,8 +99,33 @@ class Store:
             store.cleanup_interrupted_writes()
         return store
 
+    def start_background(self, target, *, name: str) -> threading.Thread:
+        """Run `target()` on a daemon thread that `close` waits for.
+
+        Work such as rebuilding the search index runs inside DuckDB; a connection closed (or
+        an interpreter ending) under it would abort the process, so closing waits instead.
+        """
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        with self._lock:
+            self._background = [t for t in self._background if t.is_alive()]
+            self._background.append(thread)
+        _open_stores.add(self)
+        thread.start()
+        return thread
+
+    def wait_for_background(self) -> None:
+        """Wait until the work started with `start_background` has finished."""
+        with self._lock:
+            pending = list(self._background)
+        for thread in pending:
+            if thread is not threading.current_thread():
+                thread.join()
+
     def close(self) -> None:
-        """Close the connection; the store cannot be used afterwards."""
+        """Wait for background work, then close the connection; the store cannot be used
+        afterwards."""
+        self.wait_for_background()
+        _open_stores.discard(self)
         self._con.close()
 
     def __enter__(self) -> Store:

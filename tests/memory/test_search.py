@@ -149,3 +149,43 @@ def test_other_space_separated_scripts_are_searchable(store, corpus, indexed):
         search.rebuild_index(store)
     assert search.search(store, pid, "바다에").by_kind["message"][0].id == korean.id
     assert search.search(store, pid, "парке").by_kind["message"][0].id == russian.id
+
+
+_EXIT_WHILE_INDEXING = """
+import sys
+from memory import Store, messages, personas, search
+
+store = Store.open(sys.argv[1])
+pid = personas.ensure_starter(store).id
+for i in range(300):
+    messages.add(store, pid, "user", f"the koi in the pond, number {i}")
+assert search.refresh_in_background(store, tail_limit=10)
+if sys.argv[2] == "close":
+    store.close()
+# otherwise the interpreter ends with the build still running
+"""
+
+
+@pytest.mark.parametrize("ending", ["close", "exit"])
+def test_ending_while_the_index_is_built_waits_for_it(tmp_path, ending):
+    # Closing the store (or ending the process) under a running build used to abort the
+    # process ("terminate called without an active exception") after an import.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from memory import Store
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _EXIT_WHILE_INDEXING, str(tmp_path), ending],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "terminate called" not in done.stderr
+    with Store.open(tmp_path) as store:
+        status = search.index_status(store)
+        assert status.docs == 300 and status.tail == 0
