@@ -29,6 +29,7 @@ import struct
 import threading
 import unicodedata
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -508,6 +509,38 @@ def ingest_many(
             _IN_FLIGHT.difference_update(written)
 
 
+#: Photos are read on this many threads at once: decoding, scaling, encoding the thumbnail
+#: and hashing run in Pillow's and hashlib's C code without holding the GIL.
+PREPARE_THREADS = max(1, min(2, os.cpu_count() or 1))
+
+
+def _prepare_in_order(datas: list[bytes], tz) -> Iterator[Prepared | PhotoRejected]:
+    """`prepare` for each file, in order, working ahead on `PREPARE_THREADS` threads."""
+
+    def one(data: bytes) -> Prepared | PhotoRejected:
+        try:
+            return prepare(data, tz=tz)
+        except PhotoRejected as exc:
+            return exc
+
+    if len(datas) < 2 or PREPARE_THREADS < 2:
+        yield from map(one, datas)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(PREPARE_THREADS, thread_name_prefix="kizuna-photos") as pool:
+        # At most a few files ahead of the one being stored: memory stays bounded by the
+        # batch already in memory, and progress follows the files as they are stored.
+        ahead = PREPARE_THREADS * 2
+        pending = [pool.submit(one, d) for d in datas[:ahead]]
+        for i in range(len(datas)):
+            result = pending[i].result()
+            pending[i] = None  # type: ignore[call-overload]
+            if i + ahead < len(datas):
+                pending.append(pool.submit(one, datas[i + ahead]))
+            yield result
+
+
 def _ingest_many(
     store,
     files,
@@ -533,12 +566,12 @@ def _ingest_many(
     outcomes: list[Outcome | None] = [None] * len(files)
     duplicates: dict[int, str] = {}  # index -> content hash, resolved after the commit
     batch: set[str] = set()
-    for index, (raw_name, data) in enumerate(files):
+    for index, ((raw_name, _data), prepared) in enumerate(
+        zip(files, _prepare_in_order([data for _name, data in files], tz), strict=True)
+    ):
         name = clean_name(raw_name) or f"file {index + 1}"
-        try:
-            prepared = prepare(data, tz=tz)
-        except PhotoRejected as exc:
-            outcomes[index] = Outcome(name, rejected=str(exc))
+        if isinstance(prepared, PhotoRejected):
+            outcomes[index] = Outcome(name, rejected=str(prepared))
         else:
             if in_outing and (prepared.sha256 in known or prepared.sha256 in batch):
                 outcomes[index] = Outcome(name)
