@@ -59,6 +59,8 @@ ID_PREFIX = "chatgpt:"
 MAX_JSON_BYTES = 1 << 30
 #: Deepest nesting accepted anywhere in the file (real exports stay under 20).
 MAX_DEPTH = 256
+#: Bytes read from a conversations file at a time (fewer, larger reads from the zip).
+_READ_SIZE = 1 << 20
 #: A zip entry that unpacks to more than this many times its packed size, and to more than
 #: `_BOMB_FLOOR` bytes, is a zip bomb (real exports: JSON packs ~10×, images ~1×).
 MAX_RATIO = 400
@@ -250,13 +252,15 @@ class _GuardedReader:
     """A file-like reader for ijson that counts bytes (for progress), drops a UTF-8 BOM, and
     refuses nesting deeper than `MAX_DEPTH` before the parser builds anything from it.
 
-    Depth is tracked outside strings only: complete strings are cut out of each chunk with one
-    C-speed regex, a string running past the chunk's end is carried as state.
+    Depth is tracked outside strings only, at C speed: each chunk is reduced to its quotes and
+    brackets (escapes removed first), strings are the quoted spans, and a string or an escape
+    running past the chunk's end is carried as state.
     """
 
-    _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-    _BODY = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.S)
-    _KEEP = bytes(range(256)).translate(None, b"[]{}")
+    _ESCAPE = re.compile(rb"\\.", re.S)
+    _QUOTED = re.compile(rb'"[^"]*"')
+    #: Every byte but the ones that make JSON's structure: quotes and brackets.
+    _NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))
     _VALUES = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
 
     def __init__(self, raw, on_bytes: Callable[[int], None] | None = None):
@@ -280,26 +284,24 @@ class _GuardedReader:
         return chunk
 
     def _check(self, chunk: bytes) -> None:
-        pos = 0
+        # Escapes go first (a backslash and the byte after it), so that what is left of the
+        # chunk's quotes and brackets, a few bytes, shows its structure: strings are the
+        # quoted spans, everything else counts towards the depth.
+        if self._escaped:
+            chunk, self._escaped = chunk[1:], False
+        if b"\\" in chunk:
+            chunk = self._ESCAPE.sub(b"", chunk)
+            if chunk.endswith(b"\\"):  # the escaped byte begins the next chunk
+                chunk, self._escaped = chunk[:-1], True
+        skeleton = chunk.translate(None, self._NOT_STRUCTURE)
         if self._in_string:
-            if self._escaped:
-                pos, self._escaped = 1, False
-            end = self._BODY.match(chunk, pos).end()
-            if end >= len(chunk):
-                return
-            if chunk[end] != 0x22:  # a lone backslash ends the chunk
-                self._escaped = True
-                return
-            pos = end + 1
-            self._in_string = False
-        outside = self._STRING.sub(b"", chunk[pos:] if pos else chunk)
+            skeleton = b'"' + skeleton
+        outside = self._QUOTED.sub(b"", skeleton)
         quote = outside.find(b'"')
-        if quote >= 0:  # a string opens here and runs past the chunk
-            tail = outside[quote + 1 :]
-            self._in_string = True
-            self._escaped = self._BODY.match(tail).end() < len(tail)
+        self._in_string = quote >= 0  # a string opens here and runs past the chunk
+        if self._in_string:
             outside = outside[:quote]
-        brackets = outside.translate(self._VALUES, self._KEEP)
+        brackets = outside.translate(self._VALUES)
         opens = brackets.count(2)
         if self.depth + opens > MAX_DEPTH:
             deepest = max(accumulate(brackets, lambda d, b: d + b - 1, initial=self.depth))
@@ -461,7 +463,7 @@ def _stream(reader: _GuardedReader, name: str) -> Iterator:
     found = 0
     joined = _Prefixed(first, reader)
     try:
-        for item in ijson.items(joined, prefixes[first], use_float=True):
+        for item in ijson.items(joined, prefixes[first], use_float=True, buf_size=_READ_SIZE):
             found += 1
             yield item
     except _TooDeep as exc:
@@ -1153,6 +1155,10 @@ class _Writer:
         self.new_shas: set[str] = set()
         self.batch: list[tuple[str, int, str, bytes]] = []  # ext id, position, name, data
         self.batch_bytes = 0
+        # photo batches on the photo thread: (its job, new content hashes, links to make)
+        self._jobs: list[tuple] = []
+        self._pool = None
+        self.queued: set[str] = set()  # content hashes handed to the photo thread
         self.imported_conversations = 0
         self.skipped_conversations = 0
         self.skipped_messages = 0
@@ -1237,12 +1243,17 @@ class _Writer:
             self._flush_images()
         return True
 
+    #: Photo batches being stored on the photo thread at most, before reading waits.
+    _IN_FLIGHT = 2
+
     def _flush_images(self) -> None:
+        """Hand the queued images to the photo thread, which stores them while the export is
+        read on; their links to messages are made once they are stored (`_collect`)."""
         if not self.batch:
             return
         batch, self.batch, self.batch_bytes = self.batch, [], 0
         shas = [hashlib.sha256(data).hexdigest() for _e, _p, _n, data in batch]
-        unknown = [s for s in set(shas) if s not in self.by_sha]
+        unknown = [s for s in set(shas) if s not in self.by_sha and s not in self.queued]
         if unknown:
             self.by_sha.update(
                 self.store.execute(
@@ -1253,21 +1264,65 @@ class _Writer:
             )
         fresh: dict[str, tuple[str, bytes]] = {}
         for sha, (_e, _p, name, data) in zip(shas, batch, strict=True):
-            if sha not in self.by_sha:
+            if sha not in self.by_sha and sha not in self.queued:
                 fresh.setdefault(sha, (name, data))
+        job = None
         if fresh:
-            outcomes = self.photos.ingest_many(self.store, list(fresh.values()), sync_each=False)
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="kizuna-import-photos")
+            self.queued.update(fresh)
+            job = self._pool.submit(
+                self.photos.ingest_many, self.store, list(fresh.values()), sync_each=False
+            )
+        links = [
+            (sha, ext, position) for sha, (ext, position, _n, _d) in zip(shas, batch, strict=True)
+        ]
+        self._jobs.append((job, list(fresh), links))
+        self._collect(wait=len(self._jobs) > self._IN_FLIGHT)
+
+    def _collect(self, *, wait: bool = False, everything: bool = False) -> None:
+        """Link the stored photos to their messages, batch by batch in order; `wait` waits
+        for the oldest batch, `everything` for all of them."""
+        while self._jobs:
+            job, fresh, links = self._jobs[0]
+            if job is not None and not job.done() and not (wait or everything):
+                return
+            self._jobs.pop(0)
+            wait = False
+            if job is not None:
+                for sha, outcome in zip(fresh, job.result(), strict=True):
+                    self.queued.discard(sha)
+                    if outcome.added is not None:
+                        self.by_sha[sha] = outcome.added.photo.id
+                        self.new_photo_ids.append(outcome.added.photo.id)
+                        self.new_shas.add(sha)
+            for sha, ext, position in links:
+                photo_id = self.by_sha.get(sha)
+                if photo_id is None:
+                    self.skipped[UNREADABLE_IMAGES] += 1
+                else:
+                    self.links.append((ext, photo_id, position))
+
+    def _stop_photo_thread(self) -> None:
+        """Wait for every batch handed to the photo thread (stored or failed), so that what
+        it added is known, then end the thread."""
+        for job, fresh, _links in self._jobs:
+            if job is None:
+                continue
+            try:
+                outcomes = job.result()
+            except BaseException:  # the first failure is already being raised
+                continue
             for sha, outcome in zip(fresh, outcomes, strict=True):
                 if outcome.added is not None:
-                    self.by_sha[sha] = outcome.added.photo.id
                     self.new_photo_ids.append(outcome.added.photo.id)
                     self.new_shas.add(sha)
-        for sha, (ext, position, _n, _d) in zip(shas, batch, strict=True):
-            photo_id = self.by_sha.get(sha)
-            if photo_id is None:
-                self.skipped[UNREADABLE_IMAGES] += 1
-            else:
-                self.links.append((ext, photo_id, position))
+        self._jobs.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
     _CHUNK = 5_000
 
@@ -1285,9 +1340,13 @@ class _Writer:
         transaction, so memory holds one chunk of messages, never the whole export."""
         from memory import messages
 
-        if not self.rows["role"]:
-            return
         self._flush_images()
+        self._collect()
+        if not self.rows["role"]:
+            if self.links:  # photos stored after their messages were written
+                messages.attach_photos(self._cursor(), self.persona_id, self.links)
+                self.links = []
+            return
         import pyarrow as pa
 
         rows = self.rows
@@ -1313,6 +1372,7 @@ class _Writer:
 
     def abort(self) -> None:
         """Roll the import's transaction back and remove the photos it added."""
+        self._stop_photo_thread()
         if self._cur is not None:
             cur, self._cur = self._cur, None
             with contextlib.suppress(Exception):
@@ -1323,6 +1383,8 @@ class _Writer:
     def finish(self, found: ChatGPTExport) -> ImportResult:
         try:
             self._flush_images()
+            self._collect(everything=True)
+            self._stop_photo_thread()
             count = self.written + len(self.rows["role"])
             self.progress(0.97, _("Saving {n:,} messages…").format(n=count))
             self._flush_rows()
