@@ -1126,8 +1126,7 @@ class _Writer:
     """Collects messages (and reads their photos) conversation by conversation, then writes
     every message in one transaction."""
 
-    _BATCH_BYTES = 48 << 20
-    _BATCH_FILES = 500
+    _BATCH_FILES = 100
 
     def __init__(self, store, persona_id: int, source: ExportSource | None, progress: Progress):
         from memory import photos
@@ -1153,12 +1152,10 @@ class _Writer:
         self.by_sha: dict[str, int] = {}
         self.new_photo_ids: list[int] = []
         self.new_shas: set[str] = set()
-        self.batch: list[tuple[str, int, str, bytes]] = []  # ext id, position, name, data
-        self.batch_bytes = 0
-        # photo batches on the photo thread: (its job, new content hashes, links to make)
+        self.batch: list[tuple[str, int, str]] = []  # message's external id, position, file id
+        # batches on the photo thread: (its job, the batch)
         self._jobs: list[tuple] = []
         self._pool = None
-        self.queued: set[str] = set()  # content hashes handed to the photo thread
         self.imported_conversations = 0
         self.skipped_conversations = 0
         self.skipped_messages = 0
@@ -1229,17 +1226,12 @@ class _Writer:
 
     def _image(self, ext: str, position: int, ref: ImageRef) -> bool:
         """Queue one image for storing; False when the export does not hold it."""
-        data = self.source.image_bytes(ref.file_id) if self.source is not None else None
-        if data is None:
+        images = getattr(self.source, "images", None) or {}
+        if not ref.file_id or ref.file_id not in images:
             self.skipped[MISSING_IMAGES] += 1
             return False
-        if not data:
-            self.skipped[UNREADABLE_IMAGES] += 1
-            return False
-        name = self.source.images.get(ref.file_id, "").rsplit("/", 1)[-1]
-        self.batch.append((ext, position, name, data))
-        self.batch_bytes += len(data)
-        if self.batch_bytes >= self._BATCH_BYTES or len(self.batch) >= self._BATCH_FILES:
+        self.batch.append((ext, position, ref.file_id))
+        if len(self.batch) >= self._BATCH_FILES:
             self._flush_images()
         return True
 
@@ -1247,13 +1239,28 @@ class _Writer:
     _IN_FLIGHT = 2
 
     def _flush_images(self) -> None:
-        """Hand the queued images to the photo thread, which stores them while the export is
-        read on; their links to messages are made once they are stored (`_collect`)."""
+        """Hand the queued images to the photo thread, which reads, stores and de-duplicates
+        them while the export is read on; their links to messages are made once they are
+        stored (`_collect`)."""
         if not self.batch:
             return
-        batch, self.batch, self.batch_bytes = self.batch, [], 0
-        shas = [hashlib.sha256(data).hexdigest() for _e, _p, _n, data in batch]
-        unknown = [s for s in set(shas) if s not in self.by_sha and s not in self.queued]
+        batch, self.batch = self.batch, []
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="kizuna-import-photos")
+        self._jobs.append((self._pool.submit(self._store_images, batch), batch))
+        self._collect(wait=len(self._jobs) > self._IN_FLIGHT)
+
+    def _store_images(self, batch: list[tuple[str, int, str]]) -> tuple[list, list]:
+        """On the photo thread: each image's photo id (None when unreadable), and the
+        (id, content hash) of the photos this batch added. Batches run one after another, so
+        `by_sha` is this thread's alone."""
+        found = []
+        for _ext, _position, file_id in batch:
+            data = self.source.image_bytes(file_id) or b""
+            found.append((hashlib.sha256(data).hexdigest() if data else None, file_id, data))
+        unknown = list({sha for sha, _f, _d in found if sha and sha not in self.by_sha})
         if unknown:
             self.by_sha.update(
                 self.store.execute(
@@ -1263,62 +1270,49 @@ class _Writer:
                 ).fetchall()
             )
         fresh: dict[str, tuple[str, bytes]] = {}
-        for sha, (_e, _p, name, data) in zip(shas, batch, strict=True):
-            if sha not in self.by_sha and sha not in self.queued:
+        for sha, file_id, data in found:
+            if sha and sha not in self.by_sha:
+                name = self.source.images.get(file_id, "").rsplit("/", 1)[-1]
                 fresh.setdefault(sha, (name, data))
-        job = None
+        added = []
         if fresh:
-            if self._pool is None:
-                from concurrent.futures import ThreadPoolExecutor
-
-                self._pool = ThreadPoolExecutor(1, thread_name_prefix="kizuna-import-photos")
-            self.queued.update(fresh)
-            job = self._pool.submit(
-                self.photos.ingest_many, self.store, list(fresh.values()), sync_each=False
-            )
-        links = [
-            (sha, ext, position) for sha, (ext, position, _n, _d) in zip(shas, batch, strict=True)
-        ]
-        self._jobs.append((job, list(fresh), links))
-        self._collect(wait=len(self._jobs) > self._IN_FLIGHT)
+            outcomes = self.photos.ingest_many(self.store, list(fresh.values()), sync_each=False)
+            for sha, outcome in zip(fresh, outcomes, strict=True):
+                if outcome.added is not None:
+                    self.by_sha[sha] = outcome.added.photo.id
+                    added.append((outcome.added.photo.id, sha))
+        return [self.by_sha.get(sha) if sha else None for sha, _f, _d in found], added
 
     def _collect(self, *, wait: bool = False, everything: bool = False) -> None:
         """Link the stored photos to their messages, batch by batch in order; `wait` waits
         for the oldest batch, `everything` for all of them."""
         while self._jobs:
-            job, fresh, links = self._jobs[0]
-            if job is not None and not job.done() and not (wait or everything):
+            job, batch = self._jobs[0]
+            if not job.done() and not (wait or everything):
                 return
             self._jobs.pop(0)
             wait = False
-            if job is not None:
-                for sha, outcome in zip(fresh, job.result(), strict=True):
-                    self.queued.discard(sha)
-                    if outcome.added is not None:
-                        self.by_sha[sha] = outcome.added.photo.id
-                        self.new_photo_ids.append(outcome.added.photo.id)
-                        self.new_shas.add(sha)
-            for sha, ext, position in links:
-                photo_id = self.by_sha.get(sha)
+            ids, added = job.result()
+            self._added(added)
+            for photo_id, (ext, position, _file_id) in zip(ids, batch, strict=True):
                 if photo_id is None:
                     self.skipped[UNREADABLE_IMAGES] += 1
                 else:
                     self.links.append((ext, photo_id, position))
 
+    def _added(self, added) -> None:
+        for photo_id, sha in added:
+            self.new_photo_ids.append(photo_id)
+            self.new_shas.add(sha)
+
     def _stop_photo_thread(self) -> None:
         """Wait for every batch handed to the photo thread (stored or failed), so that what
         it added is known, then end the thread."""
-        for job, fresh, _links in self._jobs:
-            if job is None:
-                continue
+        for job, _batch in self._jobs:
             try:
-                outcomes = job.result()
+                self._added(job.result()[1])
             except BaseException:  # the first failure is already being raised
                 continue
-            for sha, outcome in zip(fresh, outcomes, strict=True):
-                if outcome.added is not None:
-                    self.new_photo_ids.append(outcome.added.photo.id)
-                    self.new_shas.add(sha)
         self._jobs.clear()
         if self._pool is not None:
             self._pool.shutdown(wait=True)
