@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from companion import safety
 from memory import search
 from memory.i18n import _
 from ui import demo, language, lock, router, sidebar, state, style
@@ -12,6 +13,7 @@ language.apply()  # the browser's language, for anything said before the store i
 store = state.store()  # and, from there on, the language chosen in Settings
 style.apply()  # one stylesheet; on a phone the sidebar closes once a page is chosen
 search.warm_up()  # romaji ↔ kanji dictionaries, loaded in the background once per process
+safety.warm_up()  # and the crisis patterns, compiled once
 
 pages = {
     "": [

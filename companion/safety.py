@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -101,6 +102,16 @@ class _Language:
 
 def _union(patterns: list[str]) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def warm_up() -> None:
+    """Compile the crisis patterns in the background, so the first message after a start
+    does not wait for them (the app calls this at start; compiling takes a few hundred ms)."""
+    if _languages.cache_info().currsize or any(
+        t.name == "kizuna-care-patterns" for t in threading.enumerate()
+    ):
+        return
+    threading.Thread(target=_languages, name="kizuna-care-patterns", daemon=True).start()
 
 
 @cache

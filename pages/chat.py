@@ -1,4 +1,11 @@
-"""Chat with the companion: history from DuckDB, streamed replies, retry and regenerate."""
+"""Chat with the companion: history from DuckDB, streamed replies, retry and regenerate.
+
+The page's body is one `st.fragment`: a send, a reply, "Show earlier", Retry and Regenerate
+rerun the chat alone, not the router, the sidebar and the page set-up (the sidebar's count of
+today's messages is redrawn from here). Her message is stored first and drawn at the foot of
+the history before the model is asked. A message's "⋯" menu builds its buttons only while it
+is open (`on_change="rerun"` and `.open`), so a screenful of forty messages stays light.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ import streamlit as st
 import ui.long_text as long_text
 from companion import Reply, Upload, send
 from companion.conversation import regenerate_target
-from memory import memories, messages, personas, photos
+from memory import audio, memories, messages, personas, photos
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_time
 from ui import (
@@ -21,6 +28,7 @@ from ui import (
     moment_share,
     moments,
     recall_view,
+    sidebar,
     state,
     voice,
 )
@@ -36,8 +44,7 @@ pv = personas.current(s, pid)
 tz = state.tz(s)
 provider = state.provider(s)
 companion_avatar = state.avatar_for(s, pv)
-# An act under way puts her region's emergency number first, before anything else.
-care_top = care.emergency_first(s, pid)
+today_slot = sidebar.today_slot()  # this run's "messages today" line, redrawn after a send
 
 # A different companion (or a fresh session) starts at the latest screenful, with no leftovers.
 if st.session_state.get("chat_persona") != pid:
@@ -46,24 +53,21 @@ if st.session_state.get("chat_persona") != pid:
     for leftover in ("chat_error", "chat_confirm_delete", "chat_regenerate"):
         st.session_state.pop(leftover, None)
 
-head_left, head_right = st.columns([1, 7], vertical_alignment="center")
-head_left.image(companion_avatar, width=64)
-head_right.markdown(f"### {escape_markdown(pv.name)}")
-if provider.name == "offline":
-    head_right.caption(
-        _(
-            "🌙 **offline voice** — no model is connected, so replies are composed from "
-            "{name}'s own words. Connect one in Settings."
-        ).format(name=escape_markdown(pv.name))
-    )
-else:
-    head_right.caption(_("Talking through {label}").format(label=escape_markdown(provider.label)))
+# Whether the fragment below is running inside a run of the whole page (a fragment-scoped
+# rerun is not allowed there) or on its own.
+run = {"whole_page": True}
 
 
-today = state.today(s)
+def rerun_chat() -> None:
+    """Draw the chat again: only the chat when it is running on its own."""
+    st.rerun(scope="app" if run["whole_page"] else "fragment")
 
 
-def _day_label(day) -> str:
+def _local_day(m: messages.Message):
+    return m.created_at.astimezone(tz).date()
+
+
+def _day_label(day, today) -> str:
     if day == today:
         return _("Today")
     if day == today - timedelta(days=1):
@@ -71,8 +75,9 @@ def _day_label(day) -> str:
     return format_date(day, "full")
 
 
-# Filled once the screenful is known; the day view from search asks per message.
+# Filled once the screenful is known (one query each); the day view from search asks per message.
 kept: set[int] | None = None
+recordings: dict | None = None
 
 
 def _shows_as_typed(m: messages.Message) -> bool:
@@ -116,24 +121,27 @@ def show_message(m: messages.Message) -> None:
         elif m.source != "chat":
             source = m.source.replace("import:", _("import") + " ")
             label += " · " + _("from {source}").format(source=source)
-        voice.render_playback(s, m, pv)
+        voice.render_playback(s, m, pv, recordings)
         # One row at every width (columns would stack on a phone).
         row = st.container(horizontal=True, vertical_alignment="center", wrap=False, gap="small")
         row.caption(escape_markdown(label), width="stretch")
         if m.role == "companion" and m.content:
             voice.play_button(row, m)
         more = f"chat_more_{m.id}"
-        with row.popover("⋯", type="tertiary", help=_("More"), key=more, on_change="rerun"):
-            st.button(
-                _("Delete message"),
-                key=f"chat_del_{m.id}",
-                icon="🗑️",
-                on_click=_ask_before_deleting,
-                args=(m.id, more),
-            )
-            milestone_action.render(s, m, tz)
-            recall_view.remember_button(s, m, kept)
-            voice.edit_words(s, m)
+        menu = row.popover("⋯", type="tertiary", help=_("More"), key=more, on_change="rerun")
+        # Built only while open (or while its milestone form is being filled in).
+        if menu.open or st.session_state.get("chat_milestone_for") == m.id:
+            with menu:
+                st.button(
+                    _("Delete message"),
+                    key=f"chat_del_{m.id}",
+                    icon="🗑️",
+                    on_click=_ask_before_deleting,
+                    args=(m.id, more),
+                )
+                milestone_action.render(s, m, tz)
+                recall_view.remember_button(s, m, kept)
+                voice.edit_words(s, m)
         recall_view.remembered(m)
     if st.session_state.get("chat_confirm_delete") == m.id:
         confirm.ask(
@@ -166,153 +174,213 @@ def run_reply(user_message: messages.Message, *, replaces: int | None = None) ->
     else:
         st.session_state.pop("chat_error", None)
         voice.play_new_reply(s, pid)
-    st.rerun()
+    rerun_chat()
 
 
-greeting.maybe_greet(s, pid, provider, pv)  # he speaks first after a gap or on a day that matters
-# One row more than a screenful says whether there is anything earlier to show.
-recall_view.show_jump_day(s, pid, tz, show_message)
-window = messages.recent(s, pid, st.session_state.chat_limit + 1)
-history = window[-st.session_state.chat_limit :]
-if len(window) > len(history):
-    earlier = messages.count(s, pid) - len(history)
-    if st.button(
-        _("Show earlier messages ({earlier:,} more)").format(earlier=earlier),
-        key="chat_show_earlier",
-        icon="⬆️",
-    ):
-        st.session_state.chat_limit += PAGE
-        st.rerun()
-
-if not history:
-    st.info(
-        _(
-            "This is the beginning of your story with {name}. Say hello — everything you "
-            "share stays on this computer."
-        ).format(name=escape_markdown(pv.name)),
-        icon="💞",
-    )
-    demo.offer(s)
-
-# Which of the messages on screen are kept as memories: one query, not one per message.
-kept = memories.kept_message_ids(s, [m.id for m in history])
-regenerating = st.session_state.get("chat_regenerate")
-last_day = None
-for item in moments.group(history):
-    m = item.first if isinstance(item, moments.Moment) else item
-    if regenerating and m.id == regenerating[0]:
-        continue  # the reply being regenerated makes way for the new one streaming below
-    day = m.created_at.astimezone(tz).date()
-    if day != last_day:
-        st.caption(f"— {_day_label(day)} —", text_alignment="center")
-        last_day = day
-    if isinstance(item, moments.Moment):
-        moments.render(s, item, avatar=companion_avatar, tz=tz)
-    else:
-        show_message(m)
-care.render_chat(s, pid)
-voice.speaker()
-
-last_chat = next((m for m in reversed(history) if m.source == "chat"), None)
-if last_chat is None and history:
-    last_chat = messages.last(s, pid)
-pending = last_chat if last_chat is not None and last_chat.role == "user" else None
-if pending is not None and not (pending.content or pending.photo_ids):
-    pending = None  # a voice message not written out yet: her words first (its ⋯ menu)
-
-if regenerating:
-    st.session_state.pop("chat_regenerate")
-    old_id, target_id = regenerating
-    target = messages.get(s, target_id)
-    if target is not None and last_chat is not None and last_chat.id == old_id:
-        run_reply(target, replaces=old_id)
-
-# A moment just shared from "Share a moment": he answers it now.
-if pending is not None and moment_share.take_reply_target() == pending.id:
-    care.alarm(care_top, s, pending.content)
-    run_reply(pending)
-
-error = st.session_state.get("chat_error")
-if error and error.get("replaces"):
-    error_applies = last_chat is not None and last_chat.id == error["replaces"]
-else:
-    error_applies = bool(error) and pending is not None and pending.id == error["user_message_id"]
-
-# The failed reply's box is cleared as soon as another reply starts (Retry or a new message),
-# so the old error and its Retry never sit on screen while the next reply is pending.
-error_slot = st.empty()
-if error_applies:
-    with error_slot.container():
-        if error.get("partial"):
-            with st.chat_message("assistant", avatar=companion_avatar):
-                long_text.show(error["partial"], as_typed=True, key="chat_long_partial")
-                st.caption(_("✂️ cut off — not saved"))
-        st.error(escape_markdown(error["message"]), icon="⚠️")
-        retry = st.button(_("Retry"), key="chat_retry", type="primary", icon="🔁")
-    if retry:
-        error_slot.empty()
-        st.session_state.pop("chat_error", None)
-        target = messages.get(s, error["user_message_id"])
-        if target is not None:
-            run_reply(target, replaces=error.get("replaces"))
-        st.rerun()
-elif (
-    last_chat is not None
-    and last_chat.role == "companion"
-    and last_chat.reply_to is not None
-    # Regenerate sits under the reply it acts on: not under an album or journal moment.
-    and history[-1].id == last_chat.id
-):
-    if st.button(_("Regenerate last reply"), key="chat_regenerate_button", icon="🔄"):
-        found = regenerate_target(s, pid)
-        if found is not None and found[0].id == last_chat.id:
-            old, target = found
-            st.session_state.chat_regenerate = (old.id, target.id)
-        st.rerun()
-elif (
-    pending is not None
-    # A message without a reply (e.g. the page was closed mid-reply): offer to answer it.
-    and st.button(_("Get a reply"), key="chat_answer_pending", icon="💬")
-):
-    run_reply(pending)
-
-for notice in st.session_state.pop("chat_notices", []):
-    st.warning(notice, icon="🖼️")
-voice.show_notices()
-moment_share.entry(s, pid, pv)
-
-submitted = st.chat_input(
-    _("Message {name}…").format(name=pv.name),
-    key="chat_input",
-    accept_file="multiple",
-    file_type=PHOTO_FILE_TYPES,
-    accept_audio=True,
-)
-if submitted:
+def take(submitted) -> tuple[messages.Message | None, str | None]:
+    """Keep what she sent (text, photos, a voice message): the message to answer, if any,
+    and the sentence saying why nothing was kept, if so."""
     text = submitted if isinstance(submitted, str) else submitted.text
     files = [] if isinstance(submitted, str) else list(submitted.files or [])
     recording = None if isinstance(submitted, str) else submitted.get("audio")
     if recording is not None:
         spoken = voice.receive_recording(s, pid, pv, recording)
-        if spoken is not None and spoken.content and not (text or "").strip() and not files:
-            show_message(spoken)
-            care.alarm(care_top, s, spoken.content)
-            run_reply(spoken)
         if not (text or "").strip() and not files:
-            st.rerun()
+            # Answered once its words are known (typed in its ⋯ menu when not transcribed).
+            return (spoken if spoken is not None and spoken.content else None), None
     try:
         user_message, problems = send(s, pid, text, [Upload(f.name, f.getvalue()) for f in files])
     except KizunaError as exc:
-        st.error(exc.sentence, icon="⚠️")
-        st.stop()
+        return None, exc.sentence
     notices = [_("Could not attach {problem}").format(problem=problem) for problem in problems]
-    if user_message is None:
-        for notice in notices:
-            st.warning(notice, icon="🖼️")
-    else:
-        st.session_state.chat_notices = notices  # shown after the rerun below
+    st.session_state.chat_notices = notices  # under the conversation, until the next run
+    return user_message, None
+
+
+def show_earlier() -> None:
+    st.session_state.chat_limit += PAGE
+
+
+def regenerate(last_chat_id: int) -> None:
+    found = regenerate_target(s, pid)
+    if found is not None and found[0].id == last_chat_id:
+        old, target = found
+        st.session_state.chat_regenerate = (old.id, target.id)
+
+
+@st.fragment
+def chat() -> None:
+    global kept, recordings
+    kept = recordings = None  # until this run's screenful is known
+    # The input is pinned to the foot of the page; what was sent is stored before anything
+    # is drawn, so the history below already ends with her message.
+    with st.bottom:
+        submitted = st.chat_input(
+            _("Message {name}…").format(name=pv.name),
+            key="chat_input",
+            accept_file="multiple",
+            file_type=PHOTO_FILE_TYPES,
+            accept_audio=True,
+        )
+    answer, refused = take(submitted) if submitted else (None, None)
+    if answer is not None:
         st.session_state.pop("chat_error", None)
-        error_slot.empty()
-        show_message(user_message)
-        care.alarm(care_top, s, user_message.content)
-        run_reply(user_message)
+    # Written on every run: a fragment may only fill an outside slot it wrote in a full run.
+    sidebar.show_today(today_slot, s, pid)
+
+    # An act under way puts her region's emergency number first, before anything else (her
+    # message is stored already, so words she has just sent count).
+    care.emergency_first(s, pid)
+    head_left, head_right = st.columns([1, 7], vertical_alignment="center")
+    head_left.image(companion_avatar, width=64)
+    head_right.markdown(f"### {escape_markdown(pv.name)}")
+    if provider.name == "offline":
+        head_right.caption(
+            _(
+                "🌙 **offline voice** — no model is connected, so replies are composed from "
+                "{name}'s own words. Connect one in Settings."
+            ).format(name=escape_markdown(pv.name))
+        )
+    else:
+        head_right.caption(
+            _("Talking through {label}").format(label=escape_markdown(provider.label))
+        )
+    today = state.today(s)
+
+    # He speaks first after a gap or on a day that matters.
+    greeting.maybe_greet(s, pid, provider, pv)
+    recall_view.show_jump_day(s, pid, tz, show_message)
+    # One row more than a screenful says whether there is anything earlier to show.
+    window = messages.recent(s, pid, st.session_state.chat_limit + 1)
+    history = window[-st.session_state.chat_limit :]
+    if len(window) > len(history):
+        earlier = messages.count(s, pid) - len(history)
+        st.button(
+            _("Show earlier messages ({earlier:,} more)").format(earlier=earlier),
+            key="chat_show_earlier",
+            icon="⬆️",
+            on_click=show_earlier,
+        )
+
+    if not history:
+        st.info(
+            _(
+                "This is the beginning of your story with {name}. Say hello — everything you "
+                "share stays on this computer."
+            ).format(name=escape_markdown(pv.name)),
+            icon="💞",
+        )
+        demo.offer(s)
+
+    # Which of the messages on screen are kept as memories: one query, not one per message.
+    kept = memories.kept_message_ids(s, [m.id for m in history])
+    recordings = audio.with_audio(s, [m.id for m in history if m.role == "user"])
+    regenerating = st.session_state.get("chat_regenerate")
+    # Her new message goes to the browser first, into a slot below the history, before the
+    # history is sent again (positions on screen are the containers', not the calls' order).
+    earlier_box, new_box = st.container(), st.container()
+    shown = history
+    if answer is not None and history and history[-1].id == answer.id:
+        shown = history[:-1]
+        with new_box:
+            if not shown or _local_day(shown[-1]) != _local_day(answer):
+                st.caption(f"— {_day_label(_local_day(answer), today)} —", text_alignment="center")
+            show_message(answer)
+    last_day = None
+    with earlier_box:
+        for item in moments.group(shown):
+            m = item.first if isinstance(item, moments.Moment) else item
+            if regenerating and m.id == regenerating[0]:
+                continue  # the reply being regenerated makes way for the new one streaming below
+            day = _local_day(m)
+            if day != last_day:
+                st.caption(f"— {_day_label(day, today)} —", text_alignment="center")
+                last_day = day
+            if isinstance(item, moments.Moment):
+                moments.render(s, item, avatar=companion_avatar, tz=tz)
+            else:
+                show_message(m)
+    care.render_chat(s, pid)
+    voice.speaker()
+
+    if refused:
+        st.error(refused, icon="⚠️")
+    if answer is not None:  # her message is on screen: now he answers, under it
+        with new_box:
+            run_reply(answer)
+
+    last_chat = next((m for m in reversed(history) if m.source == "chat"), None)
+    if last_chat is None and history:
+        last_chat = messages.last(s, pid)
+    pending = last_chat if last_chat is not None and last_chat.role == "user" else None
+    if pending is not None and not (pending.content or pending.photo_ids):
+        pending = None  # a voice message not written out yet: her words first (its ⋯ menu)
+
+    if regenerating:
+        st.session_state.pop("chat_regenerate")
+        old_id, target_id = regenerating
+        target = messages.get(s, target_id)
+        if target is not None and last_chat is not None and last_chat.id == old_id:
+            run_reply(target, replaces=old_id)
+
+    # A moment just shared from "Share a moment": he answers it now.
+    if pending is not None and moment_share.take_reply_target() == pending.id:
+        run_reply(pending)
+
+    error = st.session_state.get("chat_error")
+    if error and error.get("replaces"):
+        error_applies = last_chat is not None and last_chat.id == error["replaces"]
+    else:
+        error_applies = (
+            bool(error) and pending is not None and pending.id == error["user_message_id"]
+        )
+
+    # The failed reply's box is cleared as soon as another reply starts (Retry or a new
+    # message), so the old error and its Retry never sit on screen while the next is pending.
+    error_slot = st.empty()
+    if error_applies:
+        with error_slot.container():
+            if error.get("partial"):
+                with st.chat_message("assistant", avatar=companion_avatar):
+                    long_text.show(error["partial"], as_typed=True, key="chat_long_partial")
+                    st.caption(_("✂️ cut off — not saved"))
+            st.error(escape_markdown(error["message"]), icon="⚠️")
+            retry = st.button(_("Retry"), key="chat_retry", type="primary", icon="🔁")
+        if retry:
+            error_slot.empty()
+            st.session_state.pop("chat_error", None)
+            target = messages.get(s, error["user_message_id"])
+            if target is not None:
+                run_reply(target, replaces=error.get("replaces"))
+            rerun_chat()
+    elif (
+        last_chat is not None
+        and last_chat.role == "companion"
+        and last_chat.reply_to is not None
+        # Regenerate sits under the reply it acts on: not under an album or journal moment.
+        and history[-1].id == last_chat.id
+    ):
+        st.button(
+            _("Regenerate last reply"),
+            key="chat_regenerate_button",
+            icon="🔄",
+            on_click=regenerate,
+            args=(last_chat.id,),
+        )
+    elif (
+        pending is not None
+        # A message without a reply (e.g. the page was closed mid-reply): offer to answer it.
+        and st.button(_("Get a reply"), key="chat_answer_pending", icon="💬")
+    ):
+        run_reply(pending)
+
+    for notice in st.session_state.pop("chat_notices", []):
+        st.warning(notice, icon="🖼️")
+    voice.show_notices()
+    moment_share.entry(s, pid, pv)
+
+
+try:
+    chat()
+finally:
+    run["whole_page"] = False  # from here on the fragment reruns on its own

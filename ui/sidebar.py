@@ -1,6 +1,13 @@
-"""The sidebar every page shares: who the companion is and how today is going."""
+"""The sidebar every page shares: who the companion is and how today is going.
+
+The chat reruns on its own after a send (an `st.fragment`), not the sidebar; the line of
+today's messages is a slot the chat page takes in its run (`today_slot`) and redraws
+(`show_today`), so the count is never behind.
+"""
 
 from __future__ import annotations
+
+import threading
 
 import streamlit as st
 
@@ -21,9 +28,8 @@ def render(s) -> None:
         day = milestones.day_number(s, pid, state.tz(s), state.today(s))
         if day is not None and day > 0:
             right.caption(_("Day {day} together").format(day=format_number(day)))
-        today = messages.count_today(s, pid, state.tz(s))
-        said = ngettext("{n} message today", "{n} messages today", today)
-        st.caption("💬 " + said.format(n=format_number(today)), help=_(messages.COUNTED))
+        _this_run.today = st.empty()
+        show_today(_this_run.today, s, pid)
         everyone = personas.list_personas(s)
         if len(everyone) > 1:
             names = {p.id: p.name + (" " + _("(demo)") if p.is_demo else "") for p in everyone}
@@ -46,3 +52,21 @@ def render(s) -> None:
             st.caption("🌙 " + _("Offline voice — no model connected"))
         else:
             st.caption(f"🧠 {escape_markdown(cfg.model)}")
+
+
+# The slot of this script run (the page runs right after the sidebar, in the same thread).
+_this_run = threading.local()
+
+
+def today_slot():
+    """The "messages today" line drawn by this run's sidebar (None without the router)."""
+    return getattr(_this_run, "today", None)
+
+
+def show_today(slot, s, pid: int) -> None:
+    """Draw (or redraw) the count of today's messages into `slot`."""
+    if slot is None:
+        return
+    today = messages.count_today(s, pid, state.tz(s))
+    said = ngettext("{n} message today", "{n} messages today", today)
+    slot.caption("💬 " + said.format(n=format_number(today)), help=_(messages.COUNTED))

@@ -69,10 +69,19 @@ def voice_config(s) -> speech.VoiceConfig:
     return speech.resolve(s, state.provider_settings(s))
 
 
-def render_playback(s, m: messages.Message, pv) -> None:
-    """Inside a bubble: a voice message's recording, and his reply read aloud when asked."""
+def render_playback(s, m: messages.Message, pv, recordings: dict | None = None) -> None:
+    """Inside a bubble: a voice message's recording, and his reply read aloud when asked.
+
+    `recordings` is `audio.with_audio` for the whole screenful (one query, not one per
+    message); without it the message's own row is read.
+    """
     if m.role == "user":
-        kept = audio.for_message(s, m.id)
+        if recordings is None:
+            kept = audio.for_message(s, m.id)
+        else:
+            kept = recordings.get(m.id)
+            if kept is not None and not s.path_of(kept.path).is_file():
+                kept = None
         if kept is not None:
             st.audio(str(audio.audio_path(s, kept)), format=kept.mime)
         note = speech.voice_note(m)

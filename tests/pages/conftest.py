@@ -30,3 +30,9 @@ def plain(markdown: str) -> str:
     from ui.text import unescape_markdown
 
     return unescape_markdown(markdown)
+
+
+def open_menu(at: AppTest, message_id: int) -> AppTest:
+    """Open a chat message's "⋯" menu, as a click on it does (its buttons are built then)."""
+    at.session_state[f"chat_more_{message_id}"] = True
+    return at.run()

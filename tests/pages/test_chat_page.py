@@ -10,7 +10,7 @@ from PIL import Image as PILImage
 from memory import Store, messages, personas
 from memory import settings as settings_store
 from tests.openai_server import Answer
-from tests.pages.conftest import plain
+from tests.pages.conftest import open_menu, plain
 
 
 def jpeg_bytes(size=(2400, 1600), colour=(40, 120, 200)) -> bytes:
@@ -93,10 +93,14 @@ def test_delete_asks_first_and_cancel_keeps_the_message(app, data_dir):
     kept = messages.add(s, pid, "user", "keep me")
     gone = messages.add(s, pid, "user", "delete me")
     app.run()
+    # A closed "⋯" menu holds no buttons; opening it builds them.
+    assert not [b for b in app.button if b.key.startswith("chat_del_")]
+    open_menu(app, kept.id)
     app.button(key=f"chat_del_{kept.id}").click().run()
     assert any("Delete this message for good?" in m.value for m in app.markdown)
     app.button(key=f"chat_del_no_{kept.id}").click().run()
     assert messages.get(s, kept.id) is not None
+    open_menu(app, gone.id)
     app.button(key=f"chat_del_{gone.id}").click().run()
     app.button(key=f"chat_del_yes_{gone.id}").click().run()
     assert messages.get(s, gone.id) is None

@@ -6,6 +6,7 @@ from datetime import date
 
 from memory import Store, journal, memories, messages, personas
 from tests import recall_corpus
+from tests.pages.conftest import open_menu
 
 
 def _store(data_dir):
@@ -102,6 +103,7 @@ def test_remember_this_from_the_chat_and_what_i_remembered(app, data_dir):
     s = _store(data_dir)
     pid = personas.list_personas(s)[0].id
     user_message, _reply = messages.recent(s, pid)
+    open_menu(app, user_message.id)
     app.button(key=f"chat_remember_{user_message.id}").click().run()
     assert not app.exception
     assert memories.is_remembered(s, user_message.id)

@@ -6,6 +6,7 @@ import pytest
 
 from memory import Store, messages, milestones, personas
 from memory import settings as settings_store
+from tests.pages.conftest import open_menu
 
 ZONE = "Europe/London"
 
@@ -110,6 +111,7 @@ def test_a_chat_message_becomes_a_milestone(app, data_dir):
     s = Store.open(data_dir)
     pid = personas.list_personas(s)[0].id
     question = messages.recent(s, pid)[0]
+    open_menu(app, question.id)
     app.button(key=f"chat_milestone_{question.id}").click().run()
     assert app.text_input(key=f"chat_milestone_{question.id}_title").value == "Will you marry me?"
     app.selectbox(key=f"chat_milestone_{question.id}_kind").set_value("proposal")
