@@ -478,11 +478,12 @@ def _check_room(data_dir: Path, manifest: dict) -> None:
             _(
                 "There is not enough free disk space to restore this backup: it needs about "
                 "{needed} and {free} is free. Free some space and try again; nothing was changed."
-            ).format(needed=_human(needed), free=_human(free))
+            ).format(needed=human_size(needed), free=human_size(free))
         )
 
 
-def _human(size: int) -> str:
+def human_size(size: int) -> str:
+    """A size in bytes as people read it: 812 bytes, 4.2 MB, 1.3 GB."""
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
@@ -911,7 +912,7 @@ def save_upload(
             _(
                 "There is not enough free disk space to receive this backup ({size}). Free "
                 "some space and try again; nothing was changed."
-            ).format(size=_human(size))
+            ).format(size=human_size(size))
         )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     target = data_dir / f"{_STAGING_PREFIX}upload-{stamp}.zip"
@@ -926,7 +927,7 @@ def save_upload(
                     progress(
                         min(done / size, 1.0) * 0.1,
                         _("Receiving the backup… {done} of {size}").format(
-                            done=_human(done), size=_human(size)
+                            done=human_size(done), size=human_size(size)
                         ),
                     )
     except BaseException as exc:

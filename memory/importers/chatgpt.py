@@ -424,6 +424,12 @@ class ExportSource:
     def total_bytes(self) -> int:
         return sum(m.size for m in self.members) or 1
 
+    def image_bytes_total(self) -> int:
+        """The size of every image the export holds, unpacked."""
+        if self._zip is None:
+            return 0
+        return sum(self._zip.getinfo(name).file_size for name in set(self.images.values()))
+
     def _open_member(self, member: _Member):
         if self._zip is not None:
             return self._zip.open(member.name)
@@ -1484,6 +1490,27 @@ def import_conversations(
     return writer.finish(found or ChatGPTExport())
 
 
+#: Room kept free beyond an import's own estimate (DuckDB's write-ahead log, the index).
+SPACE_MARGIN = 64 << 20
+
+
+def check_room(store, text_bytes: int, image_bytes: int) -> None:
+    """Refuse, before anything is written, an import the disk has no room for: its text
+    stored with the search index over it (counted twice), its photos with their thumbnails,
+    and a margin."""
+    from memory import backup
+
+    needed = 2 * text_bytes + image_bytes + image_bytes // 10 + SPACE_MARGIN
+    free = backup.free_bytes(store.data_dir)
+    if free < needed:
+        raise ImportProblem(
+            _(
+                "There is not enough free disk space to import this: it needs about {needed} "
+                "and {free} is free. Free some space and try again; nothing was imported."
+            ).format(needed=backup.human_size(needed), free=backup.human_size(free))
+        )
+
+
 def import_file(
     store,
     source: Path | str | bytes,
@@ -1505,6 +1532,7 @@ def import_file(
     progress = progress or _noop
     found = ChatGPTExport()
     with ExportSource(source) as src:
+        check_room(store, src.total_bytes, src.image_bytes_total())
         writer = _Writer(store, persona_id, src, progress)
         try:
             for conversation in _conversations(src, found, lambda f, t: progress(0.95 * f, t)):

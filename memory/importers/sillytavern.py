@@ -150,6 +150,8 @@ def import_chat(
         found = [m for m in found if not (m.meta or {}).get("from_card")]
     conversation = chatgpt.Conversation("archive", _("Imported chat"), None, None, tuple(found))
     try:
+        photos = sum(archive.zf.getinfo(n).file_size for n in archive.images) if archive.zf else 0
+        chatgpt.check_room(store, len(raw), photos)
         return chatgpt.import_conversations(
             store,
             [conversation],
