@@ -150,15 +150,19 @@ def calendar_figure(days: list[journal.DayMood], year: int, today: date) -> go.F
             autorange="reversed",
             showgrid=False,
             zeroline=False,
+            tickfont=dict(size=11),
         ),
         xaxis=dict(
             tickvals=[w for w, _ in month_ticks],
             ticktext=[m for _, m in month_ticks],
             showgrid=False,
             zeroline=False,
+            tickangle=0,
+            tickfont=dict(size=10),
         ),
     )
-    fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    # Rows of a fixed height, not square cells: at phone width 53 square weeks were a few
+    # pixels tall and the weekday labels overlapped (as ui.charts.calendar_year).
     return fig
 
 
