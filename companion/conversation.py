@@ -134,7 +134,12 @@ class Reply(pipeline.Reply):
                 before_id=message.id,
                 names=(self.persona.name, self.persona.user_name or ""),
             )
-            recent = voice.recent_replies(self.store, message.persona_id)
+            # His last twenty replies, not to be said again: from the history just read
+            # when it holds them (a query of its own only when it does not).
+            recent = [m.content for m in reversed(history) if m.role == "companion"]
+            if len(recent) < voice.RECENT_REPLIES and len(history) >= HISTORY_LIMIT:
+                recent = voice.recent_replies(self.store, message.persona_id)
+            recent = recent[: voice.RECENT_REPLIES]
         else:
             # A model gets a few as examples, paired with what recall already found.
             past = voice.following(self.store, message.persona_id, recalled)

@@ -185,17 +185,34 @@ def query_terms(store, text: str, *, for_recall: bool = False) -> list[str]:
     latin, cjk = _japanese_variants(store, text, latin, cjk, romaji_too=not for_recall)
     stems = latin
     if latin and stemming:
-        stems = [
-            r[0]
-            for r in store.execute(
-                "SELECT stem(w, 'porter') FROM (SELECT unnest(?::VARCHAR[]) AS w)", [latin]
-            ).fetchall()
-        ]
+        stems = _stems(store, latin)
     seen: dict[str, None] = {}
     for term in stems + cjk:
         if term and term not in seen:
             seen[term] = None
     return list(seen)[:24]
+
+
+def _stems(store, words: list[str]) -> list[str]:
+    """The Porter stems of English words, as the index stems them."""
+    known = {w: _stem_cache.get(w) for w in words}
+    missing = [w for w, stem in known.items() if stem is None]
+    if missing:
+        found = dict(
+            store.execute(
+                "SELECT w, stem(w, 'porter') FROM (SELECT unnest(?::VARCHAR[]) AS w)", [missing]
+            ).fetchall()
+        )
+        known.update(found)
+        with _guard:
+            if len(_stem_cache) >= 4096:
+                _stem_cache.clear()
+            _stem_cache.update(found)
+    return [known[w] or w for w in words]
+
+
+#: Word -> its Porter stem (a pure function of the word).
+_stem_cache: dict[str, str] = {}
 
 
 # -- Japanese variants: width, kana and romaji -----------------------------------------------
@@ -211,7 +228,19 @@ _JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々ー]+")
 
 
 def _words(store, text: str) -> list[str]:
-    return store.execute("SELECT kizuna_search_words(?)", [text]).fetchone()[0].split()
+    """The words of `text` as the index sees them (the same macro builds the index)."""
+    words = _words_cache.get(text)
+    if words is None:
+        words = store.execute("SELECT kizuna_search_words(?)", [text]).fetchone()[0].split()
+        with _guard:
+            if len(_words_cache) >= 512:  # a reply asks for the same text several times
+                _words_cache.clear()
+            _words_cache[text] = words
+    return list(words)
+
+
+#: Text -> its words. The macro is the same in every store and depends on nothing stored.
+_words_cache: dict[str, list[str]] = {}
 
 
 _kakasi_lock = threading.Lock()

@@ -203,7 +203,11 @@ def _pair(store, persona_id, scores, terms, *, before_id, exclude) -> list[PastR
     return found
 
 
-def recent_replies(store, persona_id: int, n: int = 20) -> list[str]:
+#: How many of his newest replies the offline voice never repeats.
+RECENT_REPLIES = 20
+
+
+def recent_replies(store, persona_id: int, n: int = RECENT_REPLIES) -> list[str]:
     """The texts of his last `n` replies, newest first (not to be repeated)."""
     rows = store.execute(
         "SELECT content FROM messages WHERE persona_id = ? AND role = 'companion' "
