@@ -153,8 +153,9 @@ def _tight(text: str) -> str:
 
 def d3_date_format(style: str = "short", *, language: str | None = None) -> str:
     """A d3 time format (plotly hover text and axes) for a date `style`, made from the same
-    CLDR pattern as `format_date`. plotly.js knows only English month and weekday names, so
-    other languages get numeric months and no weekday (2026年12月1日)."""
+    CLDR pattern as `format_date`: "%Y年%-m月%-d日(%a)" / "%a, %-d %b %Y". Month and weekday
+    names (%b, %a) are plotly's, so a chart must carry `plotly_config()` to spell them in the
+    interface language."""
     from babel import dates
 
     kind, spec = _STYLES[style]
@@ -167,13 +168,48 @@ def d3_date_format(style: str = "short", *, language: str | None = None) -> str:
         pattern = known[matched].pattern if matched in known else spec
     else:
         pattern = spec
-    english = loc.language == "en"
     out: list[str] = []
     for literal, field in _fields(pattern):
-        out.append(literal if literal is not None else _d3_field(field, english))
-    text = "".join(out)
-    # A weekday dropped leaves its brackets or comma behind: "(%a)" → "()".
-    return re.sub(r"\(\)|（）", "", text).strip(" ,")
+        out.append(literal if literal is not None else _d3_field(field))
+    return "".join(out).strip(" ,")
+
+
+#: plotly.js's own words that can show on a chart with the mode bar hidden (its tips).
+PLOTLY_WORDS = (
+    N_("Double-click to zoom back out"),
+    N_("Double-click on legend to isolate one trace"),
+)
+
+
+def plotly_config(language: str | None = None) -> dict:
+    """plotly.js config keys that make a chart speak the interface language: `locale` and a
+    `locales` definition carried by the chart itself (plotly.js's public config; nothing is
+    registered globally or loaded from elsewhere). Month and weekday names, decimal and
+    thousands marks come from CLDR, plotly's tips from the catalog."""
+    from babel import Locale
+
+    lang = normalize(language) if language else _language.get()
+    loc = Locale.parse(cldr_locale(lang))
+    months, days = loc.months["stand-alone"], loc.days["stand-alone"]
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # CLDR counts from Monday, d3 from Sunday
+    symbols = loc.number_symbols.get("latn", loc.number_symbols)
+    translations = _translations(lang)
+    return {
+        "locale": lang,
+        "locales": {
+            lang: {
+                "dictionary": {w: translations.gettext(w) for w in PLOTLY_WORDS},
+                "format": {
+                    "months": [months["wide"][m] for m in range(1, 13)],
+                    "shortMonths": [months["abbreviated"][m] for m in range(1, 13)],
+                    "days": [days["wide"][d] for d in sunday_first],
+                    "shortDays": [days["abbreviated"][d] for d in sunday_first],
+                    "decimal": symbols.get("decimal", "."),
+                    "thousands": symbols.get("group", ","),
+                },
+            }
+        },
+    }
 
 
 def _fields(pattern: str) -> list[tuple[str | None, str]]:
@@ -199,18 +235,18 @@ def _fields(pattern: str) -> list[tuple[str | None, str]]:
     return pieces
 
 
-def _d3_field(field: str, english: bool) -> str:
+def _d3_field(field: str) -> str:
     letter, width = field[0], len(field)
     if letter == "y":
         return "%Y"
     if letter in "ML":
-        if width >= 3 and english:
+        if width >= 3:
             return "%B" if width >= 4 else "%b"
         return "%m" if width == 2 else "%-m"
     if letter == "d":
         return "%d" if width == 2 else "%-d"
     if letter in "Ec":
-        return ("%A" if width >= 4 else "%a") if english else ""
+        return "%A" if width >= 4 else "%a"
     return ""
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from companion.journal import Reflection
 from memory import journal, personas, photos
 from memory.errors import KizunaError
-from memory.i18n import _, format_date, format_number, ngettext
+from memory.i18n import _, format_date, format_number, ngettext, plotly_config
 from ui import care, confirm, journal_view, long_text, recall_view, state
 from ui.text import escape_markdown, reply_markdown
 
@@ -221,7 +221,7 @@ with calendar_tab:
     st.plotly_chart(
         journal_view.calendar_figure(days, year, today),
         key="journal_calendar",
-        config={"displayModeBar": False},
+        config={"displayModeBar": False, **plotly_config()},
     )
 
 with mood_tab:
@@ -230,5 +230,7 @@ with mood_tab:
         st.info(_("Give a mood to a few entries and their trend will show here."), icon="📈")
     else:
         st.plotly_chart(
-            journal_view.mood_figure(series), key="journal_mood", config={"displayModeBar": False}
+            journal_view.mood_figure(series),
+            key="journal_mood",
+            config={"displayModeBar": False, **plotly_config()},
         )

@@ -133,9 +133,20 @@ def test_relative_days_and_numbers():
     assert i18n.format_number(1000, language="ja") == "1,000"
 
 
-def test_plotly_date_formats_never_spell_english_names_in_japanese():
-    for style in ("short", "day", "month", "month_abbr"):
-        fmt = i18n.d3_date_format(style, language="ja")
-        assert "%b" not in fmt and "%B" not in fmt and "%a" not in fmt, (style, fmt)
+def test_plotly_date_formats_follow_cldr_with_names_the_chart_carries():
     assert i18n.d3_date_format("short", language="ja") == "%Y年%-m月%-d日"
+    assert i18n.d3_date_format("day", language="ja") == "%Y年%-m月%-d日(%a)"
     assert i18n.d3_date_format("month", language="en") == "%B %Y"
+    assert i18n.d3_date_format("day", language="en") == "%a, %-d %b %Y"
+    # %a and %b are spelled by plotly from the locale each chart carries (plotly.js config)
+    ja = i18n.plotly_config("ja")
+    assert ja["locale"] == "ja"
+    names = ja["locales"]["ja"]["format"]
+    assert names["shortMonths"][11] == "12月" and names["months"][0] == "1月"
+    assert names["shortDays"] == ["日", "月", "火", "水", "木", "金", "土"]  # d3: Sunday first
+    assert names["days"][2] == "火曜日"
+    assert ja["locales"]["ja"]["dictionary"]["Double-click to zoom back out"] != (
+        "Double-click to zoom back out"
+    )
+    en = i18n.plotly_config("en")["locales"]["en"]["format"]
+    assert en["shortDays"][:2] == ["Sun", "Mon"] and en["months"][11] == "December"

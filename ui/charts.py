@@ -17,7 +17,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from memory.i18n import N_, _, d3_date_format, format_date, format_number, ngettext
+from memory.i18n import (
+    N_,
+    _,
+    d3_date_format,
+    format_date,
+    format_number,
+    ngettext,
+    plotly_config,
+)
 
 SOURCE_LABELS = {
     "chat": N_("Chat"),
@@ -39,8 +47,8 @@ def _hover_day(style_name: str = "day") -> str:
 
 
 def date_axis(fig: go.Figure) -> go.Figure:
-    """Date ticks in the interface language: plotly.js spells months in English only, so
-    other languages get numeric months (12月1日, 2026年12月)."""
+    """Date ticks in the interface language's order: plotly's automatic ticks follow English
+    order ("Dec 1", "Dec 2026"), so other languages get their CLDR pattern (12月1日, 2026年12月)."""
     day, month = d3_date_format("day_month"), d3_date_format("month")
     if "%b" in day or "%B" in day:
         return fig  # English: plotly's own ticks
@@ -175,12 +183,18 @@ def style(fig: go.Figure, pal: Palette, *, height: int = 320) -> go.Figure:
 
 
 def show(fig: go.Figure, key: str) -> None:
-    """Draw a figure full width with the Kizuna template (not Streamlit's)."""
+    """Draw a figure full width with the Kizuna template (not Streamlit's), speaking the
+    interface language (plotly's month and weekday names, see `memory.i18n.plotly_config`)."""
     st.plotly_chart(
         fig,
         theme=None,
         key=key,
-        config={"displaylogo": False, "displayModeBar": False, "scrollZoom": False},
+        config={
+            "displaylogo": False,
+            "displayModeBar": False,
+            "scrollZoom": False,
+            **plotly_config(),
+        },
     )
 
 

@@ -124,3 +124,25 @@ def test_the_same_pages_in_english_show_no_japanese_interface(data_dir, page):
         t for t in screen_text(at) if re.search(r"[\u3040-\u30ff]", t) and "日本語" not in t
     ]
     assert not japanese, japanese
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_every_chart_carries_plotlys_locale_in_the_interface_language(data_dir, language):
+    import json
+
+    history(data_dir, language)
+    s = Store.open(data_dir)
+    pid = personas.list_personas(s)[0].id
+    journal.add(s, pid, "Sunny", written_on=datetime.now(ZoneInfo(ZONE)).date(), mood=2)
+    s.close()
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    charts = []
+    for page in ("pages/dashboard.py", "pages/journal.py"):
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        charts += [json.loads(chart.proto.config) for chart in at.get("plotly_chart")]
+    assert len(charts) >= 6  # the dashboard's five and the journal's calendar
+    months = {"ja": "12月", "en": "Dec"}[language]
+    for config in charts:
+        assert config["locale"] == language
+        assert config["locales"][language]["format"]["shortMonths"][11] == months
