@@ -163,3 +163,25 @@ def test_a_companion_that_cannot_see_is_told_the_town_not_the_numbers(store, pid
     photo = photos.of_outing(store, outing.id)[0]
     said = describe_photo(photo, outing, TOKYO)
     assert "at Okayama" in said and "34.6" not in said
+
+
+def test_shares_at_the_same_moment_make_one_outing(store, pid):
+    import threading
+
+    settings_store.set(store, "timezone", "Asia/Tokyo")
+    now = datetime(2026, 5, 4, 10, 0, tzinfo=TOKYO)
+    start = threading.Barrier(4)
+    made = []
+
+    def share(i):
+        start.wait()
+        made.append(outings.share(store, pid, [(f"{i}.jpg", _photo((i * 40, 9, 9)))], now=now))
+
+    threads = [threading.Thread(target=share, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outings.count(store, pid) == 1
+    assert sum(shared.made for shared in made) == 1
+    assert outings.photo_count(store, made[0].outing.id) == 4
