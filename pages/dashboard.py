@@ -162,16 +162,22 @@ else:
             icon="🔎",
         )
     else:
-        charts.show(charts.daily_messages(data.days, pal), key="dashboard_daily_chart")
+        charts.show(
+            charts.cached(charts.daily_messages, data.days, pal), key="dashboard_daily_chart"
+        )
         left, right = st.columns([3, 2])
         with left:
-            charts.show(charts.hour_weekday(data.hours, pal), key="dashboard_hours_chart")
+            charts.show(
+                charts.cached(charts.hour_weekday, data.hours, pal), key="dashboard_hours_chart"
+            )
         with right:
-            charts.show(charts.sources(data.sources, pal), key="dashboard_sources_chart")
+            charts.show(
+                charts.cached(charts.sources, data.sources, pal), key="dashboard_sources_chart"
+            )
         weekly = (data.end - data.start).days <= 180
         lengths = stats.average_length(data.days, "W-MON" if weekly else "MS")
         charts.show(
-            charts.message_length(lengths, pal, "week" if weekly else "month"),
+            charts.cached(charts.message_length, lengths, pal, "week" if weekly else "month"),
             key="dashboard_length_chart",
         )
 
@@ -182,7 +188,10 @@ else:
         index=years.index(data.end.year) if data.end.year in years else 0,
         key="dashboard_year",
     )
-    charts.show(charts.calendar_year(data.all_days, year, pal), key="dashboard_calendar_chart")
+    charts.show(
+        charts.cached(charts.calendar_year, data.all_days, year, pal),
+        key="dashboard_calendar_chart",
+    )
 
     table = data.days[["day", "from_user", "from_companion", "exchanges"]].copy()
     table["day"] = table["day"].dt.strftime("%Y-%m-%d")

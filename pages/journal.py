@@ -8,7 +8,7 @@ from companion.journal import Reflection
 from memory import journal, personas, photos
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_number, ngettext, plotly_config
-from ui import care, confirm, journal_view, long_text, recall_view, state
+from ui import care, charts, confirm, journal_view, long_text, recall_view, state
 from ui.text import escape_markdown, reply_markdown
 
 PAGE = 10
@@ -219,7 +219,7 @@ with calendar_tab:
         summary += " · " + ngettext("{n}-day streak", "{n}-day streak", streak).format(n=streak)
     st.caption(summary + _(" · colour = mood, grey = no mood given"))
     st.plotly_chart(
-        journal_view.calendar_figure(days, year, today),
+        charts.cached(journal_view.calendar_figure, days, year, today),
         key="journal_calendar",
         config={"displayModeBar": False, **plotly_config()},
     )

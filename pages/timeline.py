@@ -106,7 +106,8 @@ elif not items:
     )
 else:
     charts.show(
-        charts.timeline_strip(timeline.overview(items), charts.palette()), key="timeline_strip"
+        charts.cached(charts.timeline_strip, timeline.overview(items), charts.palette()),
+        key="timeline_strip",
     )
 
 

@@ -4,11 +4,15 @@ The theme type comes from `st.context.theme.type` (what the browser is showing) 
 back to the configured `theme.base`. Figures are drawn with `theme=None` so this template,
 not Streamlit's, decides colours; backgrounds stay transparent so the page shows through.
 The chart builders take the DataFrames of `memory.stats` / `memory.timeline` (aggregates only:
-at most one point per day) and return figures; `show` draws one.
+at most one point per day) and return figures; `show` draws one. Building a figure costs
+20–400 ms of plotly's validation, drawing a built one a few: pages get theirs through `cached`,
+keyed on the data itself (a new message makes new aggregates, so a new figure), the palette and
+the interface language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,6 +24,7 @@ import streamlit as st
 from memory.i18n import (
     N_,
     _,
+    current_language,
     d3_date_format,
     format_date,
     format_number,
@@ -196,6 +201,19 @@ def show(fig: go.Figure, key: str) -> None:
             **plotly_config(),
         },
     )
+
+
+def cached(builder: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
+    """`builder(*args, **kwargs)`, built once for the same arguments and interface language and
+    then shared. The figure returned must not be changed."""
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    return _built(name, current_language(), builder, args, kwargs)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _built(name: str, language: str, _builder, args: tuple, kwargs: dict) -> go.Figure:
+    # `name` and `language` are part of the key; `_builder` (not hashed) is what `name` names.
+    return _builder(*args, **kwargs)
 
 
 def _scale(colors) -> list[list]:

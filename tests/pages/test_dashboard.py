@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from memory import Store, personas
+from memory import Store, messages, personas
 from memory import settings as settings_store
 
 ZONE = "Asia/Tokyo"
@@ -128,3 +128,23 @@ def _values(seq):
             array = array.reshape([int(x) for x in str(seq["shape"]).split(",")])
         return array.tolist()
     return list(seq)
+
+
+def test_charts_are_reused_but_never_stale(history, app, data_dir):
+    """The figures are cached against their data: a message sent after a visit shows on the
+    next visit, and the other language gets its own titles."""
+    app.switch_page("pages/dashboard.py").run()
+    before = figures(app)["Messages per day"]["data"]
+    s = Store.open(data_dir)
+    pid = personas.list_personas(s)[0].id
+    messages.add(s, pid, "user", "one more today")
+    s.close()
+    app.switch_page("pages/dashboard.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    after = figures(app)["Messages per day"]["data"]
+    assert _values(after[0]["y"])[-1] == _values(before[0]["y"])[-1] + 1
+    s = Store.open(data_dir)
+    settings_store.set(s, "language", "ja")
+    s.close()
+    app.switch_page("pages/dashboard.py").run()
+    assert "1日のメッセージ数" in figures(app)
