@@ -370,6 +370,17 @@ def with_every_day(daily: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     return full
 
 
+def daily_csv(daily: pd.DataFrame) -> bytes:
+    """The daily table as CSV to download: ISO days, headers in the interface language, UTF-8
+    with a byte-order mark, so a spreadsheet (Excel) reads Japanese headers and text right."""
+    from memory.i18n import _
+
+    table = daily[["day", "from_user", "from_companion", "exchanges"]].copy()
+    table["day"] = pd.to_datetime(table["day"]).dt.strftime("%Y-%m-%d")
+    table.columns = [_("day"), _("from you"), _("from your companion"), _("exchanges")]
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
 def average_length(daily: pd.DataFrame, freq: str = "W-MON") -> pd.DataFrame:
     """Average characters per message for each side, per period (`freq`: "W-MON", "MS").
 

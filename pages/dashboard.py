@@ -193,12 +193,9 @@ else:
         key="dashboard_calendar_chart",
     )
 
-    table = data.days[["day", "from_user", "from_companion", "exchanges"]].copy()
-    table["day"] = table["day"].dt.strftime("%Y-%m-%d")
-    table.columns = [_("day"), _("from you"), _("from your companion"), _("exchanges")]
     st.download_button(
         _("Download the daily table (CSV)"),
-        table.to_csv(index=False).encode("utf-8"),
+        stats.daily_csv(data.days),
         file_name=f"kizuna-daily-{data.start:%Y%m%d}-{data.end:%Y%m%d}.csv",
         mime="text/csv",
         icon="⬇️",

@@ -262,3 +262,28 @@ def test_folded_partial_counts_are_compacted_without_changing_any_count(store, p
     assert store.execute("SELECT count(*) FROM stats_hourly").fetchone()[0] == 1100
     hours = stats.hour_weekday(store, "UTC")
     assert int(hours["messages"].sum()) == 1101
+
+
+def test_daily_csv_opens_in_a_spreadsheet_in_the_interface_language(store, pid):
+    import csv
+    import io
+
+    from memory import i18n
+
+    add(store, pid, at("2024-03-10T20:00:00", NEW_YORK))
+    add(store, pid, at("2024-03-10T20:01:00", NEW_YORK), role="companion")
+    daily = stats.daily_counts(store, NEW_YORK)
+    english = stats.daily_csv(daily)
+    i18n.use_language("ja")
+    try:
+        japanese = stats.daily_csv(daily)
+    finally:
+        i18n.use_language("en")
+    # a byte-order mark first: Excel then reads UTF-8 instead of the system's code page
+    assert japanese.startswith(b"\xef\xbb\xbf") and english.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(japanese.decode("utf-8-sig"))))
+    assert rows == [
+        ["日付", "あなたから", "パートナーから", "やりとり"],
+        ["2024-03-10", "1", "1", "1"],
+    ]
+    assert next(csv.reader(io.StringIO(english.decode("utf-8-sig"))))[0] == "day"
