@@ -116,6 +116,41 @@ def _write(store, data: bytes, mime: str) -> str:
     return rel
 
 
+def remove_unreferenced(store, paths) -> int:
+    """Remove those audio files (paths relative to the data folder) that no message names
+    any more; returns how many were removed."""
+    paths = [p for p in dict.fromkeys(paths) if p and p.startswith(f"{AUDIO_DIR}/")]
+    if not paths:
+        return 0
+    named = {
+        r[0]
+        for r in store.execute(
+            "SELECT DISTINCT path FROM message_audio WHERE path IN (SELECT unnest(?::VARCHAR[]))",
+            [paths],
+        ).fetchall()
+    }
+    removed = 0
+    for rel in paths:
+        if rel not in named:
+            target = store.path_of(rel)
+            if target.is_file():
+                target.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def sweep_unreferenced_files(store) -> int:
+    """At start-up: remove audio files no message names (left by a deletion that removed
+    the rows but was stopped before the file, or by an older version)."""
+    folder = store.path_of(AUDIO_DIR)
+    if not folder.is_dir():
+        return 0
+    found = [f"{AUDIO_DIR}/{f.name}" for f in folder.iterdir() if f.is_file()]
+    for leftover in folder.glob("*.part"):
+        leftover.unlink(missing_ok=True)
+    return remove_unreferenced(store, [p for p in found if not p.endswith(".part")])
+
+
 def _from_row(row) -> AudioFile:
     return AudioFile(*row)
 

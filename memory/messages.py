@@ -167,10 +167,11 @@ class Placement:
 
 
 def _delete_rows(cur, where: str, params: list) -> None:
-    cur.execute(
-        f"DELETE FROM message_photos WHERE message_id IN (SELECT id FROM messages WHERE {where})",
-        params,
-    )
+    for table in ("message_photos", "message_audio"):
+        cur.execute(
+            f"DELETE FROM {table} WHERE message_id IN (SELECT id FROM messages WHERE {where})",
+            params,
+        )
     cur.execute(f"DELETE FROM messages WHERE {where}", params)
 
 
@@ -490,11 +491,19 @@ def last(store, persona_id: int, *, sources: Sequence[str] = ("chat",)) -> Messa
 
 
 def delete(store, message_id: int) -> None:
-    """Delete one message and its photo links (the photos themselves stay in the album)."""
+    """Delete one message, its photo links (the photos themselves stay in the album) and its
+    audio (the file too, unless another message has the same recording)."""
     with store.transaction() as cur:
+        audio = cur.execute(
+            "SELECT path FROM message_audio WHERE message_id = ?", [message_id]
+        ).fetchone()
         cur.execute("DELETE FROM message_photos WHERE message_id = ?", [message_id])
-        cur.execute("DELETE FROM message_audio WHERE message_id = ?", [message_id])  # issue 16
+        cur.execute("DELETE FROM message_audio WHERE message_id = ?", [message_id])
         cur.execute("DELETE FROM messages WHERE id = ?", [message_id])
+    if audio is not None:
+        from memory import audio as audio_files
+
+        audio_files.remove_unreferenced(store, [audio[0]])
 
 
 def _merge_meta(cur, message_id: int, values: dict) -> None:

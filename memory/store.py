@@ -199,6 +199,8 @@ class Store:
                     leftover.unlink(missing_ok=True)
         # A crash between writing a photo file and committing its row leaves a file no row
         # names: the album's sweep removes those.
+        from memory import audio
         from memory.photos import sweep_unreferenced_files
 
         sweep_unreferenced_files(self)
+        audio.sweep_unreferenced_files(self)

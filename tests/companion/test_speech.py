@@ -185,3 +185,30 @@ def test_a_transcription_cut_short_is_not_shown_as_still_going(store):
     messages.delete(store, kept.id)
     assert audio.for_message(store, kept.id) is None
     assert audio.count_voice_messages(store) == 0
+
+
+def test_deleting_a_voice_message_removes_its_recording_unless_another_message_has_it(store):
+    from memory import Store
+
+    pid = personas.ensure_starter(store).id
+    clip, other = tone_wav(), tone_wav(seconds=0.4)
+    first = audio.add_voice_message(store, pid, clip, transcript="the koi")
+    twin = audio.add_voice_message(store, pid, clip, transcript="the koi, again")
+    single = audio.add_voice_message(store, pid, other, transcript="good night")
+    shared_file = audio.audio_path(store, audio.for_message(store, first.id))
+    single_file = audio.audio_path(store, audio.for_message(store, single.id))
+
+    messages.delete(store, first.id)
+    assert shared_file.is_file()  # the twin still plays it
+    assert audio.for_message(store, twin.id) is not None
+    messages.delete(store, single.id)
+    assert not single_file.exists()
+    # a file no message names (left by an older version) goes at the next start
+    stray = shared_file.with_name("0" * 64 + ".wav")
+    stray.write_bytes(other)
+    folder = store.data_dir
+    store.close()
+    with Store.open(folder) as reopened:
+        assert not stray.exists()
+        assert audio.for_message(reopened, twin.id) is not None
+        assert shared_file.is_file()
