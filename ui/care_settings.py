@@ -91,7 +91,7 @@ def _care_log(s) -> None:
         lines = []
         for day, tier, times in days:
             count = ngettext("once", "{n} times", times).format(n=times)
-            lines.append(f"- {icons[tier]} **{day.isoformat()}** · {names[tier]} · {count}")
+            lines.append(f"- {icons[tier]} **{format_date(day)}** · {names[tier]} · {count}")
         st.markdown("\n".join(lines))
         if st.session_state.get("settings_care_log_confirm"):
             st.warning(_("Forget every entry of the care log? This cannot be undone."))
