@@ -54,6 +54,8 @@ def _hover_day(style_name: str = "day") -> str:
 def date_axis(fig: go.Figure) -> go.Figure:
     """Date ticks in the interface language's order: plotly's automatic ticks follow English
     order ("Dec 1", "Dec 2026"), so other languages get their CLDR pattern (12月1日, 2026年12月)."""
+    # The axis's own hover label names the day, not the tick's month ("2026年9月20日(日)").
+    fig.update_xaxes(hoverformat=d3_date_format("day"))
     day, month = d3_date_format("day_month"), d3_date_format("month")
     if "%b" in day or "%B" in day:
         return fig  # English: plotly's own ticks

@@ -136,11 +136,17 @@ def test_every_chart_carries_plotlys_locale_in_the_interface_language(data_dir, 
     journal.add(s, pid, "Sunny", written_on=datetime.now(ZoneInfo(ZONE)).date(), mood=2)
     s.close()
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    charts = []
+    charts, hover_days = [], []
     for page in ("pages/dashboard.py", "pages/journal.py"):
         at.switch_page(page).run()
         assert not at.exception, [e.value for e in at.exception]
         charts += [json.loads(chart.proto.config) for chart in at.get("plotly_chart")]
+        hover_days += [
+            json.loads(chart.proto.spec)["layout"].get("xaxis", {}).get("hoverformat")
+            for chart in at.get("plotly_chart")
+        ]
+    # a date axis's own hover label names the day, weekday included
+    assert {"ja": "%Y年%-m月%-d日(%a)", "en": "%a, %-d %b %Y"}[language] in hover_days
     assert len(charts) >= 6  # the dashboard's five and the journal's calendar
     months = {"ja": "12月", "en": "Dec"}[language]
     for config in charts:
