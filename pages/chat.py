@@ -24,6 +24,7 @@ from ui import (
     confirm,
     demo,
     greeting,
+    language,
     milestone_action,
     moment_share,
     moments,
@@ -211,6 +212,9 @@ def regenerate(last_chat_id: int) -> None:
 @st.fragment
 def chat() -> None:
     global kept, recordings
+    # A fragment rerun does not run app.py, where the language is set: set it here too, or
+    # every word drawn (and the title of an outing a share makes) would be English.
+    language.apply(s)
     kept = recordings = None  # until this run's screenful is known
     # The input is pinned to the foot of the page; what was sent is stored before anything
     # is drawn, so the history below already ends with her message.

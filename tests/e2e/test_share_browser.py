@@ -3,12 +3,14 @@
 Tap 1 is "Share a moment"; tap 2 is the photo picker (a phone offers its camera and library
 there — here Playwright hands the file input two real JPEGs with EXIF time and GPS). Then a
 line and Share: the model (the loopback server) answers in the chat, and the photos are in
-today's outing, named after the place, in taken-time order.
+today's outing, named after the place, in taken-time order. In Japanese: the chat body is an
+st.fragment, whose reruns skip app.py, and the outing's name must still be Japanese (岡山).
 """
 
 from __future__ import annotations
 
 from memory import Store, outings, personas, photos
+from memory import settings as settings_store
 from tests import photo_files as pf
 from tests.e2e.conftest import screenshot, wait_for_app
 from tests.openai_server import Answer
@@ -30,6 +32,8 @@ def test_two_taps_share_photos_he_answers_and_they_join_todays_outing(
         pf.jpeg((40, 200, 40), exif_data=pf.exif(taken="2026:05:04 13:05:00", gps=OKAYAMA))
     )
     data = tmp_path / "data"
+    with Store.open(data) as s:
+        settings_store.set(s, "language", "ja")
     app = start_app(
         data,
         OPENAI_BASE_URL=fake_openai.base_url,
@@ -52,7 +56,7 @@ def test_two_taps_share_photos_he_answers_and_they_join_todays_outing(
         assert picker.bounding_box()["y"] < PHONE["height"]  # tap 2 is in view
         page.locator(".st-key-share_panel input[type=file]").set_input_files([later, earlier])
         page.get_by_text("bridge.jpg").wait_for()
-        page.locator(".st-key-share_panel input[type=text]:visible").fill("Korakuen with you")
+        page.locator(".st-key-share_panel input[type=text]:visible").fill("後楽園だよ")
         page.locator(".st-key-share_send button:visible").tap()
         page.get_by_text("The pond is glowing today.").wait_for()
         page.locator(".st-key-share_panel").wait_for(state="detached")  # the form closes
@@ -60,14 +64,14 @@ def test_two_taps_share_photos_he_answers_and_they_join_todays_outing(
         screenshot(page, "phone-share-moment")
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
         link = page.locator("[class*='st-key-share_open_outing_'] button:visible")
-        assert "Okayama" in link.inner_text()
+        assert "岡山" in link.inner_text()
     finally:
         context.close()
     app.stop()  # the store is the app's while it runs
     with Store.open(data) as s:
         pid = personas.ensure_starter(s).id
         outing = outings.todays(s, pid)
-        assert outing.place == "Okayama"
+        assert outing.place == "岡山" and outing.title.startswith("岡山の")
         assert [p.original_name for p in photos.of_outing(s, outing.id)] == [
             "bridge.jpg",
             "koi.jpg",
