@@ -192,6 +192,8 @@ def add_files(
     name)` is called after each file (for a progress bar).
     """
     outcomes = photo_store.ingest_many(store, files, outing_id=outing_id, progress=progress)
+    if any(o.added is not None and not o.added.duplicate for o in outcomes):
+        _in_taken_order(store, outing_id)
     return [_result(outcome) for outcome in outcomes]
 
 
@@ -245,6 +247,7 @@ def log(
         return made[-1]
 
     outcomes = photo_store.ingest_many(store, files, progress=progress, new_outing=new_outing)
+    _in_taken_order(store, made[-1])  # picked from the phone's library in any order
     outing = get(store, made[-1])
     results = [_result(outcome) for outcome in outcomes]
     if happened_on is None:

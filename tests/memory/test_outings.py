@@ -334,3 +334,28 @@ def test_a_killed_outing_log_leaves_no_empty_outing(data_dir):
         assert outings.count(store) == 0
         assert store.execute("SELECT count(*) FROM photos").fetchone()[0] == 0
         assert not [p for p in store.photos_dir.rglob("*") if p.is_file()]
+
+
+def test_an_outings_photos_read_in_the_order_they_were_taken_whatever_the_upload_order(store, pid):
+    def shot(colour, taken):
+        return pf.jpeg(colour, exif_data=pf.exif(taken=taken, offset="+09:00"))
+
+    outing, _ = outings.log(
+        store,
+        pid,
+        "Korakuen",
+        files=[
+            ("noon.jpg", shot((200, 30, 30), "2026:11:16 12:00:00")),
+            ("morning.jpg", shot((30, 200, 30), "2026:11:16 09:30:00")),
+        ],
+    )
+    outings.add_files(
+        store,
+        outing.id,
+        [
+            ("evening.jpg", shot((30, 30, 200), "2026:11:16 17:45:00")),
+            ("dawn.jpg", shot((200, 200, 30), "2026:11:16 06:10:00")),
+        ],
+    )
+    names = [p.original_name for p in photos.of_outing(store, outing.id)]
+    assert names == ["dawn.jpg", "morning.jpg", "noon.jpg", "evening.jpg"]
