@@ -156,10 +156,15 @@ def d3_date_format(style: str = "short", *, language: str | None = None) -> str:
     CLDR pattern as `format_date`: "%Y年%-m月%-d日(%a)" / "%a, %-d %b %Y". Month and weekday
     names (%b, %a) are plotly's, so a chart must carry `plotly_config()` to spell them in the
     interface language."""
+    return _d3_date_format(style, cldr_locale(language))
+
+
+@cache  # a chart asks for the same few formats on every run
+def _d3_date_format(style: str, cldr: str) -> str:
     from babel import dates
 
     kind, spec = _STYLES[style]
-    loc = dates.Locale.parse(cldr_locale(language))
+    loc = dates.Locale.parse(cldr)
     if kind == "format":
         pattern = loc.date_formats[spec].pattern
     elif kind == "skeleton":
