@@ -6,11 +6,12 @@ database, and therefore never a backup or an export.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from memory import i18n
 
@@ -84,6 +85,12 @@ def _valid_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+@functools.cache
+def zone_names() -> tuple[str, ...]:
+    """Every IANA zone name, sorted (read from the zone database once per process)."""
+    return tuple(sorted(available_timezones()))
 
 
 def timezone_name(store) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from zoneinfo import available_timezones
 
 import streamlit as st
 
@@ -108,7 +107,7 @@ with st.container(border=True):
         )
 with st.container(border=True):
     st.subheader(_("Time"))
-    zones = sorted(available_timezones())
+    zones = list(settings_store.zone_names())
     current_zone = settings_store.timezone_name(s)
     zone = st.selectbox(
         _("Time zone"),
