@@ -29,6 +29,7 @@ from ui import (
     moment_share,
     moments,
     recall_view,
+    scroll,
     sidebar,
     state,
     voice,
@@ -384,6 +385,7 @@ def chat() -> None:
     moment_share.entry(s, pid, pv)
 
 
+scroll.stick_to_bottom()  # the chat box is inside the fragment: Streamlit would not
 try:
     chat()
 finally:

@@ -1,0 +1,58 @@
+"""The chat opens at her latest message, on a phone and on a desktop, and stays there as
+she writes."""
+
+from datetime import UTC, datetime, timedelta
+
+from companion import greetings
+from memory import Store, messages, personas, settings
+from tests.e2e.conftest import screenshot, wait_for_app
+
+
+def _viewport_holds(page, text: str) -> bool:
+    return page.evaluate(
+        """(text) => {
+            const bubbles = [...document.querySelectorAll('[data-testid="stChatMessage"]')];
+            const b = bubbles.reverse().find((el) => el.innerText.includes(text));
+            if (!b) return false;
+            const r = b.getBoundingClientRect();
+            return r.bottom > 0 && r.top < window.innerHeight;
+        }""",
+        text,
+    )
+
+
+def test_the_chat_opens_at_the_latest_message_and_follows_new_ones(start_app, browser, tmp_path):
+    folder = tmp_path / "data"
+    with Store.open(folder) as s:
+        settings.set(s, greetings.ENABLED_SETTING, False)
+        pid = personas.ensure_starter(s).id
+        start = datetime.now(UTC) - timedelta(hours=3)
+        for i in range(60):
+            role = "user" if i % 2 == 0 else "companion"
+            messages.add(
+                s, pid, role, f"line {i} about the koi", created_at=start + timedelta(minutes=i)
+            )
+    app = start_app(folder)
+    for width, height, name in ((390, 844, "phone"), (1280, 900, "desktop")):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, has_touch=width < 500
+        )
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(app.url)
+        wait_for_app(page)
+        page.get_by_text("line 59 about the koi").wait_for()
+        page.wait_for_timeout(500)  # let the page settle where it lands
+        screenshot(page, f"chat-opens-at-latest-{name}")
+        assert _viewport_holds(page, "line 59 about the koi"), name
+        assert not _viewport_holds(page, "line 21 about the koi"), name
+        if name == "phone":
+            box = page.get_by_test_id("stChatInputTextArea")
+            box.fill("one more, from the garden")
+            box.press("Enter")
+            page.get_by_text("one more, from the garden").wait_for()
+            page.get_by_test_id("stChatMessage").last.get_by_text("offline voice").wait_for()
+            wait_for_app(page)
+            page.wait_for_timeout(500)
+            assert _viewport_holds(page, "one more, from the garden")
+        context.close()
