@@ -260,8 +260,11 @@ def claim(store, found: Due) -> bool:
 
 # -- what he says -----------------------------------------------------------------------------
 def _japanese(pv) -> bool:
-    language = (pv.language or "").lower()
-    return "japan" in language or "日本" in language or language.startswith("ja")
+    # The offline voice's rule: the persona's reply language, else its language when it is
+    # Japanese alone ("English with some Japanese" greets in English).
+    from companion.offline import reply_language
+
+    return reply_language(pv, "") == "ja"
 
 
 def _gap_words(gap: timedelta, japanese: bool) -> str:

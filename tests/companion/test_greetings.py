@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -94,6 +95,16 @@ def test_the_first_outings_day_in_japanese(store):
     outings.create(store, pid, "後楽園の散歩", place="後楽園", happened_on=date(2025, 12, 1))
     said = greetings.greet(store, OfflineVoice(), pid, TOKYO, NOW)
     assert said.content == "2日ぶりだね…会いたかった。一年前の今日、後楽園に行ったね。"
+
+
+def test_a_greeting_follows_the_personas_reply_language(store):
+    pid = setup(store, language="English with some Japanese")  # Hikari, the English demo's
+    said = greetings.greet(store, OfflineVoice(), pid, TOKYO, NOW)
+    assert not re.search(r"[\u3040-\u30ff]", said.content), said.content
+    personas.save_version(store, pid, reply_language="ja")
+    messages.add(store, pid, "user", "hi", created_at=NOW)
+    later = greetings.greet(store, OfflineVoice(), pid, TOKYO, NOW + timedelta(days=3))
+    assert re.search(r"[\u3040-\u30ff]", later.content), later.content
 
 
 def test_her_own_milestones_day(store):
