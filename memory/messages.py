@@ -500,10 +500,14 @@ def delete(store, message_id: int) -> None:
         cur.execute("DELETE FROM message_photos WHERE message_id = ?", [message_id])
         cur.execute("DELETE FROM message_audio WHERE message_id = ?", [message_id])
         cur.execute("DELETE FROM messages WHERE id = ?", [message_id])
-    if audio is not None:
-        from memory import audio as audio_files
-
-        audio_files.remove_unreferenced(store, [audio[0]])
+    # The recording's file goes too, unless another message has the same one (files are
+    # named by their content); memory.audio's start-up sweep removes any left behind.
+    if audio is not None and audio[0].startswith("audio/"):
+        named = store.execute(
+            "SELECT 1 FROM message_audio WHERE path = ? LIMIT 1", [audio[0]]
+        ).fetchone()
+        if named is None:
+            store.path_of(audio[0]).unlink(missing_ok=True)
 
 
 def _merge_meta(cur, message_id: int, values: dict) -> None:
