@@ -57,7 +57,10 @@ def test_two_taps_share_photos_he_answers_and_they_join_todays_outing(
         page.locator(".st-key-share_panel input[type=file]").set_input_files([later, earlier])
         page.get_by_text("bridge.jpg").wait_for()
         page.locator(".st-key-share_panel input[type=text]:visible").fill("後楽園だよ")
-        page.locator(".st-key-share_send button:visible").tap()
+        send = page.locator(".st-key-share_send button:visible")
+        cancel = page.locator(".st-key-share_cancel button:visible")
+        assert min(send.bounding_box()["height"], cancel.bounding_box()["height"]) >= 44
+        send.tap()
         page.get_by_text("The pond is glowing today.").wait_for()
         page.locator(".st-key-share_panel").wait_for(state="detached")  # the form closes
         wait_for_app(page)
@@ -65,6 +68,8 @@ def test_two_taps_share_photos_he_answers_and_they_join_todays_outing(
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
         link = page.locator("[class*='st-key-share_open_outing_'] button:visible")
         assert "岡山" in link.inner_text()
+        for target in (share, link):  # thumb-sized, like every touch target
+            assert target.bounding_box()["height"] >= 44
     finally:
         context.close()
     app.stop()  # the store is the app's while it runs
