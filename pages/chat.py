@@ -228,69 +228,77 @@ def chat() -> None:
             accept_audio=True,
         )
     answer, refused = take(submitted) if submitted else (None, None)
+    today = state.today(s)
+    # The page top, the history and, below it, what is new this run. Her new message goes to
+    # the browser first, before the top and the history are sent again (positions on screen
+    # are the containers', not the calls' order).
+    top, earlier_box, new_box = st.container(), st.container(), st.container()
+    window = None
     if answer is not None:
         st.session_state.pop("chat_error", None)
+        recall_view.forget_jump()  # she is writing: back to the conversation, for his answer
+        window = messages.recent(s, pid, st.session_state.chat_limit + 1)
+        if window and window[-1].id == answer.id:
+            with new_box:
+                if len(window) < 2 or _local_day(window[-2]) != _local_day(answer):
+                    label = _day_label(_local_day(answer), today)
+                    st.caption(f"— {label} —", text_alignment="center")
+                show_message(answer)
     # Written on every run: a fragment may only fill an outside slot it wrote in a full run.
     sidebar.show_today(today_slot, s, pid)
 
-    # An act under way puts her region's emergency number first, before anything else (her
-    # message is stored already, so words she has just sent count).
-    care.emergency_first(s, pid)
-    head_left, head_right = st.columns([1, 7], vertical_alignment="center")
-    head_left.image(companion_avatar, width=64)
-    head_right.markdown(f"### {escape_markdown(pv.name)}")
-    if provider.name == "offline":
-        head_right.caption(
-            _(
-                "🌙 **offline voice** — no model is connected, so replies are composed from "
-                "{name}'s own words. Connect one in Settings."
-            ).format(name=escape_markdown(pv.name))
-        )
-    else:
-        head_right.caption(
-            _("Talking through {label}").format(label=escape_markdown(provider.label))
-        )
-    today = state.today(s)
+    with top:
+        # An act under way puts her region's emergency number first, before anything else (her
+        # message is stored already, so words she has just sent count).
+        care.emergency_first(s, pid)
+        head_left, head_right = st.columns([1, 7], vertical_alignment="center")
+        head_left.image(companion_avatar, width=64)
+        head_right.markdown(f"### {escape_markdown(pv.name)}")
+        if provider.name == "offline":
+            head_right.caption(
+                _(
+                    "🌙 **offline voice** — no model is connected, so replies are composed from "
+                    "{name}'s own words. Connect one in Settings."
+                ).format(name=escape_markdown(pv.name))
+            )
+        else:
+            head_right.caption(
+                _("Talking through {label}").format(label=escape_markdown(provider.label))
+            )
 
-    # He speaks first after a gap or on a day that matters.
-    greeting.maybe_greet(s, pid, provider, pv)
-    recall_view.show_jump_day(s, pid, tz, show_message)
-    # One row more than a screenful says whether there is anything earlier to show.
-    window = messages.recent(s, pid, st.session_state.chat_limit + 1)
-    history = window[-st.session_state.chat_limit :]
-    if len(window) > len(history):
-        earlier = messages.count(s, pid) - len(history)
-        st.button(
-            _("Show earlier messages ({earlier:,} more)").format(earlier=earlier),
-            key="chat_show_earlier",
-            icon="⬆️",
-            on_click=show_earlier,
-        )
+        # He speaks first after a gap or on a day that matters.
+        greeting.maybe_greet(s, pid, provider, pv)
+        recall_view.show_jump_day(s, pid, tz, show_message)
+        # One row more than a screenful says whether there is anything earlier to show.
+        if window is None:
+            window = messages.recent(s, pid, st.session_state.chat_limit + 1)
+        history = window[-st.session_state.chat_limit :]
+        if len(window) > len(history):
+            earlier = messages.count(s, pid) - len(history)
+            st.button(
+                _("Show earlier messages ({earlier:,} more)").format(earlier=earlier),
+                key="chat_show_earlier",
+                icon="⬆️",
+                on_click=show_earlier,
+            )
 
-    if not history:
-        st.info(
-            _(
-                "This is the beginning of your story with {name}. Say hello — everything you "
-                "share stays on this computer."
-            ).format(name=escape_markdown(pv.name)),
-            icon="💞",
-        )
-        demo.offer(s)
+        if not history:
+            st.info(
+                _(
+                    "This is the beginning of your story with {name}. Say hello — everything you "
+                    "share stays on this computer."
+                ).format(name=escape_markdown(pv.name)),
+                icon="💞",
+            )
+            demo.offer(s)
 
     # Which of the messages on screen are kept as memories: one query, not one per message.
     kept = memories.kept_message_ids(s, [m.id for m in history])
     recordings = audio.with_audio(s, [m.id for m in history if m.role == "user"])
     regenerating = st.session_state.get("chat_regenerate")
-    # Her new message goes to the browser first, into a slot below the history, before the
-    # history is sent again (positions on screen are the containers', not the calls' order).
-    earlier_box, new_box = st.container(), st.container()
     shown = history
     if answer is not None and history and history[-1].id == answer.id:
-        shown = history[:-1]
-        with new_box:
-            if not shown or _local_day(shown[-1]) != _local_day(answer):
-                st.caption(f"— {_day_label(_local_day(answer), today)} —", text_alignment="center")
-            show_message(answer)
+        shown = history[:-1]  # drawn already, below
     last_day = None
     with earlier_box:
         for item in moments.group(shown):
