@@ -8,7 +8,9 @@ oldest of forty lines, and had to scroll to the end of every conversation.
 `stick_to_bottom()` adds a fixed script (public `st.html(..., unsafe_allow_javascript=True)`;
 no user text) that scrolls the page's own scroller to the end when the chat opens and keeps it
 there as lines are added, for as long as she has not scrolled up to read (then it lets her
-be, until she comes back down to the end).
+be, until she comes back down to the end). When the emergency banner appears at the top of the
+chat, it is scrolled into view instead and the page stays there: the number to call comes
+before anything else.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import streamlit as st
 
 #: How close to the end (px) still counts as "at the end".
 NEAR_END = 120
+#: Room left above the emergency banner for Streamlit's header bar (px).
+HEADER = 72
 
 _SCRIPT = """
 <script>
@@ -28,8 +32,21 @@ _SCRIPT = """
   if (window.__kizunaStick) window.__kizunaStick.disconnect();
   let stuck = true;
   let ours = false;
+  const seen = new WeakSet();
   const end = () => {
     const m = scroller();
+    const alarm = document.querySelector('.st-key-care_emergency');
+    if (alarm && !seen.has(alarm)) {  // the emergency number comes first: show it, stay there
+      seen.add(alarm);
+      stuck = false;
+      ours = true;
+      if (m) {  // below Streamlit's header bar, which covers the top of the page
+        const top = alarm.getBoundingClientRect().top - m.getBoundingClientRect().top;
+        m.scrollTop = Math.max(0, m.scrollTop + top - HEADER);
+      }
+      requestAnimationFrame(() => { ours = false; });
+      return;
+    }
     if (!m || !stuck) return;
     ours = true;
     m.scrollTop = m.scrollHeight;
@@ -58,7 +75,7 @@ _SCRIPT = """
   setTimeout(end, 400);
 })();
 </script>
-""".replace("NEAR_END", str(NEAR_END))
+""".replace("NEAR_END", str(NEAR_END)).replace("HEADER", str(HEADER))
 
 
 def stick_to_bottom() -> None:
