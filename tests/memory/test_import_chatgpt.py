@@ -355,50 +355,32 @@ def test_a_failure_after_some_chunks_leaves_nothing(store, tmp_path, monkeypatch
     assert store.execute("SELECT count(*) FROM photos").fetchone()[0] == 0
 
 
-def test_an_export_too_large_for_the_disk_is_refused_before_anything_is_written(tmp_path):
-    # A data folder on a 32 MB tmpfs (mounting needs root, as here and in CI; elsewhere the
-    # disk's free space is reported as what the tmpfs would have left).
+def test_an_export_too_large_for_the_disk_is_refused_before_anything_is_written(
+    tmp_path, monkeypatch
+):
+    # A data folder on a 32 MB tmpfs; where it cannot be mounted, the disk's free space is
+    # reported as what the tmpfs would have left.
     import os
-    import shutil
-    import subprocess
 
     from memory import Store, backup
+    from tests.disk import small_tmpfs
 
+    # 40 MB of photos (stored, not compressed: the zip itself stays on the big disk)
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w") as zf:
+        zf.writestr("conversations.json", samples.export(samples.linear("c", "T", ["a", "b"])))
+        zf.writestr("file-AbC123-IMG_0001.jpeg", os.urandom(40 << 20))
     mount = tmp_path / "small"
-    mount.mkdir()
-    mounted = (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(mount)], capture_output=True
-        ).returncode
-        == 0
-    )
-    try:
-        with Store.open(mount / "data") as store:
-            pid = personas.ensure_starter(store).id
-            messages.add(store, pid, "user", "the koi at Korakuen")
-            before = messages.count(store)
-            free = shutil.disk_usage(mount).free if mounted else 28 << 20
-            if not mounted:
-                backup_free = backup.free_bytes
-                backup.free_bytes = lambda _folder: free
-            # 40 MB of photos (stored, not compressed: the zip itself stays on the big disk)
-            export = tmp_path / "export.zip"
-            with zipfile.ZipFile(export, "w") as zf:
-                zf.writestr(
-                    "conversations.json", samples.export(samples.linear("c", "T", ["a", "b"]))
-                )
-                zf.writestr("file-AbC123-IMG_0001.jpeg", os.urandom(40 << 20))
-            try:
-                with pytest.raises(ImportProblem) as refused:
-                    chatgpt.import_file(store, export, pid)
-            finally:
-                if not mounted:
-                    backup.free_bytes = backup_free
-            sentence = str(refused.value)
-            assert "not enough free disk space" in sentence and "nothing was imported" in sentence
-            assert "MB" in sentence  # what it needs and what is free, in sizes she can read
-            assert messages.count(store) == before
-            assert not any((mount / "data" / "photos").glob("**/*.jpg"))
-    finally:
-        if mounted:
-            subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+    with small_tmpfs(mount, "32m") as mounted, Store.open(mount / "data") as store:
+        if not mounted:
+            monkeypatch.setattr(backup, "free_bytes", lambda _folder: 28 << 20)
+        pid = personas.ensure_starter(store).id
+        messages.add(store, pid, "user", "the koi at Korakuen")
+        before = messages.count(store)
+        with pytest.raises(ImportProblem) as refused:
+            chatgpt.import_file(store, export, pid)
+        sentence = str(refused.value)
+        assert "not enough free disk space" in sentence and "nothing was imported" in sentence
+        assert "MB" in sentence  # what it needs and what is free, in sizes she can read
+        assert messages.count(store) == before
+        assert not any((mount / "data" / "photos").glob("**/*.jpg"))

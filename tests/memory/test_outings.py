@@ -9,6 +9,7 @@ from memory import Store, messages, outings, personas, photos
 from memory.cli import main as cli_main
 from tests import photo_files as pf
 from tests.conftest import ROOT
+from tests.disk import small_tmpfs
 
 
 @pytest.fixture
@@ -226,36 +227,26 @@ def small_disk(tmp_path, monkeypatch):
     import shutil
 
     mount = tmp_path / "small"
-    mount.mkdir()
-    mounted = (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True
-        ).returncode
-        == 0
-    )
-    folder = mount / "data"
-    monkeypatch.setenv("KIZUNA_DATA_DIR", str(folder))
-    with Store.open(folder) as s:
-        personas.ensure_starter(s)
-    if mounted:
-        free = shutil.disk_usage(mount).free
-        (mount / "filler").write_bytes(b"\0" * (free - 400_000))
-    else:
-        real = photos.write_file_atomically
-        calls = []
-
-        def full_disk(path, data):
-            calls.append(path)
-            if len(calls) >= 3:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            real(path, data)
-
-        monkeypatch.setattr(photos, "write_file_atomically", full_disk)
-    try:
-        yield folder
-    finally:
+    with small_tmpfs(mount, "24m") as mounted:
+        folder = mount / "data"
+        monkeypatch.setenv("KIZUNA_DATA_DIR", str(folder))
+        with Store.open(folder) as s:
+            personas.ensure_starter(s)
         if mounted:
-            subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+            free = shutil.disk_usage(mount).free
+            (mount / "filler").write_bytes(b"\0" * (free - 400_000))
+        else:
+            real = photos.write_file_atomically
+            calls = []
+
+            def full_disk(path, data):
+                calls.append(path)
+                if len(calls) >= 3:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                real(path, data)
+
+            monkeypatch.setattr(photos, "write_file_atomically", full_disk)
+        yield folder
 
 
 def test_photos_on_a_full_disk_leave_no_outing_and_no_files(small_disk):
