@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 
@@ -25,6 +26,18 @@ def data_page(app):
 
 def _by_key(app, kind: str, key: str):
     return next(w for w in app.get(kind) if getattr(w, "key", None) == key)
+
+
+def _work_folders(data_dir: Path) -> list[Path]:
+    """Kizuna's work folders in `data_dir`, once a background automatic backup has finished.
+
+    Reopening the store after a restore starts today's automatic backup in a thread, and its
+    own work folder exists while it runs; that one is not a leftover.
+    """
+    for thread in threading.enumerate():
+        if thread.name == "kizuna-auto-backup":
+            thread.join(timeout=60)
+    return list(data_dir.glob(".kizuna-work-*"))
 
 
 def _temp_uploads() -> set:
@@ -92,13 +105,13 @@ def test_an_uploaded_backup_is_restored(data_page, data_dir, tmp_path):
     uploader.set_value(("b.zip", (tmp_path / "elsewhere.zip").read_bytes(), "application/zip"))
     data_page.run()
     assert any("2 messages" not in m.value and "1 message," in m.value for m in data_page.markdown)
-    assert not list(data_dir.glob(".kizuna-work-*"))  # nothing copied before the restore
+    assert not _work_folders(data_dir)  # nothing copied before the restore
     data_page.button(key="data_restore_start").click().run()
     data_page.button(key="data_restore_yes").click().run()
     assert not data_page.exception
     with Store.open(data_dir) as reopened:
         assert [m.content for m in messages.recent(reopened, 1)] == ["from the uploaded backup"]
-    assert not list(data_dir.glob(".kizuna-work-*"))  # the received copy is gone
+    assert not _work_folders(data_dir)  # the received copy is gone
     assert _temp_uploads() <= before_temp  # nothing new in the system temp folder
 
 
@@ -121,7 +134,7 @@ def test_a_refused_upload_leaves_no_copy_behind(data_page, data_dir, tmp_path):
     data_page.button(key="data_restore_yes").click().run()
     assert not data_page.exception
     assert any("Nothing was changed" in e.value for e in data_page.error)
-    assert not list(data_dir.glob(".kizuna-work-*"))
+    assert not _work_folders(data_dir)
     assert _temp_uploads() <= before_temp  # nothing new in the system temp folder
 
 
