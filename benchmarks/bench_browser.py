@@ -16,6 +16,11 @@ Medians of the rounds are printed as a table (milliseconds). It needs Debian's C
     python -m benchmarks.bench_browser                 # 1k, 10k, 100k, 1M; 5 rounds
     python -m benchmarks.bench_browser --sizes 1000,10000 --rounds 3
     python -m benchmarks.bench_browser --quick         # smoke run (200 messages, 1 round)
+    python -m benchmarks.bench_browser --sizes 1000 --keep /tmp/kz \\
+        --app old=../kizuna-old --app new=.            # two checkouts, rounds alternating
+
+A page counts as open when the script run its click started is over (the app root's script
+state), and the Dashboard's charts when every plotly chart has drawn its SVG.
 
 The machine is small: read the figures of one run together, not against another day's.
 Side-by-side figures against SillyTavern come from `shared/peer-bench/` (see the README).
@@ -56,11 +61,38 @@ PAGES = ["album", "timeline", "dashboard", "journal", "memories", "search", "per
 GOALS = {"send: her message visible": 150, "dashboard: charts drawn": 1000}
 PAGE_GOAL = 400
 
+# When a script run is over. The status widget is hidden in this app (`client.toolbarMode =
+# "minimal"`) and a fast run may never show "running" in the page at all, so the bench reads
+# the server's "script finished" message off the WebSocket (`Runs`), then waits for the app root
+# to be idle and for one more animation frame, so what the run sent is on screen.
 IDLE_JS = """() => {
-  const w = document.querySelector('[data-testid="stStatusWidget"]');
   const app = document.querySelector('[data-testid="stApp"]');
-  return app && (!w || !w.innerText.includes('Running'));
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning';
 }"""
+NEXT_FRAME_JS = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))"
+
+
+class Runs:
+    """Counts the script runs (full or fragment) that the server finished for one tab."""
+
+    def __init__(self, page):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # the wire format
+
+        self._message = ForwardMsg
+        self._early = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
+        self.ended = 0
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        if isinstance(payload, str):
+            return
+        msg = self._message()
+        try:
+            msg.ParseFromString(payload)
+        except Exception:  # not a ForwardMsg
+            return
+        if msg.WhichOneof("type") == "script_finished" and msg.script_finished != self._early:
+            self.ended += 1
 
 
 def _free_port() -> int:
@@ -72,7 +104,7 @@ def _free_port() -> int:
 class App:
     """`streamlit run app.py` on a loopback port, on one data folder, with no provider."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, root: Path = ROOT):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -100,7 +132,7 @@ class App:
                 "--server.fileWatcherType",
                 "none",
             ],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -129,6 +161,17 @@ def _idle(page) -> None:
     page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
 
 
+def _ran_since(page, runs: Runs, before: int) -> None:
+    """Wait until a run that ended after `runs.ended` was `before` is on screen."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while runs.ended <= before:
+        if time.monotonic() > deadline:
+            raise TimeoutError("no script run ended")
+        page.wait_for_timeout(5)
+    _idle(page)
+    page.evaluate(NEXT_FRAME_JS)
+
+
 def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
@@ -141,14 +184,15 @@ CHARTS_DRAWN_JS = """() => { const c = document.querySelectorAll('.js-plotly-plo
   return c.length > 0 && [...c].every(p => p.querySelector('.main-svg')); }"""
 
 
-def _open_from_nav(page, slug: str) -> tuple[float, float | None]:
+def _open_from_nav(page, runs: Runs, slug: str) -> tuple[float, float | None]:
     """Click the navigation link to /slug; milliseconds until the page finished running, and
     (for the Dashboard) until every chart is drawn."""
     link = page.locator(f'a[href$="/{slug}"]').first
+    before = runs.ended
     start = time.perf_counter()
     link.click()
     page.wait_for_url(f"**/{slug}", timeout=TIMEOUT_MS)
-    _idle(page)
+    _ran_since(page, runs, before)
     loaded = _ms(start)
     if slug != "dashboard":
         return loaded, None
@@ -160,6 +204,7 @@ def one_round(browser, app: App, label: str) -> dict[str, float]:
     """Every measured interaction once, in a fresh browser context."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = ctx.new_page()
+    runs = Runs(page)
     page.set_default_timeout(TIMEOUT_MS)
     got: dict[str, float] = {}
     bubbles = _bubbles(page)
@@ -205,7 +250,7 @@ def one_round(browser, app: App, label: str) -> dict[str, float]:
         _idle(page)
 
     for slug in PAGES:
-        got[f"open {slug}"], drawn = _open_from_nav(page, slug)
+        got[f"open {slug}"], drawn = _open_from_nav(page, runs, slug)
         if drawn is not None:
             got["dashboard: charts drawn"] = drawn
         if slug == "search":
@@ -228,63 +273,94 @@ def one_round(browser, app: App, label: str) -> dict[str, float]:
     return got
 
 
-def measure(sizes: list[int], rounds: int) -> dict[int, dict[str, float]]:
-    """Median milliseconds per interaction, per size."""
+def _data(n: int, keep: Path | None) -> tuple[Path, bool]:
+    """A data folder with `n` messages: made afresh, or (with `keep`) made once and reused.
+    Returns the folder and whether it is to be deleted afterwards."""
+    folder = keep / f"browser-{n}" if keep else scratch_dir(f"browser-{n}")
+    data_dir = folder / "pristine"
+    if not (data_dir / "done").is_file():
+        shutil.rmtree(data_dir, ignore_errors=True)
+        with store_with_messages(data_dir, n) as store:
+            # He would greet her after the data's long quiet; SillyTavern never does, and a
+            # greeting is one more bubble than the bench counts.
+            settings.set(store, greetings.ENABLED_SETTING, False)
+        (data_dir / "done").write_text("")
+    return folder, keep is None
+
+
+def measure(
+    sizes: list[int], rounds: int, apps: dict[str, Path] | None = None, keep: Path | None = None
+) -> dict[str, dict[str, float]]:
+    """Median milliseconds per interaction, per size (and per checkout, with several `apps`:
+    their rounds alternate, each on its own copy of the same data)."""
     from playwright.sync_api import sync_playwright
 
-    medians: dict[int, dict[str, float]] = {}
+    apps = apps or {"": ROOT}
+    medians: dict[str, dict[str, float]] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         try:
             for n in sizes:
-                folder = scratch_dir(f"browser-{n}")
-                data_dir = folder / "data"
-                with store_with_messages(data_dir, n) as store:
-                    # He would greet her after the data's long quiet; SillyTavern never does,
-                    # and a greeting is one more bubble than the bench counts.
-                    settings.set(store, greetings.ENABLED_SETTING, False)
-                app = App(data_dir)
+                folder, scratch = _data(n, keep)
+                running: dict[str, App] = {}
                 try:
-                    one_round(browser, app, "warm-up")  # caches, indexes, first compile
-                    samples: dict[str, list[float]] = {}
+                    for label, root in apps.items():
+                        copy = folder / f"run-{label or 'app'}"
+                        shutil.rmtree(copy, ignore_errors=True)
+                        shutil.copytree(folder / "pristine", copy)
+                        running[label] = App(copy, root)
+                    for app in running.values():
+                        one_round(browser, app, "warm-up")  # caches, indexes, first compile
+                    samples: dict[str, dict[str, list[float]]] = {label: {} for label in apps}
                     for r in range(rounds):
-                        for key, value in one_round(browser, app, str(r)).items():
-                            samples.setdefault(key, []).append(value)
-                    medians[n] = {k: statistics.median(v) for k, v in samples.items()}
+                        for label, app in running.items():
+                            for key, value in one_round(browser, app, str(r)).items():
+                                samples[label].setdefault(key, []).append(value)
+                    for label, got in samples.items():
+                        column = f"{n:,} msgs" + (f" · {label}" if label else "")
+                        medians[column] = {k: statistics.median(v) for k, v in got.items()}
                 finally:
-                    app.stop()
-                    shutil.rmtree(folder, ignore_errors=True)
+                    for app in running.values():
+                        app.stop()
+                    if scratch:
+                        shutil.rmtree(folder, ignore_errors=True)
         finally:
             browser.close()
     return medians
 
 
-def table(medians: dict[int, dict[str, float]]) -> str:
-    sizes = sorted(medians)
-    keys = list(dict.fromkeys(k for n in sizes for k in medians[n]))
+def table(medians: dict[str, dict[str, float]]) -> str:
+    columns = list(medians)
+    keys = list(dict.fromkeys(k for c in columns for k in medians[c]))
     lines = [
-        "| interaction (median ms) | " + " | ".join(f"{n:,} msgs" for n in sizes) + " |",
-        "| --- |" + " --- |" * len(sizes),
+        "| interaction (median ms) | " + " | ".join(columns) + " |",
+        "| --- |" + " --- |" * len(columns),
     ]
     for key in keys:
-        cells = [f"{medians[n][key]:,.0f}" if key in medians[n] else "—" for n in sizes]
+        cells = [f"{medians[c][key]:,.0f}" if key in medians[c] else "—" for c in columns]
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def run(quick: bool = False, sizes: list[int] | None = None, rounds: int | None = None):
+def run(
+    quick: bool = False,
+    sizes: list[int] | None = None,
+    rounds: int | None = None,
+    apps: dict[str, Path] | None = None,
+    keep: Path | None = None,
+):
     sizes = sizes or ([200] if quick else [1_000, 10_000, 100_000, 1_000_000])
     rounds = rounds or (1 if quick else 5)
-    medians = measure(sizes, rounds)
+    medians = measure(sizes, rounds, apps, keep)
     print(table(medians))
     results = []
-    for n, got in medians.items():
+    for column, got in medians.items():
         for key, ms in got.items():
             goal = GOALS.get(key, PAGE_GOAL if key.startswith("open ") else None)
             if goal is None:
                 continue
             results.append(
-                Result(f"browser: {key}, {n:,} msgs", ms, "ms", f"≤ {goal:,} ms", ms <= goal)
+                Result(f"browser: {key}, {column}", ms, "ms", f"≤ {goal:,} ms", ms <= goal)
             )
     return results
 
@@ -294,7 +370,16 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--sizes", help="comma-separated message counts, e.g. 1000,10000")
     parser.add_argument("--rounds", type=int)
+    parser.add_argument(
+        "--app",
+        action="append",
+        metavar="LABEL=CHECKOUT",
+        help="run this checkout's app.py (repeat to compare checkouts, rounds alternate)",
+    )
+    parser.add_argument("--keep", type=Path, help="make each size's data here once and reuse it")
     args = parser.parse_args()
     chosen = [int(x) for x in args.sizes.split(",")] if args.sizes else None
+    apps = dict(a.split("=", 1) for a in args.app) if args.app else None
+    apps = {k: Path(v).resolve() for k, v in apps.items()} if apps else None
     print()
-    print_table(run(args.quick, chosen, args.rounds))
+    print_table(run(args.quick, chosen, args.rounds, apps, args.keep))
