@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from memory import messages, search
+from memory import memories, messages, search
 from tests import recall_corpus
 
 
@@ -52,6 +52,44 @@ def test_a_word_finds_its_plural_but_not_a_longer_word_containing_it(store, corp
     found = [h.id for h in search.search(store, pid, "garden").by_kind["message"]]
     assert plural.id in found
     assert inside.id not in found
+
+
+def test_a_word_is_found_after_any_boundary_and_never_inside_a_word(store, corpus):
+    # Each text holds "garden" once: after a boundary (start, space, line break, tab,
+    # quotes, brackets, kanji, kana, a full stop) it starts a word; after letters it does
+    # not. The tail of messages and the small collections (memories) are read alike.
+    pid = corpus["pid"]
+    starts = [
+        "garden at dawn",
+        "the garden",
+        "first line\ngardens",
+        "tab\tgarden",
+        "she said “garden” twice",
+        "(gardening)",
+        "楽garden",
+        "のgarden",
+        "end.garden",
+        "「garden」",
+    ]
+    inside = ["bodyguardens", "xgarden", "ｗgarden", "é" + "garden"]
+    started = {messages.add(store, pid, "user", text).id for text in starts}
+    hidden = {messages.add(store, pid, "user", text).id for text in inside}
+    found = {h.id for h in search.search(store, pid, "garden", limit=50).by_kind["message"]}
+    assert started <= found
+    assert not hidden & found
+    kept = {memories.add(store, pid, text).id: text for text in starts[4:8] + inside[:2]}
+    remembered = {h.id for h in search.search(store, pid, "garden").by_kind["memory"]}
+    assert {i for i, t in kept.items() if t in starts} <= remembered
+    assert not {i for i, t in kept.items() if t in inside} & remembered
+
+
+def test_a_full_width_word_is_found_at_the_start_of_a_word_only(store, corpus):
+    pid = corpus["pid"]
+    wide = messages.add(store, pid, "user", "今日は「ｇａｒｄｅｎ」に行った")
+    glued = messages.add(store, pid, "user", "ｂｏｄｙｇｕａｒｄｅｎｓ")
+    found = {h.id for h in search.search(store, pid, "garden", limit=50).by_kind["message"]}
+    assert wide.id in found
+    assert glued.id not in found
 
 
 def test_results_show_the_match_in_context_with_its_day(store, corpus):
