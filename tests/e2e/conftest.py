@@ -155,12 +155,16 @@ def page(browser):
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script.
+
+    Streamlit's own run state on the app root says so; its "Running…" widget only shows
+    after a delay, so a click made when it is not yet there can land in a run still going.
+    """
     page.wait_for_selector("[data-testid='stApp']")
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
-        ".includes('Running')",
+        "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+        " const state = app && app.getAttribute('data-test-script-state');"
+        " return state === 'notRunning' || state === 'compilationError'; }",
         timeout=30_000,
     )
 
