@@ -285,20 +285,20 @@ def add_many(
             params.append(until)
     targets = ", ".join(picked)
     values = ", ".join(picked.values())
-    cur.register("kizuna_bulk_messages", table)
-    try:
-        before = cur.execute("SELECT count(*) FROM messages").fetchone()[0]
-        cur.execute(
-            f"""INSERT INTO messages ({targets}, persona_id)
-                SELECT {values}, ? FROM (
-                    SELECT *, row_number() OVER () AS bulk_position FROM kizuna_bulk_messages
-                ) b {where}
-                ORDER BY {"b.created_at, " if in_time_order else ""}b.bulk_position""",
-            params,
-        )
-        return cur.execute("SELECT count(*) FROM messages").fetchone()[0] - before
-    finally:
-        cur.unregister("kizuna_bulk_messages")
+    # The table is found by its variable name (DuckDB's replacement scan), not registered: a
+    # view registered and dropped inside a transaction keeps its table alive until the
+    # transaction ends, so an import's every chunk would stay in memory until its commit.
+    kizuna_bulk_messages = table  # noqa: F841 - read by the SQL below
+    before = cur.execute("SELECT count(*) FROM messages").fetchone()[0]
+    cur.execute(
+        f"""INSERT INTO messages ({targets}, persona_id)
+            SELECT {values}, ? FROM (
+                SELECT *, row_number() OVER () AS bulk_position FROM kizuna_bulk_messages
+            ) b {where}
+            ORDER BY {"b.created_at, " if in_time_order else ""}b.bulk_position""",
+        params,
+    )
+    return cur.execute("SELECT count(*) FROM messages").fetchone()[0] - before
 
 
 def link_chat_replies(cur, persona_id: int) -> None:

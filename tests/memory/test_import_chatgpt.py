@@ -384,3 +384,23 @@ def test_an_export_too_large_for_the_disk_is_refused_before_anything_is_written(
         assert "MB" in sentence  # what it needs and what is free, in sizes she can read
         assert messages.count(store) == before
         assert not any((mount / "data" / "photos").glob("**/*.jpg"))
+
+
+def test_a_chunk_already_written_is_not_held_in_memory_until_the_import_commits(store):
+    # An import writes chunk after chunk inside one transaction; each chunk's rows must be
+    # let go once written (a registered-then-dropped view kept them alive until the commit).
+    import pyarrow as pa
+
+    pid = personas.ensure_starter(store).id
+    pool = pa.default_memory_pool()
+    with store.transaction() as cur:
+        before = pool.bytes_allocated()
+        for n in range(3):
+            rows = pa.table(
+                {"role": ["user"] * 2_000, "content": [f"chunk {n}: " + "海" * 400] * 2_000}
+            )
+            messages.add_many(cur, pid, rows, source=chatgpt.SOURCE)
+            del rows
+        held = pool.bytes_allocated() - before
+    assert messages.count(store) == 6_000
+    assert held < 1 << 20  # 7 MB of text were written
