@@ -107,6 +107,33 @@ def test_recent_is_right_whether_or_not_the_last_two_days_fill_the_page(store):
     assert [m.content for m in latest] == [f"new {i}" for i in range(44, 49)]
 
 
+def test_recent_matches_the_whole_history_sorted_for_any_page_source_and_start(store):
+    # The last two days hold a few messages of each source, the rest is spread over years:
+    # every page must be what sorting the whole history would give.
+    pid = personas.ensure_starter(store).id
+    now = datetime.now(UTC)
+    sources = ("chat", "album", "greeting")
+    written = []
+    for i in range(90):
+        when = now - timedelta(days=3 + 20 * i) if i % 3 else now - timedelta(hours=i)
+        source = sources[i % 3] if i % 2 else "chat"
+        written.append(messages.add(store, pid, "user", f"m{i}", created_at=when, source=source))
+    for limit in (1, 5, 20, 45, 200):
+        for chosen in (None, ("chat",), ("chat", "album")):
+            for before in (None, written[60].id):
+                expected = sorted(
+                    (
+                        m
+                        for m in written
+                        if (chosen is None or m.source in chosen)
+                        and (before is None or m.id < before)
+                    ),
+                    key=lambda m: (m.created_at, m.id),
+                )[-limit:]
+                page = messages.recent(store, pid, limit, sources=chosen, before_id=before)
+                assert [m.content for m in page] == [m.content for m in expected]
+
+
 def test_recent_finds_a_busy_day_long_ago(store):
     pid = personas.ensure_starter(store).id
     long_ago = datetime(2020, 5, 1, tzinfo=UTC)
