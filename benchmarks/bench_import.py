@@ -3,9 +3,14 @@ conversations of 100, a regenerated reply in each) and 2,000 photos named as Cha
 them (`file-<id>-IMG_….jpeg` at the top, `file_<hex>-<uuid>.png` in a sub-folder), imported
 into a fresh store in a child process, then imported again (adds nothing).
 
+The data folder and its companion are made first, in a process of their own, as she has them
+when she imports (the child then loads what `python -m memory import-chatgpt` loads, not the
+companion's chat code that creating the starter companion pulls in).
+
 Printed: the import's wall time (target < 15 s) and the child's peak RSS against twice the
 largest single file in the zip (target: under it), since the export is streamed, never
-loaded whole; and how much of that peak the import itself added to the process.
+loaded whole; how much of that peak the import itself added to the process; and the peak
+once the search index the import starts in the background has been built (reference).
 """
 
 from __future__ import annotations
@@ -45,12 +50,14 @@ def peak_kb():
 
 
 store = Store.open(sys.argv[1])
-pid = personas.ensure_starter(store).id
+pid = personas.chosen(store).id
 before_kb = peak_kb()
 start = time.perf_counter()
 result = chatgpt.import_file(store, sys.argv[2], pid)
 elapsed = time.perf_counter() - start
 rss_kb = peak_kb()  # the import's peak
+store.wait_for_background()  # the search index over the new messages
+indexed_kb = peak_kb()
 start = time.perf_counter()
 again = chatgpt.import_file(store, sys.argv[2], pid)
 again_s = time.perf_counter() - start
@@ -59,7 +66,16 @@ print(json.dumps({
     "seconds": elapsed, "again": again_s, "messages": result.messages_imported,
     "photos": result.photos_imported, "again_messages": again.messages_imported,
     "rss_kb": rss_kb, "rss_after_again_kb": peak_kb(), "before_kb": before_kb,
+    "indexed_kb": indexed_kb,
 }))
+"""
+
+_SETUP = """
+import sys
+from memory import Store, personas
+
+with Store.open(sys.argv[1]) as store:
+    personas.ensure_starter(store)
 """
 
 
@@ -218,6 +234,9 @@ def run(quick: bool = False) -> list[Result]:
     work = scratch_dir("import")
     export = work / "export.zip"
     largest_name, largest = build_export(conversations, 100, images, export, realistic=True)
+    subprocess.run(  # her data folder, with its companion, as it is before she imports
+        [sys.executable, "-c", _SETUP, str(work / "data")], cwd=ROOT, check=True
+    )
     child = subprocess.run(
         [sys.executable, "-c", _IMPORT, str(work / "data"), str(export)],
         cwd=ROOT,
@@ -239,7 +258,8 @@ def run(quick: bool = False) -> list[Result]:
         f"{export.stat().st_size / 1e6:.0f} MB export zip; largest file {largest_name} "
         f"{largest / 1e6:.0f} MB; {total:,} messages, {images:,} photos; import "
         f"{found['seconds']:.1f} s, peak RSS {rss / 1e6:.0f} MB, of which the import added "
-        f"{grown / 1e6:.0f} MB ({found['rss_after_again_kb'] * 1024 / 1e6:.0f} MB after the "
+        f"{grown / 1e6:.0f} MB ({found['indexed_kb'] * 1024 / 1e6:.0f} MB once the search "
+        f"index is built, {found['rss_after_again_kb'] * 1024 / 1e6:.0f} MB after the "
         "re-import)",
         file=sys.stderr,
     )
@@ -264,6 +284,14 @@ def run(quick: bool = False) -> list[Result]:
             f"{largest / 1e6:.0f} MB; the process with DuckDB, Arrow and Pillow loaded "
             f"starts at {found['before_kb'] * 1024 / 1e6:.0f} MB)",
             grown / largest,
+            "×",
+            "(reference)",
+            True,
+        ),
+        Result(
+            "Peak RSS ÷ largest file once the search index over the imported messages is "
+            f"built in the background ({found['indexed_kb'] * 1024 / 1e6:.0f} MB)",
+            found["indexed_kb"] * 1024 / largest,
             "×",
             "(reference)",
             True,

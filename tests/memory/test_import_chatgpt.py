@@ -404,3 +404,23 @@ def test_a_chunk_already_written_is_not_held_in_memory_until_the_import_commits(
         held = pool.bytes_allocated() - before
     assert messages.count(store) == 6_000
     assert held < 1 << 20  # 7 MB of text were written
+
+
+def test_the_import_commits_into_the_file_and_leaves_the_store_settings_as_they_were(
+    data_dir, tmp_path
+):
+    from memory import Store
+
+    payload = samples.whole_export_zip(
+        *(samples.linear(f"c{n}", f"C{n}", ["海が見たい " * 20, "行こう"]) for n in range(50))
+    )
+    with Store.open(data_dir) as store:
+        store.execute("SET checkpoint_threshold = '1kB'")  # the commit writes the file
+        store.execute("SET disabled_compression_methods = 'rle'")
+        pid, result = _import(store, tmp_path, payload)
+        setting = "SELECT current_setting('disabled_compression_methods')"
+        assert store.execute(setting).fetchone()[0].lower() == "rle"
+        before = [(m.role, m.content, m.photo_ids) for m in _all(store, pid)]
+    assert result.messages_imported == 107 and len(before) == 107
+    with Store.open(data_dir) as store:  # read back from the file
+        assert [(m.role, m.content, m.photo_ids) for m in _all(store, pid)] == before
