@@ -627,15 +627,16 @@ def _rebuild_quietly(store) -> None:
 
 def _indexed_messages(
     store,
-    snapshot: str,
+    state,
     persona_id: int,
     weights: dict[int, float],
     before_id: int | None,
     limit: int,
 ) -> list[tuple[int, float]]:
     """BM25 over the fts index's own tables, for term ids with their idf weights."""
+    snapshot = state[0]
     schema = f"fts_main_{snapshot}"
-    avgdl = store.execute(f"SELECT avgdl FROM {schema}.stats").fetchone()[0] or 1.0
+    avgdl = _index_stats(store, state)[1] or 1.0
     termids = list(weights)
     any_term = " OR ".join(["t.termid = ?"] * len(termids))
     sql = f"""
@@ -693,15 +694,52 @@ def _latest_with_term(
     return [(int(r[0]), weight * 0.5 * (1 - i / (10 * limit))) for i, r in enumerate(rows)]
 
 
-def _index_df(store, snapshot: str, terms: Sequence[str]) -> tuple[int, dict[str, tuple[int, int]]]:
-    """(documents in the index, {term: (termid, document frequency)})."""
-    schema = f"fts_main_{snapshot}"
-    n_docs = store.execute(f"SELECT num_docs FROM {schema}.stats").fetchone()[0]
-    rows = store.execute(
-        f"SELECT term, termid, df FROM {schema}.dict WHERE term IN (SELECT unnest(?::VARCHAR[]))",
-        [list(terms)],
-    ).fetchall()
-    return int(n_docs), {t: (int(tid), int(df)) for t, tid, df in rows}
+#: Per store, what was read of the snapshot in use: its statistics and the dictionary entry
+#: (or its absence) of every term looked up. A snapshot never changes once built; a rebuild
+#: builds the other one and switches `search_index_state`, which is the key.
+_index_facts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _facts(store, state) -> dict:
+    key = tuple(state)
+    with _guard:
+        facts = _index_facts.get(store)
+        if facts is None or facts["state"] != key:
+            facts = {"state": key, "stats": None, "terms": {}}
+            _index_facts[store] = facts
+    return facts
+
+
+def _index_stats(store, state) -> tuple[int, float]:
+    """(documents in the snapshot, their average length in words)."""
+    facts = _facts(store, state)
+    if facts["stats"] is None:
+        row = store.execute(f"SELECT num_docs, avgdl FROM fts_main_{state[0]}.stats").fetchone()
+        facts["stats"] = (int(row[0]), row[1])
+    return facts["stats"]
+
+
+def _index_df(store, state, terms: Sequence[str]) -> tuple[int, dict[str, tuple[int, int]]]:
+    """(documents in the index, {term: (termid, document frequency)}) for the snapshot of
+    `state` (a row of `search_index_state`); only terms not looked up before are queried."""
+    n_docs = _index_stats(store, state)[0]
+    known = _facts(store, state)["terms"]
+    missing = [t for t in dict.fromkeys(terms) if t not in known]
+    if missing:
+        rows = store.execute(
+            f"SELECT term, termid, df FROM fts_main_{state[0]}.dict "
+            "WHERE term IN (SELECT unnest(?::VARCHAR[]))",
+            [missing],
+        ).fetchall()
+        found = {t: (int(tid), int(df)) for t, tid, df in rows}
+        with _guard:
+            if len(known) >= 4096:
+                known.clear()
+            known.update({t: found.get(t) for t in missing})
+    found = [(t, known[t]) for t in dict.fromkeys(terms) if known.get(t) is not None]
+    # In the dictionary's own order (by term id), as its table gives them: the rarest
+    # term's ties are broken the same way.
+    return n_docs, dict(sorted(found, key=lambda item: item[1][0]))
 
 
 #: A term found in more than this share of the indexed messages barely ranks anything
@@ -734,7 +772,7 @@ def message_scores(
     before = before_id if before_id is not None else 2**62
     n_index, in_index = 0, {}
     if state:
-        n_index, in_index = _index_df(store, state[0], terms)
+        n_index, in_index = _index_df(store, state, terms)
     df_index = {t: df for t, (_, df) in in_index.items()}
     tail = _direct(
         store,
@@ -753,7 +791,7 @@ def message_scores(
             tid: _idf(total, df) for tid, df in in_index.values() if df <= COMMON_SHARE * n_index
         }
         if rare:
-            indexed = _indexed_messages(store, state[0], persona_id, rare, before_id, limit)
+            indexed = _indexed_messages(store, state, persona_id, rare, before_id, limit)
         elif common_words:
             tid, df = min(in_index.values(), key=lambda v: v[1])
             indexed = _latest_with_term(

@@ -111,6 +111,22 @@ def test_indexed_snapshot_and_unindexed_tail_are_both_searched(store, corpus):
     assert english[0].id == corpus["violin"]
 
 
+def test_words_looked_up_in_one_index_are_looked_up_again_in_the_next(store, corpus):
+    # What search remembers of an index (its statistics, which words it holds) belongs to
+    # that index: a word absent from it is found once a rebuild has indexed it.
+    pid = corpus["pid"]
+    search.rebuild_index(store)
+    assert "message" not in search.search(store, pid, "zebra").by_kind
+    zebras = {messages.add(store, pid, "user", f"a zebra at the zoo, {n}").id for n in range(3)}
+    assert search.rebuild_index(store).tail == 0
+    found = {h.id for h in search.search(store, pid, "zebra").by_kind["message"]}
+    assert found == zebras
+    for message_id in zebras:
+        messages.delete(store, message_id)
+    search.rebuild_index(store)
+    assert "message" not in search.search(store, pid, "zebra").by_kind
+
+
 def test_saving_a_message_leaves_the_index_alone(store, corpus):
     pid = corpus["pid"]
     before = search.rebuild_index(store)
