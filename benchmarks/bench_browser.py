@@ -62,37 +62,38 @@ GOALS = {"send: her message visible": 150, "dashboard: charts drawn": 1000}
 PAGE_GOAL = 400
 
 # When a script run is over. The status widget is hidden in this app (`client.toolbarMode =
-# "minimal"`) and a fast run may never show "running" in the page at all, so the bench reads
-# the server's "script finished" message off the WebSocket (`Runs`), then waits for the app root
-# to be idle and for one more animation frame, so what the run sent is on screen.
+# "minimal"`) and a fast run may never show "running" in the page at all, so the page itself
+# reads the server's "script finished" message off the WebSocket (field 6 of Streamlit's
+# ForwardMsg; a run cut short for a rerun does not count). Times are taken in the page's own
+# clock: from the click to the first animation frame at which that run is over and the app
+# idle, so the Playwright driver's own latency is not in them.
+WATCH_JS = """(() => {
+  if (window.__kizunaRuns !== undefined) return;
+  window.__kizunaRuns = 0;
+  const varint = (b, i) => { let v = 0, s = 0, c;
+    do { c = b[i++]; v += (c & 127) * 2 ** s; s += 7; } while (c & 128); return [v, i]; };
+  const finished = (data) => { const b = new Uint8Array(data); let i = 0;
+    while (i < b.length) {
+      let t; [t, i] = varint(b, i); const field = Math.floor(t / 8), wire = t & 7;
+      if (wire === 0) { let v; [v, i] = varint(b, i); if (field === 6) return v !== 2; }
+      else if (wire === 2) { let n; [n, i] = varint(b, i); i += n; }
+      else if (wire === 1) i += 8; else if (wire === 5) i += 4; else return false; }
+    return false; };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native { constructor(...args) { super(...args);
+    this.addEventListener('message', (e) => {
+      if (e.data instanceof ArrayBuffer && finished(e.data)) window.__kizunaRuns++; }); } };
+  document.addEventListener('click', () => { window.__kizunaClick = performance.now(); }, true);
+})()"""
 IDLE_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   return !!app && app.getAttribute('data-test-script-state') === 'notRunning';
 }"""
-NEXT_FRAME_JS = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))"
-
-
-class Runs:
-    """Counts the script runs (full or fragment) that the server finished for one tab."""
-
-    def __init__(self, page):
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # the wire format
-
-        self._message = ForwardMsg
-        self._early = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
-        self.ended = 0
-        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
-
-    def _frame(self, payload) -> None:
-        if isinstance(payload, str):
-            return
-        msg = self._message()
-        try:
-            msg.ParseFromString(payload)
-        except Exception:  # not a ForwardMsg
-            return
-        if msg.WhichOneof("type") == "script_finished" and msg.script_finished != self._early:
-            self.ended += 1
+SHOWN_JS = """(before) => { const app = document.querySelector('[data-testid="stApp"]');
+  if (window.__kizunaRuns > before && app
+      && app.getAttribute('data-test-script-state') === 'notRunning') {
+    window.__kizunaShown = performance.now(); return true; }
+  return false; }"""
 
 
 def _free_port() -> int:
@@ -161,15 +162,16 @@ def _idle(page) -> None:
     page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
 
 
-def _ran_since(page, runs: Runs, before: int) -> None:
-    """Wait until a run that ended after `runs.ended` was `before` is on screen."""
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while runs.ended <= before:
-        if time.monotonic() > deadline:
-            raise TimeoutError("no script run ended")
-        page.wait_for_timeout(5)
-    _idle(page)
-    page.evaluate(NEXT_FRAME_JS)
+def _runs(page) -> int:
+    """How many script runs (full or fragment) have ended in this tab."""
+    return page.evaluate("window.__kizunaRuns")
+
+
+def _ran_since(page, before: int) -> float:
+    """Wait until a run that ended after `_runs` returned `before` is on screen; milliseconds
+    from the last click to then, in the page's clock."""
+    page.wait_for_function(SHOWN_JS, arg=before, polling="raf", timeout=TIMEOUT_MS)
+    return page.evaluate("window.__kizunaShown - window.__kizunaClick")
 
 
 def _ms(start: float) -> float:
@@ -181,30 +183,30 @@ def _bubbles(page):
 
 
 CHARTS_DRAWN_JS = """() => { const c = document.querySelectorAll('.js-plotly-plot');
-  return c.length > 0 && [...c].every(p => p.querySelector('.main-svg')); }"""
+  const drawn = c.length > 0 && [...c].every(p => p.querySelector('.main-svg'));
+  if (drawn) window.__kizunaDrawn = performance.now();
+  return drawn; }"""
 
 
-def _open_from_nav(page, runs: Runs, slug: str) -> tuple[float, float | None]:
+def _open_from_nav(page, slug: str) -> tuple[float, float | None]:
     """Click the navigation link to /slug; milliseconds until the page finished running, and
     (for the Dashboard) until every chart is drawn."""
     link = page.locator(f'a[href$="/{slug}"]').first
-    before = runs.ended
-    start = time.perf_counter()
+    before = _runs(page)
     link.click()
     page.wait_for_url(f"**/{slug}", timeout=TIMEOUT_MS)
-    _ran_since(page, runs, before)
-    loaded = _ms(start)
+    loaded = _ran_since(page, before)
     if slug != "dashboard":
         return loaded, None
-    page.wait_for_function(CHARTS_DRAWN_JS, timeout=TIMEOUT_MS)
-    return loaded, _ms(start)
+    page.wait_for_function(CHARTS_DRAWN_JS, polling="raf", timeout=TIMEOUT_MS)
+    return loaded, page.evaluate("window.__kizunaDrawn - window.__kizunaClick")
 
 
 def one_round(browser, app: App, label: str) -> dict[str, float]:
     """Every measured interaction once, in a fresh browser context."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    ctx.add_init_script(script=WATCH_JS)
     page = ctx.new_page()
-    runs = Runs(page)
     page.set_default_timeout(TIMEOUT_MS)
     got: dict[str, float] = {}
     bubbles = _bubbles(page)
@@ -250,7 +252,7 @@ def one_round(browser, app: App, label: str) -> dict[str, float]:
         _idle(page)
 
     for slug in PAGES:
-        got[f"open {slug}"], drawn = _open_from_nav(page, runs, slug)
+        got[f"open {slug}"], drawn = _open_from_nav(page, slug)
         if drawn is not None:
             got["dashboard: charts drawn"] = drawn
         if slug == "search":
