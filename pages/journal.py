@@ -185,9 +185,15 @@ care.helpline_panel(s, pid)
 
 # -- read back --------------------------------------------------------------------------------
 total = journal.count(s, pid)
-entries_tab, calendar_tab, mood_tab = st.tabs([_("Entries"), _("Calendar"), _("Mood")])
+# Only the open tab is built (a tab switch reruns the page): the calendar and the mood chart
+# are plotly figures, and drawing one on the Journal's first paint made the browser load and
+# start plotly (4.7 MB of script) before the entries could be read.
+entries_tab, calendar_tab, mood_tab = st.tabs(
+    [_("Entries"), _("Calendar"), _("Mood")], key="journal_tab", on_change="rerun"
+)
 
-with entries_tab:
+
+def show_entries() -> None:
     if not total:
         st.info(
             _("No entries yet. Write the first one above — even one line is enough."), icon="📔"
@@ -205,7 +211,8 @@ with entries_tab:
         st.session_state["journal_limit"] = limit + PAGE
         st.rerun()
 
-with calendar_tab:
+
+def show_calendar() -> None:
     first = journal.first_day(s, pid)
     years = list(range(today.year, (first or today).year - 1, -1))
     year = st.selectbox(_("Year"), years, key="journal_year") if len(years) > 1 else today.year
@@ -224,7 +231,8 @@ with calendar_tab:
         config={"displayModeBar": False, **plotly_config()},
     )
 
-with mood_tab:
+
+def show_mood() -> None:
     series = journal.mood_series(s, pid)
     if len(series) < 2:
         st.info(_("Give a mood to a few entries and their trend will show here."), icon="📈")
@@ -234,3 +242,10 @@ with mood_tab:
             key="journal_mood",
             config={"displayModeBar": False, **plotly_config()},
         )
+
+
+tab_bodies = [(entries_tab, show_entries), (calendar_tab, show_calendar), (mood_tab, show_mood)]
+for tab, show in tab_bodies:
+    if tab.open:
+        with tab:
+            show()

@@ -49,38 +49,42 @@ if upcoming:
 
 his_voice.day_summaries_section(s, pid)
 
-with st.expander(_("Add a milestone"), icon="⭐"):
-    st.caption(
-        _(
-            "A confession, a proposal, a ceremony, a honeymoon — anything worth remembering. "
-            "To start from a chat message, use its ⋯ menu on the Chat page."
+# The form is built only while the section is open (opening it reruns the page): four widgets
+# and a form fewer on every other run.
+adding = st.expander(_("Add a milestone"), icon="⭐", key="timeline_adding", on_change="rerun")
+if adding.open:
+    with adding:
+        st.caption(
+            _(
+                "A confession, a proposal, a ceremony, a honeymoon — anything worth remembering. "
+                "To start from a chat message, use its ⋯ menu on the Chat page."
+            )
         )
-    )
-    picked = milestone_action.form(
-        "timeline_add",
-        happened_on=today,
-        submit_label=_("Add milestone"),
-        outing_choices=outing_labels,
-    )
-    if picked is not None and picked != "cancel":
-        try:
-            added = milestones.add(
-                s,
-                pid,
-                picked.title,
-                picked.happened_on,
-                kind=picked.kind,
-                note=picked.note,
-                outing_id=picked.outing_id,
-            )
-        except KizunaError as exc:
-            st.error(exc.sentence, icon="⚠️")
-        else:
-            st.toast(
-                _("Added to your timeline: {title}").format(title=escape_markdown(added.title)),
-                icon="⭐",
-            )
-            st.rerun()
+        picked = milestone_action.form(
+            "timeline_add",
+            happened_on=today,
+            submit_label=_("Add milestone"),
+            outing_choices=outing_labels,
+        )
+        if picked is not None and picked != "cancel":
+            try:
+                added = milestones.add(
+                    s,
+                    pid,
+                    picked.title,
+                    picked.happened_on,
+                    kind=picked.kind,
+                    note=picked.note,
+                    outing_id=picked.outing_id,
+                )
+            except KizunaError as exc:
+                st.error(exc.sentence, icon="⚠️")
+            else:
+                st.toast(
+                    _("Added to your timeline: {title}").format(title=escape_markdown(added.title)),
+                    icon="⭐",
+                )
+                st.rerun()
 
 items = timeline.items(s, pid, tz, today)
 shown_kinds = st.segmented_control(

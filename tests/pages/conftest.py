@@ -36,3 +36,16 @@ def open_menu(at: AppTest, message_id: int) -> AppTest:
     """Open a chat message's "⋯" menu, as a click on it does (its buttons are built then)."""
     at.session_state[f"chat_more_{message_id}"] = True
     return at.run()
+
+
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Switch the tabs keyed `key` to the one labelled `label`, as a click on it does (a
+    page builds only its open tab)."""
+    at.session_state[key] = label
+    return at.run()
+
+
+def open_expander(at: AppTest, key: str) -> AppTest:
+    """Open the section keyed `key`, as a click on it does (its content is built then)."""
+    at.session_state[key] = True
+    return at.run()

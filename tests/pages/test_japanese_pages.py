@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from memory import Store, journal, messages, milestones, outings, personas
 from memory import settings as settings_store
-from tests.pages.conftest import APP
+from tests.pages.conftest import APP, open_expander, open_tab
 
 ALL_PAGES = [
     "pages/chat.py",
@@ -35,6 +35,10 @@ ALLOWED = set(
     marin cedar https qr tailscale wireguard carto""".split()
 )
 ZONE = "Asia/Tokyo"
+#: Pages whose tabs are built only when open: the tabs' key and how many tabs it has.
+LAZY_TABS = {"pages/journal.py": {"journal_tab": 3}}
+#: And sections built only when open, by key.
+LAZY_EXPANDERS = {"pages/timeline.py": ["timeline_adding"]}
 
 
 def history(data_dir, language: str) -> None:
@@ -108,6 +112,16 @@ def test_every_page_in_japanese_shows_no_english(data_dir, page):
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     texts = screen_text(at)
+    # A page that builds only its open tab: every tab's words, one tab at a time.
+    for key, count in LAZY_TABS.get(page, {}).items():
+        for label in [t.label for t in at.tabs][:count]:
+            open_tab(at, key, label)
+            assert not at.exception, [e.value for e in at.exception]
+            texts += screen_text(at)
+    for key in LAZY_EXPANDERS.get(page, []):
+        open_expander(at, key)
+        assert not at.exception, [e.value for e in at.exception]
+        texts += screen_text(at)
     assert any(re.search(r"[\u3040-\u30ff]", t) for t in texts), texts[:5]
     assert not english_words(texts), sorted(english_words(texts))
 
@@ -139,6 +153,8 @@ def test_every_chart_carries_plotlys_locale_in_the_interface_language(data_dir, 
     charts, hover_days = [], []
     for page in ("pages/dashboard.py", "pages/journal.py"):
         at.switch_page(page).run()
+        if page == "pages/journal.py":  # the calendar is built when its tab opens
+            open_tab(at, "journal_tab", at.tabs[1].label)
         assert not at.exception, [e.value for e in at.exception]
         charts += [json.loads(chart.proto.config) for chart in at.get("plotly_chart")]
         hover_days += [

@@ -6,7 +6,7 @@ from datetime import date
 
 from memory import Store, journal, memories, messages, personas
 from tests import recall_corpus
-from tests.pages.conftest import open_menu
+from tests.pages.conftest import open_menu, open_tab
 
 
 def _store(data_dir):
@@ -29,8 +29,11 @@ def test_journal_entry_is_saved_and_the_companion_reflects(app, data_dir):
     assert reflection is not None and reflection.source == "journal"
     assert any(reflection.content in m.value for m in app.markdown)
     assert app.text_area(key="journal_body_1").value == ""  # a fresh form
-    charts = app.get("plotly_chart")
-    assert charts  # the calendar of written days
+    assert not app.get("plotly_chart")  # the calendar is built when its tab opens
+    open_tab(app, "journal_tab", "Calendar")
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.get("plotly_chart")  # the calendar of written days
+    assert any("Written on 1 day" in c.value for c in app.caption)
 
 
 def test_journal_regenerate_edit_and_delete(app, data_dir):
@@ -61,6 +64,7 @@ def test_journal_mood_chart_appears_with_two_moods(app, data_dir):
     journal.add(s, pid, "a", written_on=date(2026, 1, 2), mood=2)
     journal.add(s, pid, "b", written_on=date(2026, 1, 3), mood=5)
     app.switch_page("pages/journal.py").run()
+    open_tab(app, "journal_tab", "Mood")
     specs = [c.proto.spec for c in app.get("plotly_chart")]
     assert any('"mode":"markers"' in spec.replace(" ", "") for spec in specs)
 

@@ -6,7 +6,7 @@ import pytest
 
 from memory import Store, messages, milestones, personas
 from memory import settings as settings_store
-from tests.pages.conftest import open_menu
+from tests.pages.conftest import open_expander, open_menu
 
 ZONE = "Europe/London"
 
@@ -72,6 +72,8 @@ def test_timeline_shows_everything_newest_first_with_the_strip(history, app):
 
 def test_add_edit_and_delete_a_milestone(history, app, data_dir):
     app.switch_page("pages/timeline.py").run()
+    assert not app.get("text_input")  # the form is built when its section opens
+    open_expander(app, "timeline_adding")
     app.text_input(key="timeline_add_title").set_value("The confession")
     app.selectbox(key="timeline_add_kind").set_value("confession")
     app.date_input(key="timeline_add_date").set_value(history["today"] - timedelta(days=100))
@@ -101,6 +103,7 @@ def test_add_edit_and_delete_a_milestone(history, app, data_dir):
 
 def test_a_milestone_without_a_title_is_refused_plainly(history, app, data_dir):
     app.switch_page("pages/timeline.py").run()
+    open_expander(app, "timeline_adding")
     app.button(key="timeline_add_save").click().run()
     assert any("needs a title" in e.value for e in app.error)
     assert stored_milestones(data_dir, history["pid"]) == []
