@@ -403,6 +403,8 @@ def get(store, message_id: int) -> Message | None:
 
 #: How far back `recent` looks first (see there).
 _RECENT_WINDOW = timedelta(days=2)
+#: Ids per message wanted that `recent` looks through among the newest (see there).
+_GUESS_IDS = 20
 
 
 def recent(
@@ -417,9 +419,10 @@ def recent(
 
     DuckDB skips whole row groups outside a `created_at` range, so this stays as fast with a
     million messages as with a thousand: it looks only at the two days before now (enough for
-    anyone chatting daily), then at the two days, month and year before the newest message;
-    failing all, it finds the oldest timestamp among the latest `limit` by sorting that one
-    narrow column and reads in full only rows from that instant.
+    anyone chatting daily), then from the oldest of the latest `limit` among the newest ids
+    (messages are mostly saved in time order), then at the two days, month and year before
+    the newest message; failing all, it finds the oldest timestamp among the latest `limit`
+    by sorting that one narrow column and reads in full only rows from that instant.
     """
     if limit <= 0:
         return []
@@ -437,6 +440,21 @@ def recent(
         "ORDER BY created_at DESC, id DESC LIMIT ?"
     )
     rows = store.execute(select, [*params, datetime.now(UTC) - _RECENT_WINDOW, limit]).fetchall()
+    if len(rows) < limit:
+        # Where the latest `limit` begin, guessed from the newest ids (messages are mostly
+        # saved in time order, and a narrow id range skips the rest of the table): from the
+        # oldest of those, the window holds at least `limit` messages, so it holds the
+        # latest `limit` whatever their order (old messages imported late only widen it).
+        top = before_id if before_id is not None else max((r[0] + 1 for r in rows), default=None)
+        start, found = store.execute(
+            f"SELECT min(created_at), count(*) FROM (SELECT created_at FROM messages "
+            f"WHERE {condition} AND id >= "
+            f"{'?' if top is not None else '(SELECT max(id) + 1 FROM messages)'} - ? "
+            "ORDER BY id DESC LIMIT ?)",
+            [*params, *([top] if top is not None else []), _GUESS_IDS * limit, limit],
+        ).fetchone()
+        if found >= limit:
+            rows = store.execute(select, [*params, start, limit]).fetchall()
     if len(rows) < limit:
         # The newest message: the first row when the two days held any (all of them are
         # there, fewer than `limit`), else a scan of the one column.

@@ -74,6 +74,16 @@ def _from_hit(hit: search.Hit) -> Recalled:
 
 
 def _history_start(store, persona_id: int) -> int | None:
+    """The id of the oldest of the last `HISTORY_WINDOW` messages with the companion."""
+    # Looked for first among the newest ids, where they almost always are (a narrow id
+    # range lets DuckDB skip the rest of the table); when fewer are there, they all count.
+    row = store.execute(
+        "SELECT min(id), count(*) FROM (SELECT id FROM messages WHERE persona_id = ? "
+        "AND id > (SELECT max(id) FROM messages) - ? ORDER BY id DESC LIMIT ?)",
+        [persona_id, 50 * HISTORY_WINDOW, HISTORY_WINDOW],
+    ).fetchone()
+    if row and row[1] == HISTORY_WINDOW:
+        return row[0]
     row = store.execute(
         "SELECT min(id) FROM (SELECT id FROM messages WHERE persona_id = ? "
         "ORDER BY id DESC LIMIT ?)",

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from memory import memories, messages, recall
+from memory import memories, messages, personas, recall
 from tests import recall_corpus
 
 
@@ -56,6 +56,27 @@ def test_old_message_is_recalled_once_outside_the_history_window(store, corpus):
         messages.add(store, pid, "user", f"filler {i}")
     found = recall.for_prompt(store, pid, "how did the violin concerto go?")
     assert ("message", corpus["violin"]) in {(r.kind, r.id) for r in found}
+
+
+def test_the_history_window_is_hers_even_when_another_companion_wrote_much_since(store, corpus):
+    # A thousand and more messages with another companion came after hers: her last
+    # messages are still the history, so what she said among them is not recalled again.
+    pid = corpus["pid"]
+    said = messages.add(store, pid, "user", "the violin concerto at the hall, again")
+    for i in range(recall.HISTORY_WINDOW - 2):
+        messages.add(store, pid, "user", f"filler {i}")
+    other = personas.create(store, name="Kai").persona_id
+    store.execute(
+        "INSERT INTO messages (persona_id, role, content, source) "
+        "SELECT ?, 'user', 'other chat ' || i, 'chat' FROM range(?) t(i)",
+        [other, 60 * recall.HISTORY_WINDOW],
+    )
+    found = {(r.kind, r.id) for r in recall.for_prompt(store, pid, "violin concerto")}
+    assert ("message", said.id) not in found
+    for i in range(3):
+        messages.add(store, pid, "user", f"more filler {i}")
+    found = {(r.kind, r.id) for r in recall.for_prompt(store, pid, "violin concerto")}
+    assert ("message", said.id) in found
 
 
 def test_on_this_day_offers_last_years_outing(store, corpus):
