@@ -1258,15 +1258,30 @@ class _Writer:
         self._jobs.append((self._pool.submit(self._store_images, batch), batch))
         self._collect(wait=len(self._jobs) > self._IN_FLIGHT)
 
+    #: Bytes of photos the photo thread holds at once, about (a batch of phone photos is
+    #: read and stored in parts of this size, not a hundred files at a time).
+    _PHOTO_BYTES = 16 << 20
+
     def _store_images(self, batch: list[tuple[str, int, str]]) -> tuple[list, list]:
         """On the photo thread: each image's photo id (None when unreadable), and the
         (id, content hash) of the photos this batch added. Batches run one after another, so
-        `by_sha` is this thread's alone."""
-        found = []
+        `by_sha` is this thread's alone.
+
+        Each file is read and hashed; the bytes of the first files are kept while they fit
+        in `_PHOTO_BYTES`, the others are read again when their turn to be stored comes, so
+        memory holds about `_PHOTO_BYTES` of photos at most, whatever their size."""
+        shas: list[str | None] = []
+        kept: dict[str, bytes] = {}
+        held = 0
         for _ext, _position, file_id in batch:
             data = self.source.image_bytes(file_id) or b""
-            found.append((hashlib.sha256(data).hexdigest() if data else None, file_id, data))
-        unknown = list({sha for sha, _f, _d in found if sha and sha not in self.by_sha})
+            sha = hashlib.sha256(data).hexdigest() if data else None
+            shas.append(sha)
+            if sha and sha not in kept and held + len(data) <= self._PHOTO_BYTES:
+                kept[sha] = data
+                held += len(data)
+            del data
+        unknown = list({sha for sha in shas if sha and sha not in self.by_sha})
         if unknown:
             self.by_sha.update(
                 self.store.execute(
@@ -1275,19 +1290,41 @@ class _Writer:
                     [unknown],
                 ).fetchall()
             )
-        fresh: dict[str, tuple[str, bytes]] = {}
-        for sha, file_id, data in found:
+        fresh: dict[str, str] = {}  # content hash → the file holding it
+        for sha, (_ext, _position, file_id) in zip(shas, batch, strict=True):
             if sha and sha not in self.by_sha:
-                name = self.source.images.get(file_id, "").rsplit("/", 1)[-1]
-                fresh.setdefault(sha, (name, data))
+                fresh.setdefault(sha, file_id)
+            elif sha:
+                kept.pop(sha, None)
+        added: list = []
+        part: list[tuple[str, str, bytes]] = []
+        size = 0
+        for sha, file_id in fresh.items():
+            data = kept.pop(sha, None)
+            if data is None:
+                data = self.source.image_bytes(file_id) or b""
+            name = self.source.images.get(file_id, "").rsplit("/", 1)[-1]
+            part.append((sha, name, data))
+            size += len(data)
+            if size >= self._PHOTO_BYTES:
+                added += self._ingest(part)
+                part, size = [], 0
+        if part:
+            added += self._ingest(part)
+        return [self.by_sha.get(sha) if sha else None for sha in shas], added
+
+    def _ingest(self, part: list[tuple[str, str, bytes]]) -> list[tuple[int, str]]:
+        """Store one part of a batch's new photos; (id, content hash) of those added."""
+        outcomes = self.photos.ingest_many(
+            self.store, [(name, data) for _sha, name, data in part], sync_each=False
+        )
         added = []
-        if fresh:
-            outcomes = self.photos.ingest_many(self.store, list(fresh.values()), sync_each=False)
-            for sha, outcome in zip(fresh, outcomes, strict=True):
-                if outcome.added is not None:
-                    self.by_sha[sha] = outcome.added.photo.id
-                    added.append((outcome.added.photo.id, sha))
-        return [self.by_sha.get(sha) if sha else None for sha, _f, _d in found], added
+        for (sha, _name, _data), outcome in zip(part, outcomes, strict=True):
+            if outcome.added is not None:
+                self.by_sha[sha] = outcome.added.photo.id
+                added.append((outcome.added.photo.id, sha))
+        part.clear()
+        return added
 
     def _collect(self, *, wait: bool = False, everything: bool = False) -> None:
         """Link the stored photos to their messages, batch by batch in order; `wait` waits

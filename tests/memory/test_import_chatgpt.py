@@ -424,3 +424,66 @@ def test_the_import_commits_into_the_file_and_leaves_the_store_settings_as_they_
     assert result.messages_imported == 107 and len(before) == 107
     with Store.open(data_dir) as store:  # read back from the file
         assert [(m.role, m.content, m.photo_ids) for m in _all(store, pid)] == before
+
+
+def test_big_photos_are_read_and_stored_a_few_at_a_time_not_the_whole_batch(
+    store, tmp_path, monkeypatch
+):
+    # Phone photos of a few MB each: the photo thread holds about `_PHOTO_BYTES` of them at
+    # once (here a budget of about two and a half photos), never the batch of a hundred.
+    import random
+
+    from PIL import Image
+
+    def noisy_jpeg(seed: int) -> bytes:
+        img = Image.effect_noise((200, 150), 60 + seed).convert("RGB")
+        out = io.BytesIO()
+        img.save(out, "JPEG", quality=95)
+        return out.getvalue()
+
+    random.seed(11)
+    files = {f"file-Big{n:02d}": noisy_jpeg(n) for n in range(8)}
+    largest = max(len(b) for b in files.values())
+    monkeypatch.setattr(chatgpt._Writer, "_PHOTO_BYTES", largest * 5 // 2)
+    mapping = {"0": samples.node("0", None, ["1"])}
+    ids = [*files, "file-Big03"]  # the fourth photo shown twice: stored once
+    for i, file_id in enumerate(ids, start=1):
+        part = {"content_type": "image_asset_pointer", "asset_pointer": f"file-service://{file_id}"}
+        children = [str(i + 1)] if i < len(ids) else []
+        mapping[str(i)] = samples.node(
+            str(i),
+            str(i - 1),
+            children,
+            "user",
+            [part, f"photo {i}"],
+            t=1_700_000_000 + i,
+            kind="multimodal_text",
+        )
+    conversation = {
+        "title": "Photos",
+        "create_time": 1_700_000_000.0,
+        "mapping": mapping,
+        "current_node": str(len(ids)),
+        "conversation_id": "photos",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("conversations.json", samples.export(conversation))
+        for file_id, data in files.items():
+            zf.writestr(f"{file_id}-IMG.jpeg", data)
+    held = []
+    real = photos.ingest_many
+
+    def counting(store_, batch, **kwargs):
+        batch = list(batch)
+        held.append(sum(len(data) for _name, data in batch))
+        return real(store_, batch, **kwargs)
+
+    monkeypatch.setattr(photos, "ingest_many", counting)
+    pid, result = _import(store, tmp_path, out.getvalue())
+    assert result.photos_imported == 8 and sum(held) == sum(len(b) for b in files.values())
+    assert len(held) >= 3 and max(held) <= largest * 5 // 2 + largest
+    stored = _all(store, pid)
+    assert [len(m.photo_ids) for m in stored] == [1] * 9
+    assert stored[3].photo_ids == stored[8].photo_ids
+    assert len({m.photo_ids[0] for m in stored}) == 8
