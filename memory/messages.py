@@ -256,7 +256,8 @@ def add_many(
     until: datetime | None = None,
     in_time_order: bool = False,
 ) -> int:
-    """Store many messages at once from an Arrow table (imports, the demo year), in order.
+    """Store many messages at once from an Arrow table or a pandas DataFrame (imports, the demo
+    year), in order.
 
     `table` has some of `BULK_COLUMNS` (`meta` as JSON text). `source` and `provider` apply
     to every row (a `source` column wins); `persona_version_id` to the companion's rows.
@@ -264,7 +265,8 @@ def add_many(
     or by `created_at` with `in_time_order`. Runs on the caller's cursor, inside its transaction.
     Returns how many rows were stored.
     """
-    names = [n for n in table.column_names if n in BULK_COLUMNS]
+    columns = table.column_names if hasattr(table, "column_names") else list(table.columns)
+    names = [n for n in columns if n in BULK_COLUMNS]
     if "role" not in names or "content" not in names:
         raise ValueError("add_many needs at least a role and a content column")
     picked = {n: (f"b.{n}::JSON" if n == "meta" else f"b.{n}") for n in names}

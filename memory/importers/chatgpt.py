@@ -1384,19 +1384,20 @@ class _Writer:
                 messages.attach_photos(self._cursor(), self.persona_id, self.links)
                 self.links = []
             return
-        import pyarrow as pa
+        import numpy as np
+        import pandas as pd
 
         rows = self.rows
-        micros = [round(e * 1_000_000) for e in rows["epoch"]]
-        table = pa.table(
+        micros = np.array([round(e * 1_000_000) for e in rows["epoch"]], dtype="datetime64[us]")
+        table = pd.DataFrame(
             {
-                "role": pa.array(rows["role"], pa.string()),
-                "content": pa.array(rows["content"], pa.string()),
-                "created_at": pa.array(micros, pa.timestamp("us", tz="UTC")),
-                "external_id": pa.array(rows["external_id"], pa.string()),
-                "model": pa.array(rows["model"], pa.string()),
-                "meta": pa.array(rows["meta"], pa.string()),
-                "source": pa.array(rows["source"], pa.string()),
+                "role": rows["role"],
+                "content": rows["content"],
+                "created_at": pd.Series(micros).dt.tz_localize("UTC"),
+                "external_id": rows["external_id"],
+                "model": pd.Series(rows["model"], dtype=object),
+                "meta": pd.Series(rows["meta"], dtype=object),
+                "source": rows["source"],
             }
         )
         cur = self._cursor()
