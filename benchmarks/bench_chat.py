@@ -160,7 +160,7 @@ def first_token_overhead(quick: bool) -> list[Result]:
         Result("first token, bare SDK, two-message prompt", ms["tiny"], "ms", "(scale)", True),
         Result("first token, bare SDK, the app's prompt", ms["bare"], "ms", "(reference)", True),
         Result("first token, app (send + Reply)", ms["app"], "ms", "(reference)", True),
-        Result("app overhead to first token", overhead, "ms", "≤ 50 ms", overhead <= 50),
+        Result("app overhead to first token", overhead, "ms", "≤ 30 ms", overhead <= 30),
     ]
 
 

@@ -104,7 +104,7 @@ class Reply(pipeline.Reply):
         message = self.user_message
         tz = settings_store.timezone(self.store)
         today = (self.now or datetime.now(tz)).astimezone(tz).date()
-        recalled = recall.for_prompt(self.store, message.persona_id, message.content)
+        recalled = recall.for_prompt(self.store, message.persona_id, message.content, tz=tz)
         history = messages.recent(
             self.store,
             message.persona_id,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from memory import journal, memories, search
 from memory import settings as settings_store
@@ -93,14 +94,21 @@ def _history_start(store, persona_id: int) -> int | None:
 
 
 def for_prompt(
-    store, persona_id: int, text: str, *, limit: int = 3, today: date | None = None
+    store,
+    persona_id: int,
+    text: str,
+    *,
+    limit: int = 3,
+    today: date | None = None,
+    tz: ZoneInfo | None = None,
 ) -> list[Recalled]:
     """The shared memories to offer the companion for a reply to `text`, best first.
 
     Relevant items come first (memories, outings and journal entries by score, then
-    messages), then one "on this day" item, then the pinned memories.
+    messages), then one "on this day" item, then the pinned memories. `tz` is her time
+    zone when the caller has read it already (`memory.settings.timezone`).
     """
-    tz = settings_store.timezone(store)
+    tz = tz or settings_store.timezone(store)
     today = today or datetime.now(tz).date()
     found: list[Recalled] = []
     terms = search.query_terms(store, text or "", for_recall=True)
