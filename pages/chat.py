@@ -1,9 +1,13 @@
 """Chat with the companion: history from DuckDB, streamed replies, retry and regenerate.
 
-The page's body is one `st.fragment`: a send, a reply, "Show earlier", Retry and Regenerate
-rerun the chat alone, not the router, the sidebar and the page set-up (the sidebar's count of
-today's messages is redrawn from here). Her message is stored first and drawn at the foot of
-the history before the model is asked. A message's "⋯" menu builds its buttons only while it
+The page's body is two `st.fragment`s. `history` is the top and the screenful as of the last
+whole-page run; "Show earlier" and a message's menu rerun it alone. `tail` holds the chat box
+and everything after the screenful: a send, his reply, Retry and Regenerate rerun it alone,
+so the forty messages above are not sent to the browser again and her message shows as soon
+as it is stored (before the model is asked). What would change the top — the emergency
+number, the first message under the empty state, leaving search's day view — redraws the
+whole chat first; so does a tail that has grown to a screenful. The sidebar's count of
+today's messages is redrawn from the tail. A message's "⋯" menu builds its buttons only while it
 is open (`on_change="rerun"` and `.open`), so a screenful of forty messages stays light.
 """
 
@@ -14,7 +18,7 @@ from datetime import timedelta
 import streamlit as st
 
 import ui.long_text as long_text
-from companion import Reply, Upload, send
+from companion import Reply, Upload, safety, send
 from companion.conversation import regenerate_target
 from memory import audio, memories, messages, personas, photos
 from memory.errors import KizunaError
@@ -52,7 +56,13 @@ today_slot = sidebar.today_slot()  # this run's "messages today" line, redrawn a
 if st.session_state.get("chat_persona") != pid:
     st.session_state.chat_persona = pid
     st.session_state.chat_limit = PAGE
-    for leftover in ("chat_error", "chat_confirm_delete", "chat_regenerate"):
+    for leftover in (
+        "chat_error",
+        "chat_confirm_delete",
+        "chat_regenerate",
+        "chat_boundary",
+        "chat_answer_next",
+    ):
         st.session_state.pop(leftover, None)
 
 # Whether the fragment below is running inside a run of the whole page (a fragment-scoped
@@ -157,10 +167,13 @@ def show_message(m: messages.Message) -> None:
         )
 
 
-def run_reply(user_message: messages.Message, *, replaces: int | None = None) -> None:
+def run_reply(
+    user_message: messages.Message, *, replaces: int | None = None, consolidate: bool = False
+) -> None:
     """Stream a reply to `user_message`; remember a failure for the Retry button.
 
     `replaces` is the id of a reply being regenerated: it stays until the new one is stored.
+    `consolidate` redraws the whole chat afterwards (the tail has grown to a screenful).
     """
     cfg = state.provider_settings(s)
     reply = Reply(s, provider, user_message, temperature=cfg.temperature, replaces=replaces)
@@ -176,6 +189,8 @@ def run_reply(user_message: messages.Message, *, replaces: int | None = None) ->
     else:
         st.session_state.pop("chat_error", None)
         voice.play_new_reply(s, pid)
+    if consolidate:
+        st.rerun(scope="app")
     rerun_chat()
 
 
@@ -210,15 +225,122 @@ def regenerate(last_chat_id: int) -> None:
         st.session_state.chat_regenerate = (old.id, target.id)
 
 
-@st.fragment
-def chat() -> None:
+def _screen_extras(shown: list[messages.Message]) -> None:
+    """Which messages on screen are kept as memories and which have recordings: one query
+    each for the whole screenful, not one per message."""
     global kept, recordings
-    # A fragment rerun does not run app.py, where the language is set: set it here too, or
-    # every word drawn (and the title of an outing a share makes) would be English.
+    kept = memories.kept_message_ids(s, [m.id for m in shown])
+    recordings = audio.with_audio(s, [m.id for m in shown if m.role == "user"])
+
+
+def _draw(shown: list, today, last_day=None, *, skip: int | None = None):
+    """Messages and shared moments with a day line wherever the day changes; the last day."""
+    for item in moments.group(shown):
+        m = item.first if isinstance(item, moments.Moment) else item
+        if m.id == skip:
+            continue  # the reply being regenerated makes way for the new one streaming below
+        day = _local_day(m)
+        if day != last_day:
+            st.caption(f"— {_day_label(day, today)} —", text_alignment="center")
+            last_day = day
+        if isinstance(item, moments.Moment):
+            moments.render(s, item, avatar=companion_avatar, tz=tz)
+        else:
+            show_message(m)
+    return last_day
+
+
+def _emergency(text: str | None) -> bool:
+    found = safety.assess(text)
+    return found is not None and found.emergency
+
+
+def _answer_after_full_run(answer: messages.Message) -> None:
+    """Redraw the whole chat, then answer: for what changes the top of the page (the
+    emergency number first, the first message under an empty state, leaving a day view)."""
+    st.session_state.chat_answer_next = answer.id
+    st.rerun(scope="app")
+
+
+@st.fragment
+def history() -> None:
+    """The page top and the screenful as of the last whole-page run.
+
+    Its own reruns ("Show earlier", a ⋯ menu, a delete) keep the boundary, so what the tail
+    below has drawn since is not drawn twice.
+    """
+    global kept, recordings
+    language.apply(s)  # a fragment rerun does not run app.py, where the language is set
+    kept = recordings = None  # until this run's screenful is known (the day view asks each)
+    today = state.today(s)
+    regenerating = st.session_state.get("chat_regenerate")
+    # An act under way puts her region's emergency number first, before anything else.
+    care.emergency_first(s, pid)
+    head_left, head_right = st.columns([1, 7], vertical_alignment="center")
+    head_left.image(companion_avatar, width=64)
+    head_right.markdown(f"### {escape_markdown(pv.name)}")
+    if provider.name == "offline":
+        head_right.caption(
+            _(
+                "🌙 **offline voice** — no model is connected, so replies are composed from "
+                "{name}'s own words. Connect one in Settings."
+            ).format(name=escape_markdown(pv.name))
+        )
+    else:
+        head_right.caption(
+            _("Talking through {label}").format(label=escape_markdown(provider.label))
+        )
+
+    # He speaks first after a gap or on a day that matters.
+    greeting.maybe_greet(s, pid, provider, pv)
+    boundary = st.session_state.get("chat_boundary")
+    if recall_view.show_jump_day(s, pid, tz, show_message):
+        st.session_state.chat_boundary = {"id": None, "last": None, "day": None}
+        return
+    if run["whole_page"] or boundary is None or boundary.get("id") is None:
+        before = None
+    else:
+        before = boundary["id"] + 1
+    limit = st.session_state.chat_limit
+    # One row more than a screenful says whether there is anything earlier to show.
+    window = messages.recent(s, pid, limit + 1, before_id=before)
+    shown = window[-limit:]
+    if len(window) > len(shown):
+        earlier = messages.count(s, pid) - len(shown)
+        st.button(
+            _("Show earlier messages ({earlier:,} more)").format(earlier=earlier),
+            key="chat_show_earlier",
+            icon="⬆️",
+            on_click=show_earlier,
+        )
+    if not shown:
+        st.info(
+            _(
+                "This is the beginning of your story with {name}. Say hello — everything you "
+                "share stays on this computer."
+            ).format(name=escape_markdown(pv.name)),
+            icon="💞",
+        )
+        demo.offer(s)
+    if before is None:
+        newest = shown[-1] if shown else None
+        st.session_state.chat_boundary = {
+            "id": max((m.id for m in shown), default=0),
+            "last": newest.id if newest else None,
+            "day": _local_day(newest) if newest else None,
+        }
+    _screen_extras(shown)
+    _draw(shown, today, skip=regenerating[0] if regenerating else None)
+    voice.speaker()
+
+
+@st.fragment
+def tail() -> None:
+    """The chat box and everything after the screenful: what she sends, his replies, Retry,
+    Regenerate and "Share a moment". A send reruns this alone: the screenful above is not
+    drawn again, so her message shows as soon as it is stored."""
     language.apply(s)
-    kept = recordings = None  # until this run's screenful is known
-    # The input is pinned to the foot of the page; what was sent is stored before anything
-    # is drawn, so the history below already ends with her message.
+    # The input is pinned to the foot of the page.
     with st.bottom:
         submitted = st.chat_input(
             _("Message {name}…").format(name=pv.name),
@@ -228,102 +350,42 @@ def chat() -> None:
             accept_audio=True,
         )
     answer, refused = take(submitted) if submitted else (None, None)
-    today = state.today(s)
-    # The page top, the history and, below it, what is new this run. Her new message goes to
-    # the browser first, before the top and the history are sent again (positions on screen
-    # are the containers', not the calls' order).
-    top, earlier_box, new_box = st.container(), st.container(), st.container()
-    window = None
+    boundary = st.session_state.get("chat_boundary") or {"id": None, "last": None, "day": None}
     if answer is not None:
         st.session_state.pop("chat_error", None)
-        recall_view.forget_jump()  # she is writing: back to the conversation, for his answer
-        window = messages.recent(s, pid, st.session_state.chat_limit + 1)
-        if window and window[-1].id == answer.id:
-            with new_box:
-                if len(window) < 2 or _local_day(window[-2]) != _local_day(answer):
-                    label = _day_label(_local_day(answer), today)
-                    st.caption(f"— {label} —", text_alignment="center")
-                show_message(answer)
+        if (
+            boundary["id"] is None  # the day view from search: back to the conversation
+            or boundary["last"] is None  # her first message: the empty state goes
+            or _emergency(answer.content)  # her region's number goes first
+        ):
+            recall_view.forget_jump()
+            _answer_after_full_run(answer)
     # Written on every run: a fragment may only fill an outside slot it wrote in a full run.
     sidebar.show_today(today_slot, s, pid)
-
-    with top:
-        # An act under way puts her region's emergency number first, before anything else (her
-        # message is stored already, so words she has just sent count).
-        care.emergency_first(s, pid)
-        head_left, head_right = st.columns([1, 7], vertical_alignment="center")
-        head_left.image(companion_avatar, width=64)
-        head_right.markdown(f"### {escape_markdown(pv.name)}")
-        if provider.name == "offline":
-            head_right.caption(
-                _(
-                    "🌙 **offline voice** — no model is connected, so replies are composed from "
-                    "{name}'s own words. Connect one in Settings."
-                ).format(name=escape_markdown(pv.name))
-            )
-        else:
-            head_right.caption(
-                _("Talking through {label}").format(label=escape_markdown(provider.label))
-            )
-
-        # He speaks first after a gap or on a day that matters.
-        greeting.maybe_greet(s, pid, provider, pv)
-        recall_view.show_jump_day(s, pid, tz, show_message)
-        # One row more than a screenful says whether there is anything earlier to show.
-        if window is None:
-            window = messages.recent(s, pid, st.session_state.chat_limit + 1)
-        history = window[-st.session_state.chat_limit :]
-        if len(window) > len(history):
-            earlier = messages.count(s, pid) - len(history)
-            st.button(
-                _("Show earlier messages ({earlier:,} more)").format(earlier=earlier),
-                key="chat_show_earlier",
-                icon="⬆️",
-                on_click=show_earlier,
-            )
-
-        if not history:
-            st.info(
-                _(
-                    "This is the beginning of your story with {name}. Say hello — everything you "
-                    "share stays on this computer."
-                ).format(name=escape_markdown(pv.name)),
-                icon="💞",
-            )
-            demo.offer(s)
-
-    # Which of the messages on screen are kept as memories: one query, not one per message.
-    kept = memories.kept_message_ids(s, [m.id for m in history])
-    recordings = audio.with_audio(s, [m.id for m in history if m.role == "user"])
+    if boundary["id"] is None:  # a day view from search is on screen instead
+        if refused:
+            st.error(refused, icon="⚠️")
+        return
+    today = state.today(s)
+    new = [m for m in messages.recent(s, pid, PAGE + 1) if m.id > boundary["id"]]
     regenerating = st.session_state.get("chat_regenerate")
-    shown = history
-    if answer is not None and history and history[-1].id == answer.id:
-        shown = history[:-1]  # drawn already, below
-    last_day = None
-    with earlier_box:
-        for item in moments.group(shown):
-            m = item.first if isinstance(item, moments.Moment) else item
-            if regenerating and m.id == regenerating[0]:
-                continue  # the reply being regenerated makes way for the new one streaming below
-            day = _local_day(m)
-            if day != last_day:
-                st.caption(f"— {_day_label(day, today)} —", text_alignment="center")
-                last_day = day
-            if isinstance(item, moments.Moment):
-                moments.render(s, item, avatar=companion_avatar, tz=tz)
-            else:
-                show_message(m)
+    if regenerating and not run["whole_page"] and regenerating[0] not in {m.id for m in new}:
+        st.rerun(scope="app")  # the reply to replace is in the screenful above
+    _screen_extras(new)
+    _draw(new, today, boundary["day"], skip=regenerating[0] if regenerating else None)
     care.render_chat(s, pid)
     voice.speaker()
-
     if refused:
         st.error(refused, icon="⚠️")
+    if answer is None:
+        due = st.session_state.pop("chat_answer_next", None)
+        answer = messages.get(s, due) if due is not None else None
     if answer is not None:  # her message is on screen: now he answers, under it
-        with new_box:
-            run_reply(answer)
+        run_reply(answer, consolidate=len(new) >= PAGE)
 
-    last_chat = next((m for m in reversed(history) if m.source == "chat"), None)
-    if last_chat is None and history:
+    newest = new[-1] if new else (messages.get(s, boundary["last"]) if boundary["last"] else None)
+    last_chat = next((m for m in reversed(new) if m.source == "chat"), None)
+    if last_chat is None and newest is not None:
         last_chat = messages.last(s, pid)
     pending = last_chat if last_chat is not None and last_chat.role == "user" else None
     if pending is not None and not (pending.content or pending.photo_ids):
@@ -371,7 +433,8 @@ def chat() -> None:
         and last_chat.role == "companion"
         and last_chat.reply_to is not None
         # Regenerate sits under the reply it acts on: not under an album or journal moment.
-        and history[-1].id == last_chat.id
+        and newest is not None
+        and newest.id == last_chat.id
     ):
         st.button(
             _("Regenerate last reply"),
@@ -395,6 +458,7 @@ def chat() -> None:
 
 scroll.stick_to_bottom()  # the chat box is inside the fragment: Streamlit would not
 try:
-    chat()
+    history()
+    tail()
 finally:
     run["whole_page"] = False  # from here on the fragment reruns on its own

@@ -94,20 +94,21 @@ def jump_to_day(day: date, message_id: int | None = None) -> None:
     st.switch_page("pages/chat.py")
 
 
-def show_jump_day(s, persona_id: int, tz, show_message) -> None:
+def show_jump_day(s, persona_id: int, tz, show_message) -> bool:
     """When search asked for a day, show that day's messages instead of the latest ones.
 
     `show_message` is the chat page's own renderer, so messages look and act the same.
-    Stops the page after the day (the latest conversation comes back with one click).
+    Returns whether it showed a day: the chat then draws nothing of the latest conversation
+    (it comes back with one click).
     """
     wanted = st.session_state.get(JUMP_DAY)
     if not wanted:
-        return
+        return False
     try:
         day = date.fromisoformat(wanted)
     except ValueError:
         st.session_state.pop(JUMP_DAY, None)
-        return
+        return False
     found = search.messages_on_day(s, persona_id, day, tz)
     target = st.session_state.get(JUMP_MESSAGE)
     top = st.columns([3, 2], vertical_alignment="center")
@@ -125,4 +126,4 @@ def show_jump_day(s, persona_id: int, tz, show_message) -> None:
         if m.id == target:
             st.caption(_("🔎 Found by your search"), text_alignment="center")
         show_message(m)
-    st.stop()
+    return True
