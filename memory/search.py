@@ -465,32 +465,44 @@ def _direct(
 
 
 def _direct_by_kind(
-    store, sources: Sequence[tuple[str, str, list]], terms: Sequence[str], limit: int
+    store, sources: Sequence[tuple], terms: Sequence[str], limit: int
 ) -> dict[str, list[tuple[int, float]]]:
-    """`_direct` over several small collections at once, each scored with its own statistics.
+    """`_direct` over several collections at once, each scored with its own statistics.
 
+    `sources` are `(kind, sql, params)`, or `(kind, sql, params, extra_docs, extra_df)` for a
+    collection the index covers in part (the messages' tail, as `_direct` takes them).
     One query instead of one per collection: DuckDB's planning of this query costs more than
-    scanning a few thousand rows, and recall runs it before every reply. `_direct` stays a
-    query of its own: grouping by kind made a scan of a million messages about 1.5× slower.
+    scanning a few thousand rows, and recall runs it before every reply. A full scan of a
+    million messages stays `_direct`'s: grouping by kind made it about 1.5× slower.
     """
     if not terms or not sources:
         return {}
     k = len(terms)
     union = " UNION ALL ".join(
-        f"SELECT '{kind}' AS kind, id, lower(text) AS t, length(text) AS n FROM ({sql})"
-        for kind, sql, _ in sources
+        f"SELECT '{source[0]}' AS kind, id, lower(text) AS t, length(text) AS n FROM ({source[1]})"
+        for source in sources
     )
+    extras = ", ".join(f"('{source[0]}', ?{', ?' * k})" for source in sources)
+    extra_names = ", ".join(["kind", "x_docs", *(f"x{i}" for i in range(k))])
+    extra_params: list = []
+    for source in sources:
+        extra_docs = source[3] if len(source) > 3 else 0
+        extra_df = (source[4] if len(source) > 4 else None) or {}
+        extra_params += [extra_docs, *(extra_df.get(t, 0) for t in terms)]
     match = _matchers(terms)
     flags = ", ".join(f"{sql} AS m{i}" for i, sql in enumerate(match.flags))
-    counts = ", ".join(f"count_if(m{i}) AS d{i}" for i in range(k))
+    counts = ", ".join(f"count_if(m{i}) AS c{i}" for i in range(k))
     weight = " + ".join(
-        f"CASE WHEN m{i} THEN ln((n_docs - d{i} + 0.5) / (d{i} + 0.5) + 1) ELSE 0 END"
+        f"CASE WHEN m{i} THEN ln((n_docs - (c{i} + x{i}) + 0.5) / ((c{i} + x{i}) + 0.5) + 1) "
+        "ELSE 0 END"
         for i in range(k)
     )
     sql = f"""
-        WITH src AS MATERIALIZED ({union}),
-        totals AS (SELECT kind, count(*) AS n_docs, coalesce(avg(n), 1) AS avg_n
-                   FROM src GROUP BY kind),
+        WITH extras ({extra_names}) AS (VALUES {extras}),
+        src AS MATERIALIZED ({union}),
+        totals AS (SELECT kind, count(*) + any_value(x_docs) AS n_docs,
+                          coalesce(avg(n), 1) AS avg_n
+                   FROM src JOIN extras USING (kind) GROUP BY kind),
         flagged AS MATERIALIZED (
             SELECT kind, id, n, {flags}
             FROM (SELECT kind, id, n, t, {match.bounded} AS w FROM src WHERE {match.candidate})
@@ -499,13 +511,14 @@ def _direct_by_kind(
         scored AS (
             SELECT kind, id,
                    ({weight}) * {K1 + 1} / (1 + {K1} * (1 - {B} + {B} * n / avg_n)) AS score
-            FROM flagged JOIN totals USING (kind) JOIN df USING (kind)
+            FROM flagged JOIN totals USING (kind) JOIN df USING (kind) JOIN extras USING (kind)
         )
         SELECT kind, id, score FROM scored
         QUALIFY row_number() OVER (PARTITION BY kind ORDER BY score DESC, id DESC) <= ?
         ORDER BY kind, score DESC, id DESC
     """
-    params: list = [p for _, _, source_params in sources for p in source_params]
+    params: list = [*extra_params]
+    params += [p for source in sources for p in source[2]]
     params += [*match.flag_params, *match.bounded_params, *match.candidate_params, limit]
     found: dict[str, list[tuple[int, float]]] = {}
     for kind, i, score in store.execute(sql, params).fetchall():
@@ -767,24 +780,54 @@ def message_scores(
     """
     if not terms:
         return []
+    plan = _message_plan(store, persona_id, terms, before_id=before_id, use_index=use_index)
+    tail = _direct(
+        store,
+        plan.tail_sql,
+        plan.tail_params,
+        terms,
+        limit,
+        extra_docs=plan.n_index,
+        extra_df=plan.df_index,
+    )
+    return _with_indexed(store, persona_id, plan, tail, limit, before_id, common_words)
+
+
+_TAIL_SQL = "SELECT id, content AS text FROM messages WHERE persona_id = ? AND id > ? AND id < ?"
+
+
+@dataclass(frozen=True)
+class _MessagePlan:
+    """What scoring messages needs before the tail is scanned: the index in use (a row of
+    `search_index_state`, or None), its statistics for the terms, and the tail's rows."""
+
+    state: tuple | None
+    n_index: int
+    in_index: dict[str, tuple[int, int]]
+    tail_sql: str
+    tail_params: list
+
+    @property
+    def df_index(self) -> dict[str, int]:
+        return {t: df for t, (_, df) in self.in_index.items()}
+
+
+def _message_plan(store, persona_id, terms, *, before_id, use_index=True) -> _MessagePlan:
     state = _state(store) if use_index and _load_fts(store) else None
     upto = state[1] if state else 0
     before = before_id if before_id is not None else 2**62
-    n_index, in_index = 0, {}
-    if state:
-        n_index, in_index = _index_df(store, state, terms)
-    df_index = {t: df for t, (_, df) in in_index.items()}
-    tail = _direct(
-        store,
-        "SELECT id, content AS text FROM messages WHERE persona_id = ? AND id > ? AND id < ?",
-        [persona_id, upto, before],
-        terms,
-        limit,
-        extra_docs=n_index,
-        extra_df=df_index,
-    )
+    n_index, in_index = _index_df(store, state, terms) if state else (0, {})
+    return _MessagePlan(state, n_index, in_index, _TAIL_SQL, [persona_id, upto, before])
+
+
+def _with_indexed(
+    store, persona_id, plan: _MessagePlan, tail, limit, before_id, common_words
+) -> list[tuple[int, float]]:
+    """The tail's scores joined with the index's, best first (see `message_scores`)."""
+    state, n_index, in_index = plan.state, plan.n_index, plan.in_index
     found = dict(tail)
     if state and in_index:
+        upto = state[1]
         n_tail = store.execute("SELECT count(*) FROM messages WHERE id > ?", [upto]).fetchone()[0]
         total = n_index + n_tail
         rare = {
@@ -893,19 +936,45 @@ def snippet(text: str, terms: Sequence[str], width: int = 70) -> tuple[str, str,
     return (before, flat[start:end], after)
 
 
+def _small_sources(persona_id: int) -> list[tuple]:
+    return [
+        ("memory", _MEMORIES_SQL, [persona_id]),
+        ("outing", _OUTINGS_SQL, [persona_id]),
+        ("journal", _JOURNAL_SQL, [persona_id]),
+    ]
+
+
 def small_hits(store, persona_id: int, terms, tz, limit: int) -> dict[str, list[Hit]]:
     """The best memories, outings and journal entries for `terms`, by kind."""
-    out: dict[str, list[Hit]] = {}
-    scored = _direct_by_kind(
-        store,
-        [
-            ("memory", _MEMORIES_SQL, [persona_id]),
-            ("outing", _OUTINGS_SQL, [persona_id]),
-            ("journal", _JOURNAL_SQL, [persona_id]),
-        ],
-        terms,
-        limit,
+    scored = _direct_by_kind(store, _small_sources(persona_id), terms, limit)
+    return _small_hits_for(store, scored, terms)
+
+
+def recall_hits(
+    store,
+    persona_id: int,
+    terms: Sequence[str],
+    tz: ZoneInfo,
+    limit: int,
+    *,
+    before_id: int | None = None,
+) -> tuple[dict[str, list[Hit]], list[Hit]]:
+    """`small_hits` and `message_hits` (without common words) for recall, with the small
+    collections and the messages' tail scanned in one query: the same hits as the two
+    calls, one query's planning less before every reply."""
+    if not terms:
+        return {}, []
+    plan = _message_plan(store, persona_id, terms, before_id=before_id)
+    tail = ("message", plan.tail_sql, plan.tail_params, plan.n_index, plan.df_index)
+    scored = _direct_by_kind(store, [*_small_sources(persona_id), tail], terms, limit)
+    scores = _with_indexed(
+        store, persona_id, plan, scored.pop("message", []), limit, before_id, False
     )
+    return _small_hits_for(store, scored, terms), _message_hits_for(store, scores, terms, tz)
+
+
+def _small_hits_for(store, scored, terms) -> dict[str, list[Hit]]:
+    out: dict[str, list[Hit]] = {}
     scores = scored.get("memory", [])
     if scores:
         rows = _rows_by_id(
@@ -1010,6 +1079,10 @@ def message_hits(
     scores = message_scores(
         store, persona_id, terms, limit=limit, before_id=before_id, common_words=common_words
     )
+    return _message_hits_for(store, scores, terms, tz)
+
+
+def _message_hits_for(store, scores, terms, tz) -> list[Hit]:
     if not scores:
         return []
     ids = [i for i, _ in scores]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from memory import memories, messages, search
@@ -125,6 +127,36 @@ def test_words_looked_up_in_one_index_are_looked_up_again_in_the_next(store, cor
         messages.delete(store, message_id)
     search.rebuild_index(store)
     assert "message" not in search.search(store, pid, "zebra").by_kind
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "garden",
+        "violin concerto at the hall",
+        "ラーメン",
+        "睡蓮",
+        "shrimp tempura",
+        "seagulls",
+        "zzz",
+    ],
+)
+def test_recall_finds_in_one_query_what_the_two_searches_find(store, corpus, query):
+    # Recall ranks the small collections and the messages' tail in one query: the hits,
+    # their scores and their order are those of `small_hits` and `message_hits`.
+    pid = corpus["pid"]
+    search.rebuild_index(store)
+    for text in ("the garden again", "ラーメン食べたい", "violin practice", "a shrimp"):
+        messages.add(store, pid, "user", text)
+    terms = search.query_terms(store, query, for_recall=True)
+    tz = ZoneInfo("Asia/Tokyo")
+    before = store.execute("SELECT max(id) - 2 FROM messages").fetchone()[0]
+    for limit in (1, 3, 20):
+        small, said = search.recall_hits(store, pid, terms, tz, limit, before_id=before)
+        assert small == search.small_hits(store, pid, terms, tz, limit)
+        assert said == search.message_hits(
+            store, pid, terms, tz, limit=limit, before_id=before, common_words=False
+        )
 
 
 def test_saving_a_message_leaves_the_index_alone(store, corpus):
