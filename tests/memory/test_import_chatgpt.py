@@ -348,11 +348,14 @@ def test_a_failure_after_some_chunks_leaves_nothing(store, tmp_path, monkeypatch
     payload = samples.whole_export_zip(
         *(samples.linear(f"c{n}", f"C{n}", ["x", "y"], t=1_800_000_000 + n) for n in range(3))
     )
+    store.execute("SET threads = 2")
     with pytest.raises(RuntimeError):
         _import(store, tmp_path, payload)
     assert len(calls) == 3
     assert messages.count(store) == 0
     assert store.execute("SELECT count(*) FROM photos").fetchone()[0] == 0
+    # the import ran DuckDB on one thread; the store has its threads back
+    assert store.execute("SELECT current_setting('threads')").fetchone()[0] == 2
 
 
 def test_an_export_too_large_for_the_disk_is_refused_before_anything_is_written(
@@ -417,9 +420,11 @@ def test_the_import_commits_into_the_file_and_leaves_the_store_settings_as_they_
     with Store.open(data_dir) as store:
         store.execute("SET checkpoint_threshold = '1kB'")  # the commit writes the file
         store.execute("SET disabled_compression_methods = 'rle'")
+        store.execute("SET threads = 2")
         pid, result = _import(store, tmp_path, payload)
         setting = "SELECT current_setting('disabled_compression_methods')"
         assert store.execute(setting).fetchone()[0].lower() == "rle"
+        assert store.execute("SELECT current_setting('threads')").fetchone()[0] == 2
         before = [(m.role, m.content, m.photo_ids) for m in _all(store, pid)]
     assert result.messages_imported == 107 and len(before) == 107
     with Store.open(data_dir) as store:  # read back from the file
