@@ -433,7 +433,7 @@ def timeline_strip(overview: pd.DataFrame, pal: Palette) -> go.Figure:
         part = overview[overview["kind"] == kind]
         if part.empty:
             continue
-        fig.add_scattergl(
+        fig.add_scatter(
             x=part["day"],
             y=[label] * len(part),
             mode="markers",
