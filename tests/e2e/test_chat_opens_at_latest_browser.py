@@ -21,6 +21,33 @@ def _viewport_holds(page, text: str) -> bool:
     )
 
 
+# Keeps the text of what the server sends once `window.__listen` is set.
+WIRE_HOOK = """
+(() => {
+  window.__heard = [];
+  const Original = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const ws = new Original(...args);
+    ws.addEventListener("message", async (event) => {
+      if (!window.__listen) return;
+      const data = event.data instanceof Blob ? await event.data.arrayBuffer() : event.data;
+      window.__heard.push(new TextDecoder("utf-8", {fatal: false}).decode(data));
+    });
+    return ws;
+  };
+  window.WebSocket.prototype = Original.prototype;
+  Object.assign(window.WebSocket, Original);
+})();
+"""
+
+
+def _bubble_texts(page) -> list[str]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stChatMessage"]')]
+            .map((b) => b.innerText.split("\\n")[0])"""
+    )
+
+
 def test_the_chat_opens_at_the_latest_message_and_follows_new_ones(start_app, browser, tmp_path):
     folder = tmp_path / "data"
     with Store.open(folder) as s:
@@ -55,4 +82,29 @@ def test_the_chat_opens_at_the_latest_message_and_follows_new_ones(start_app, br
             wait_for_app(page)
             page.wait_for_timeout(500)
             assert _viewport_holds(page, "one more, from the garden")
+        else:
+            # A send redraws only what follows the screenful: the forty messages above are
+            # not sent to the browser again, and nothing shows twice.
+            page.add_init_script(WIRE_HOOK)
+            page.reload()
+            wait_for_app(page)
+            page.get_by_text("line 59 about the koi").wait_for()
+            page.evaluate("() => { window.__listen = true; }")
+            box = page.get_by_test_id("stChatInputTextArea")
+            box.fill("and the cranes by the pond")
+            box.press("Enter")
+            page.get_by_test_id("stChatMessage").last.get_by_text("offline voice").wait_for()
+            wait_for_app(page)
+            heard = "".join(page.evaluate("() => window.__heard"))
+            assert "and the cranes by the pond" in heard
+            assert "line 50 about the koi" not in heard
+            texts = _bubble_texts(page)
+            assert texts[-2] == "and the cranes by the pond"
+            assert len(texts) == len(set(texts))
+            page.get_by_role("button", name="Show earlier messages").click()
+            page.get_by_text("line 5 about the koi", exact=True).wait_for()
+            wait_for_app(page)
+            texts = _bubble_texts(page)
+            assert len(texts) == len(set(texts)) == 64  # 60, two from the phone, two now: once each
+            assert texts[-2] == "and the cranes by the pond"
         context.close()
