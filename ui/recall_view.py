@@ -72,13 +72,18 @@ def remembered(m) -> None:
     items = recalled_items(m)
     if not items:
         return
+    lines = []
+    for item in items:
+        icon = KIND_ICONS.get(item.kind, "•")
+        when = f" · {format_date(item.when, 'short')}" if item.when else ""
+        line = f"{icon} {escape_markdown(item.title)}{escape_markdown(when)}"
+        if item.text and item.text != item.title:
+            detail = " ".join(item.text[:300].split())  # one line under its title
+            line += f"  \n:small[:gray[{escape_markdown(detail)}]]"
+        lines.append(line)
+    # One element for all of them: a screenful holds many replies, each with its recall.
     with st.expander(_("What I remembered ({items})").format(items=len(items)), icon="💭"):
-        for item in items:
-            icon = KIND_ICONS.get(item.kind, "•")
-            when = f" · {format_date(item.when, 'short')}" if item.when else ""
-            st.markdown(f"{icon} {escape_markdown(item.title)}{escape_markdown(when)}")
-            if item.text and item.text != item.title:
-                st.caption(escape_markdown(item.text[:300]))
+        st.markdown("\n\n".join(lines))
 
 
 def forget_jump() -> None:
