@@ -2,7 +2,7 @@
 
 from memory import Store, personas, voice
 from tests.companion.voice_history import long_history
-from tests.pages.conftest import plain
+from tests.pages.conftest import open_tab, plain
 
 
 def test_examples_are_chosen_shown_pinned_removed_and_written(app, data_dir):
@@ -44,6 +44,7 @@ def test_voice_check_runs_from_the_persona_page_and_shows_both_side_by_side(
     fake_openai.script(*[Answer(chunks=["Okaeri! ", "Did you eat?"]) for _ in range(8)])
     app = AppTest.from_file(str(APP), default_timeout=60).run()
     app.switch_page("pages/persona.py").run()
+    open_tab(app, "persona_tab", "🔍 Still him?")
     assert any("No check yet with fake-model" in m.value for m in app.info)
     app.button(key=f"voice_check_run_{pid}").click().run()
     assert not app.exception, [e.value for e in app.exception]

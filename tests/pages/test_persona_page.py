@@ -6,7 +6,7 @@ from datetime import date
 from PIL import Image as PILImage
 
 from memory import Store, personas
-from tests.pages.conftest import plain
+from tests.pages.conftest import open_tab, plain
 
 
 def png_bytes(colour=(250, 120, 160)) -> bytes:
@@ -62,6 +62,7 @@ def test_versions_are_compared_side_by_side_and_restored(app, data_dir):
     personas.save_version(s, pid, personality="gentle **soft**")
     personas.save_version(s, pid, personality="sarcastic", note="after the model change")
     open_persona(app)
+    open_tab(app, "persona_tab", "🕰️ Versions")
     shown = [plain(m.value) for m in app.markdown]
     assert "gentle **soft**" in shown and "sarcastic" in shown
     assert any("changed" in m.value and "Personality" in m.value for m in app.markdown)
@@ -95,8 +96,10 @@ def test_an_avatar_image_is_kept_and_shown(app, data_dir):
 
 def test_a_new_companion_is_created_and_shown(app, data_dir):
     open_persona(app)
+    open_tab(app, "persona_tab", "👥 Companions")
     app.text_input(key="persona_new_name").input("Klaus")
     app.button(key="persona_create").click().run()
+    open_tab(app, "persona_tab", "✏️ Shape")
     assert widget(app, "text_input", "Name").value == "Klaus"
     app.switch_page("pages/chat.py").run()
     assert any(m.value == "### Klaus" for m in app.markdown)
@@ -104,7 +107,9 @@ def test_a_new_companion_is_created_and_shown(app, data_dir):
     sora, _ = personas.list_personas(s)
     assert [p.name for p in personas.list_personas(s)] == ["Sora", "Klaus"]
     app.switch_page("pages/persona.py").run()
+    open_tab(app, "persona_tab", "👥 Companions")
     app.button(key=f"persona_switch_{sora.id}").click().run()
+    open_tab(app, "persona_tab", "✏️ Shape")
     assert widget(app, "text_input", "Name").value == "Sora"
 
 

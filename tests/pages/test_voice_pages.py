@@ -2,6 +2,7 @@
 
 from memory import Store, audio, messages, personas
 from tests.openai_server import Answer, tone_wav
+from tests.pages.conftest import open_tab
 
 
 def starter(data_dir):
@@ -60,6 +61,7 @@ def test_read_new_replies_aloud_plays_the_reply_that_just_arrived(use_fake_opena
 
 def test_the_voice_tab_keeps_voice_speed_and_read_aloud(app, data_dir):
     app.switch_page("pages/persona.py").run()
+    open_tab(app, "persona_tab", "🔊 Voice")
     s, pid = starter(data_dir)
     app.slider(key=f"voice_speed_{pid}").set_value(1.3)
     app.toggle(key=f"voice_read_aloud_{pid}").set_value(True)
@@ -74,6 +76,7 @@ def test_the_voice_tab_keeps_voice_speed_and_read_aloud(app, data_dir):
 
 def test_the_voice_sample_uses_the_speech_endpoint_with_a_provider(use_fake_openai, app, data_dir):
     app.switch_page("pages/persona.py").run()
+    open_tab(app, "persona_tab", "🔊 Voice")
     _s, pid = starter(data_dir)
     app.selectbox(key=f"voice_voice_{pid}").set_value("nova")
     app.button(key=f"voice_sample_{pid}").click().run()
