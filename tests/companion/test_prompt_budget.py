@@ -62,3 +62,11 @@ def test_default_budget_and_a_tiny_history_are_fine(store, fake_openai):
     sent = fake_openai.last_messages()
     assert len(sent) == 2 and sent_tokens(sent) <= DEFAULT_BUDGET
     assert "How you talk" not in sent[0]["content"]
+
+
+def test_the_token_estimate_counts_latin_by_fours_and_everything_else_by_one():
+    assert estimate_tokens("") == 4
+    assert estimate_tokens("abcdefgh") == 4 + 2
+    assert estimate_tokens("後楽園") == 4 + 3
+    assert estimate_tokens("café 😀 ok") == 4 + len("caf  ok") // 4 + 2
+    assert estimate_tokens("\x7f\x80") == 4 + 0 + 1
