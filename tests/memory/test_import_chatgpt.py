@@ -492,3 +492,53 @@ def test_big_photos_are_read_and_stored_a_few_at_a_time_not_the_whole_batch(
     assert [len(m.photo_ids) for m in stored] == [1] * 9
     assert stored[3].photo_ids == stored[8].photo_ids
     assert len({m.photo_ids[0] for m in stored}) == 8
+
+
+def test_a_failure_mid_import_keeps_what_was_there_and_adds_nothing_even_after_reopening(
+    data_dir, tmp_path, monkeypatch
+):
+    from memory import Store
+
+    with Store.open(data_dir) as store:
+        pid = personas.ensure_starter(store).id
+        messages.add(store, pid, "user", "the koi at Korakuen")
+        # an earlier import of another export, with its photo
+        earlier = samples.whole_export_zip()
+        _import(store, tmp_path, earlier, name="earlier.zip")
+        before = [(m.role, m.content, m.photo_ids) for m in _all(store, pid)]
+        photos_before = store.execute("SELECT id, sha256 FROM photos ORDER BY id").fetchall()
+        titles_before = store.execute("SELECT title FROM imported_conversations").fetchall()
+
+        monkeypatch.setattr(chatgpt._Writer, "_CHUNK", 2)
+        calls = []
+        real = messages.attach_photos
+
+        def fail_late(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 4:  # after several chunks of the new import were written
+                raise RuntimeError("disk went away")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(messages, "attach_photos", fail_late)
+        fresh = [
+            samples.linear(f"n{n}", f"N{n}", ["new", "words"], t=1_800_000_000 + n)
+            for n in range(6)
+        ]
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as zf:
+            zf.writestr("conversations.json", samples.export(*fresh))
+            zf.writestr("file-New1-IMG.jpeg", samples.image_bytes((10, 200, 10)))
+        with pytest.raises(RuntimeError):
+            _import(store, tmp_path, out.getvalue(), name="new.zip")
+        assert len(calls) == 4
+    with Store.open(data_dir) as store:  # what the file holds, not the session
+        assert [(m.role, m.content, m.photo_ids) for m in _all(store, pid)] == before
+        assert store.execute("SELECT id, sha256 FROM photos ORDER BY id").fetchall() == (
+            photos_before
+        )
+        assert store.execute("SELECT title FROM imported_conversations").fetchall() == (
+            titles_before
+        )
+        assert not store.execute("SELECT count(*) FROM messages WHERE content = 'new'").fetchone()[
+            0
+        ]
