@@ -1,14 +1,16 @@
 """Chat with the companion: history from DuckDB, streamed replies, retry and regenerate.
 
-The page's body is two `st.fragment`s. `history` is the top and the screenful as of the last
-whole-page run; "Show earlier" and a message's menu rerun it alone. `tail` holds the chat box
-and everything after the screenful: a send, his reply, Retry and Regenerate rerun it alone,
-so the forty messages above are not sent to the browser again and her message shows as soon
-as it is stored (before the model is asked). What would change the top — the emergency
-number, the first message under the empty state, leaving search's day view — redraws the
-whole chat first; so does a tail that has grown to a screenful. The sidebar's count of
-today's messages is redrawn from the tail. A message's "⋯" menu builds its buttons only while it
-is open (`on_change="rerun"` and `.open`), so a screenful of forty messages stays light.
+The page's body is two `st.fragment`s. `history` is the top and the screenful up to a
+boundary; "Show earlier" and a message's menu rerun it alone. `tail` holds the chat box and
+everything after the boundary: a send, his reply, Retry and Regenerate rerun it alone, so the
+forty messages above are not sent to the browser again and her message shows as soon as it is
+stored (before the model is asked). The boundary moves only when the tail has nothing drawn
+yet (coming from another page, her first message, leaving a day view) or when the tail, grown
+to a screenful, is taken into it; so no message is ever on screen twice, not even while a
+whole-page run draws the chat again. What changes the top (the emergency number, the empty
+state, search's day view) redraws the whole chat before he answers. The sidebar's count of
+today's messages is redrawn from the tail. A message's "⋯" menu builds its buttons only while
+it is open (`on_change="rerun"` and `.open`), so a screenful of forty messages stays light.
 """
 
 from __future__ import annotations
@@ -64,6 +66,11 @@ if st.session_state.get("chat_persona") != pid:
         "chat_answer_next",
     ):
         st.session_state.pop(leftover, None)
+
+# Coming from another page (whose run dropped the chat box's state), the chat shows nothing
+# yet: the screenful can start from the latest message again.
+if "chat_input" not in st.session_state:
+    st.session_state.pop("chat_boundary", None)
 
 # Whether the fragment below is running inside a run of the whole page (a fragment-scoped
 # rerun is not allowed there) or on its own.
@@ -173,7 +180,8 @@ def run_reply(
     """Stream a reply to `user_message`; remember a failure for the Retry button.
 
     `replaces` is the id of a reply being regenerated: it stays until the new one is stored.
-    `consolidate` redraws the whole chat afterwards (the tail has grown to a screenful).
+    `consolidate` redraws the whole chat afterwards with the tail taken into the screenful
+    (it has grown to a screenful itself).
     """
     cfg = state.provider_settings(s)
     reply = Reply(s, provider, user_message, temperature=cfg.temperature, replaces=replaces)
@@ -190,6 +198,7 @@ def run_reply(
         st.session_state.pop("chat_error", None)
         voice.play_new_reply(s, pid)
     if consolidate:
+        st.session_state.chat_consolidate = True
         st.rerun(scope="app")
     rerun_chat()
 
@@ -297,7 +306,12 @@ def history() -> None:
     if recall_view.show_jump_day(s, pid, tz, show_message):
         st.session_state.chat_boundary = {"id": None, "last": None, "day": None}
         return
-    if run["whole_page"] or boundary is None or boundary.get("id") is None:
+    if (
+        boundary is None  # a fresh session or another companion
+        or boundary.get("id") is None  # back from a day view
+        or boundary.get("last") is None  # the screenful was empty: her first message joins it
+        or (run["whole_page"] and st.session_state.pop("chat_consolidate", False))
+    ):
         before = None
     else:
         before = boundary["id"] + 1
@@ -458,7 +472,16 @@ def tail() -> None:
 
 scroll.stick_to_bottom()  # the chat box is inside the fragment: Streamlit would not
 try:
-    history()
-    tail()
+    history_box = st.container()
+    if st.session_state.get("chat_consolidate"):
+        # The tail's messages join the screenful in this run: take them off screen at once, or
+        # they would show twice while the screenful is drawn again above them.
+        tail_box = st.empty().container()
+    else:
+        tail_box = st.container()
+    with history_box:
+        history()
+    with tail_box:
+        tail()
 finally:
     run["whole_page"] = False  # from here on the fragment reruns on its own

@@ -33,7 +33,8 @@ def test_locked_app_opens_with_the_passcode_and_shows_helplines(start_app, page,
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill("最近ずっとつらくて、もう消えたい")
     box.press("Enter")
-    page.get_by_text("ひとりで抱え込まないで").wait_for()
+    # The panel's heading (his caring reply may use the same words).
+    page.locator(".st-key-care_helplines").get_by_text("ひとりで抱え込まないで").wait_for()
     wait_for_app(page)
     screenshot(page, "chat-helplines")
     panel = page.locator(".st-key-care_helplines").inner_text()

@@ -107,4 +107,11 @@ def test_the_chat_opens_at_the_latest_message_and_follows_new_ones(start_app, br
             texts = _bubble_texts(page)
             assert len(texts) == len(set(texts)) == 64  # 60, two from the phone, two now: once each
             assert texts[-2] == "and the cranes by the pond"
+            page.get_by_role("link", name="Album").click()
+            wait_for_app(page)
+            page.get_by_role("link", name="Chat").click()
+            page.get_by_text("and the cranes by the pond").wait_for()
+            wait_for_app(page)
+            texts = _bubble_texts(page)
+            assert len(texts) == len(set(texts)) and texts[-2] == "and the cranes by the pond"
         context.close()
