@@ -221,6 +221,12 @@ def past_dates(today: date, *, years: int = 30) -> list[tuple[date, str]]:
     return found
 
 
+_DAY_MESSAGES = """
+    SELECT ?::DATE, count(*), arg_min(content, created_at) FILTER (role = 'user')
+    FROM messages WHERE persona_id = ? AND created_at >= ? AND created_at < ?
+"""
+
+
 def on_this_day(
     store, persona_id: int, today: date, tz: ZoneInfo, *, with_messages: bool = True
 ) -> list[PastDay]:
@@ -245,21 +251,18 @@ def on_this_day(
         entry = Entry(*row)
         by_day[entry.written_on].entries.append(entry)
     if with_messages:
-        starts = [datetime.combine(d, time(), tz) for d in days]
-        ends = [datetime.combine(d + timedelta(days=1), time(), tz) for d in days]
+        # One range filter per day, not a range join: each reads only the few row groups whose
+        # times cover that day (156 → 16 ms at 1M messages), where the join read them all.
+        params: list = []
+        for d in days:
+            start = datetime.combine(d, time(), tz)
+            params += [d, persona_id, start, datetime.combine(d + timedelta(days=1), time(), tz)]
         for day, n, first in store.execute(
-            """
-            SELECT r.d, count(*), arg_min(m.content, m.created_at) FILTER (m.role = 'user')
-            FROM (SELECT unnest(?::DATE[]) AS d, unnest(?::TIMESTAMPTZ[]) AS s,
-                         unnest(?::TIMESTAMPTZ[]) AS e) r
-            JOIN messages m ON m.created_at >= r.s AND m.created_at < r.e
-            WHERE m.persona_id = ?
-            GROUP BY r.d
-            """,
-            [days, starts, ends, persona_id],
+            " UNION ALL ".join([_DAY_MESSAGES] * len(days)), params
         ).fetchall():
-            by_day[day].message_count = n
-            by_day[day].first_words = first
+            if n:
+                by_day[day].message_count = n
+                by_day[day].first_words = first
     found = [p for p in by_day.values() if not p.empty]
     years = sorted((p for p in found if "year" in p.label), key=lambda p: p.day, reverse=True)
     months = sorted((p for p in found if "month" in p.label), key=lambda p: p.day, reverse=True)
