@@ -90,10 +90,16 @@ def test_the_chat_opens_at_the_latest_message_and_follows_new_ones(start_app, br
             wait_for_app(page)
             page.get_by_text("line 59 about the koi").wait_for()
             page.evaluate("() => { window.__listen = true; }")
+            before = len(_bubble_texts(page))
             box = page.get_by_test_id("stChatInputTextArea")
             box.fill("and the cranes by the pond")
             box.press("Enter")
-            page.get_by_test_id("stChatMessage").last.get_by_text("offline voice").wait_for()
+            page.get_by_text("and the cranes by the pond").wait_for()
+            page.wait_for_function(  # her message and his reply under it
+                "(n) => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length"
+                " >= n + 2",
+                arg=before,
+            )
             wait_for_app(page)
             heard = "".join(page.evaluate("() => window.__heard"))
             assert "and the cranes by the pond" in heard
