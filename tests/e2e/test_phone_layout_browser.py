@@ -194,6 +194,13 @@ def test_every_page_reads_on_a_phone(start_app, browser, tmp_path):
             # Segmented choices (the timeline's kinds, the interface language) and tabs too.
             assert _small_targets(page, "[data-testid='stButtonGroup'] button") == []
             assert _small_targets(page, "[data-testid='stTab']") == []
+            if title == "Settings":  # number steppers and the passcode's eye
+                small = (
+                    "[data-testid='stNumberInputStepUp'], [data-testid='stNumberInputStepDown'],"
+                    " [data-testid='stTextInput'] button[aria-pressed]"
+                )
+                assert page.locator(small).count() >= 3
+                assert _small_targets(page, small) == []
             _check(page, title.lower())
 
         # Backup & import: every tab is on screen (they wrap), none behind a scroll arrow.
