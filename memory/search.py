@@ -529,10 +529,16 @@ def _direct_by_kind(
 
 # -- the messages index -----------------------------------------------------------------------
 def _state(store):
-    return store.execute(
+    """The index's state row; None when there is none or it names no snapshot of ours.
+
+    The snapshot's name goes into SQL as a table name (no placeholder can stand there), so
+    only the two fixed names are ever taken from the row.
+    """
+    row = store.execute(
         "SELECT active, indexed_upto, docs, built_at, build_seconds "
         "FROM search_index_state WHERE id = 1"
     ).fetchone()
+    return row if row is not None and row[0] in _SNAPSHOTS else None
 
 
 def index_status(store) -> IndexStatus:

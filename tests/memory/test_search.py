@@ -129,6 +129,20 @@ def test_words_looked_up_in_one_index_are_looked_up_again_in_the_next(store, cor
     assert "message" not in search.search(store, pid, "zebra").by_kind
 
 
+def test_an_index_state_naming_another_table_is_ignored_and_search_still_finds(store, corpus):
+    # The snapshot's name is a table name in SQL: a state row that names anything else (a
+    # damaged or forged file) is not used, and search reads the messages themselves.
+    pid = corpus["pid"]
+    found = {messages.add(store, pid, "user", f"the heron by the pond, {n}").id for n in range(3)}
+    search.rebuild_index(store)
+    assert {h.id for h in search.search(store, pid, "heron").by_kind["message"]} == found
+    store.execute("UPDATE search_index_state SET active = 'messages; DROP TABLE messages; --'")
+    assert {h.id for h in search.search(store, pid, "heron").by_kind["message"]} == found
+    assert search.index_status(store).tail == messages.count(store)
+    assert search.rebuild_index(store).tail == 0  # and a rebuild makes a good index again
+    assert {h.id for h in search.search(store, pid, "heron").by_kind["message"]} == found
+
+
 @pytest.mark.parametrize(
     "query",
     [
