@@ -194,12 +194,15 @@ def test_every_page_reads_on_a_phone(start_app, browser, tmp_path):
             # Segmented choices (the timeline's kinds, the interface language) and tabs too.
             assert _small_targets(page, "[data-testid='stButtonGroup'] button") == []
             assert _small_targets(page, "[data-testid='stTab']") == []
+            # A field's "?" help (Settings has several).
+            assert _small_targets(page, "[data-testid='stTooltipHoverTarget'] > button") == []
             if title == "Settings":  # number steppers and the passcode's eye
                 small = (
                     "[data-testid='stNumberInputStepUp'], [data-testid='stNumberInputStepDown'],"
                     " [data-testid='stTextInput'] button[aria-pressed]"
                 )
                 assert page.locator(small).count() >= 3
+                assert page.locator("[data-testid='stTooltipHoverTarget'] > button").count() >= 3
                 assert _small_targets(page, small) == []
             _check(page, title.lower())
 
