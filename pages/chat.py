@@ -141,25 +141,13 @@ def show_message(m: messages.Message) -> None:
             source = m.source.replace("import:", _("import") + " ")
             label += " · " + _("from {source}").format(source=source)
         voice.render_playback(s, m, pv, recordings)
-        # The time (and model, source) is the label of the message's "⋯" menu, and a reply's
-        # 🔊 sits beside it in one row (columns would stack on a phone): two or three page
-        # elements fewer per message than a caption and a menu in a row, which is what the
-        # browser spends its time on when it draws a screenful.
-        more = f"chat_more_{m.id}"
-        where = st
+        # One row at every width (columns would stack on a phone).
+        row = st.container(horizontal=True, vertical_alignment="center", wrap=False, gap="small")
+        row.caption(escape_markdown(label), width="stretch")
         if m.role == "companion" and m.content:
-            where = st.container(
-                horizontal=True, vertical_alignment="center", wrap=False, gap="small"
-            )
-        menu = where.popover(
-            f"{escape_markdown(label)} ⋯",
-            type="tertiary",
-            help=_("More"),
-            key=more,
-            on_change="rerun",
-        )
-        if where is not st:
-            voice.play_button(where, m)
+            voice.play_button(row, m)
+        more = f"chat_more_{m.id}"
+        menu = row.popover("⋯", type="tertiary", help=_("More"), key=more, on_change="rerun")
         # Built only while open (or while its milestone form is being filled in).
         if menu.open or st.session_state.get("chat_milestone_for") == m.id:
             with menu:

@@ -22,7 +22,7 @@ def test_new_user_says_hello_and_the_offline_voice_answers(start_app, page, tmp_
         "() => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 2"
     )
     # the stored reply is shown with its caption after the rerun that follows the stream
-    page.get_by_test_id("stChatMessage").last.get_by_text("offline voice").first.wait_for()
+    page.get_by_test_id("stChatMessage").last.get_by_text("offline voice").wait_for()
     wait_for_app(page)
 
     # 20,000 characters of HTML-, Markdown-, Japanese-, emoji- and RTL-looking text.

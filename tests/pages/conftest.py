@@ -49,11 +49,3 @@ def open_expander(at: AppTest, key: str) -> AppTest:
     """Open the section keyed `key`, as a click on it does (its content is built then)."""
     at.session_state[key] = True
     return at.run()
-
-
-def stamps(node) -> list[str]:
-    """The labels of the "⋯" menus under `node`: each message's time, model and source."""
-    found = [node.proto.popover.label] if getattr(node, "type", None) == "popover" else []
-    for child in getattr(node, "children", {}).values():
-        found.extend(stamps(child))
-    return found
