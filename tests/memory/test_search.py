@@ -289,3 +289,54 @@ def test_ending_while_the_index_is_built_waits_for_it(tmp_path, ending):
     with Store.open(tmp_path) as store:
         status = search.index_status(store)
         assert status.docs == 300 and status.tail == 0
+
+
+class _FailsAt:
+    """A cursor that fails at the first statement of one step of the index build."""
+
+    def __init__(self, cur, step: str):
+        self._cur, self._step = cur, step
+
+    def execute(self, sql, *args):
+        if self._step in sql:
+            raise RuntimeError(f"the build was interrupted at {self._step}")
+        return self._cur.execute(sql, *args)
+
+
+@pytest.mark.parametrize(
+    "step",
+    ["kizuna_search_words(content)", "create_fts_index", "_postings AS", "search_index_state"],
+)
+def test_a_build_interrupted_at_any_step_leaves_the_previous_index_in_use(
+    store, corpus, monkeypatch, step
+):
+    # The build commits step by step (its memory); until its last step, searches go on using
+    # the previous snapshot and the messages saved since, and the next build mends it.
+    import contextlib
+
+    pid = corpus["pid"]
+    before = search.rebuild_index(store)
+    zebra = messages.add(store, pid, "user", "a zebra at the zoo").id
+    real = store.transaction
+
+    @contextlib.contextmanager
+    def interrupted():
+        with real() as cur:
+            yield _FailsAt(cur, step)
+
+    monkeypatch.setattr(store, "transaction", interrupted)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        search.rebuild_index(store)
+    monkeypatch.undo()
+
+    status = search.index_status(store)
+    assert (status.indexed_upto, status.docs, status.tail) == (
+        before.indexed_upto,
+        before.docs,
+        1,
+    )
+    assert {h.id for h in search.search(store, pid, "zebra").by_kind["message"]} == {zebra}
+    assert search.search(store, pid, "violin concerto").by_kind["message"][0].id == corpus["violin"]
+    assert search.rebuild_index(store).tail == 0
+    assert {h.id for h in search.search(store, pid, "zebra").by_kind["message"]} == {zebra}
+    assert search.search(store, pid, "violin concerto").by_kind["message"][0].id == corpus["violin"]
