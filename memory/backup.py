@@ -629,7 +629,7 @@ def _table_files(db_dir: Path, manifest: dict) -> dict[str, Path]:
 
 def _restricted(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """No file access for this connection except reading inside `folder`; locked."""
-    con.execute(f"SET allowed_directories = [{_literal(str(folder) + os.sep)}]")
+    con.execute("SET allowed_directories = ?", [[str(folder) + os.sep]])
     con.execute("SET enable_external_access = false")
     con.execute("SET autoinstall_known_extensions = false")
     con.execute("SET autoload_known_extensions = false")
@@ -639,9 +639,7 @@ def _restricted(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
 def _parquet_columns(con, path: Path) -> list[str]:
     return [
         row[0]
-        for row in con.execute(
-            f"DESCRIBE SELECT * FROM read_parquet({_literal(str(path))})"
-        ).fetchall()
+        for row in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
     ]
 
 
@@ -653,7 +651,7 @@ def _backup_ledger(db_dir: Path, files: dict[str, Path]) -> set[str]:
     try:
         _restricted(con, db_dir)
         names = con.execute(
-            f"SELECT name FROM read_parquet({_literal(str(files['schema_migrations']))})"
+            "SELECT name FROM read_parquet(?)", [str(files["schema_migrations"])]
         ).fetchall()
     except duckdb.Error as exc:
         raise BackupError(_damaged()) from exc
@@ -736,7 +734,8 @@ def _build_database(db_dir: Path, staging: Path, manifest: dict) -> list[str]:
             if columns:
                 con.execute(
                     f"INSERT INTO {_quote(table)} ({columns}) SELECT {columns} "
-                    f"FROM read_parquet({_literal(str(files[table]))})"
+                    "FROM read_parquet(?)",
+                    [str(files[table])],
                 )
             rows = con.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0]
             expected = manifest["tables"].get(table, {}).get("rows")
@@ -791,7 +790,7 @@ def _continue_sequences(con, manifest: dict) -> None:
         steps = (top - row[0]) // row[1] + 1
         if steps > MAX_SEQUENCE_STEPS:
             raise BackupError(_damaged())
-        con.execute(f"SELECT max(nextval({_literal(sequence)})) FROM range(?)", [steps])
+        con.execute("SELECT max(nextval(?)) FROM range(?)", [sequence, steps])
 
 
 def _backup_current(data_dir: Path, store: Store | None, stamp: str) -> Path:
