@@ -102,15 +102,23 @@ class Reply(pipeline.Reply):
     def request(self) -> pipeline.Request:
         """The chat's reply: recent history, recalled memories, her photos if it can see."""
         message = self.user_message
-        tz = settings_store.timezone(self.store)
+        tz = settings_store.timezone(self.settings)
         today = (self.now or datetime.now(tz)).astimezone(tz).date()
-        recalled = recall.for_prompt(self.store, message.persona_id, message.content, tz=tz)
         history = messages.recent(
             self.store,
             message.persona_id,
             HISTORY_LIMIT,
             sources=("chat", "album", "journal"),
             before_id=message.id,
+        )
+        # The history read first tells recall where the messages it leaves out begin.
+        recalled = recall.for_prompt(
+            self.store,
+            message.persona_id,
+            message.content,
+            tz=tz,
+            message_id=message.id,
+            history=history,
         )
         images: tuple[Image, ...] = ()
         if message.photo_ids and self.provider.supports_images:
@@ -165,7 +173,7 @@ class Reply(pipeline.Reply):
             past_replies=past,
             recent_replies=recent,
             examples=voice.for_prompt(self.store, message.persona_id),
-            budget_tokens=prompt.budget(self.store),
+            budget_tokens=prompt.budget(self.settings),
         )
 
     def _album_note(self) -> str:

@@ -10,6 +10,7 @@ The prompt builder, the offline voice and the "what I remembered" view see only 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -74,6 +75,28 @@ def _from_hit(hit: search.Hit) -> Recalled:
     )
 
 
+def history_start(
+    store, persona_id: int, *, message_id: int | None = None, history: Sequence = ()
+) -> int | None:
+    """The id of the oldest of the last `HISTORY_WINDOW` messages with the companion: recall
+    leaves it and every later message out (the prompt carries them as history).
+
+    `history` is what the prompt carries, read before `message_id` (the message being
+    answered, as `messages.recent` gives it): when it holds every id of the
+    `HISTORY_WINDOW - 1` right below `message_id`, the lowest of them is the answer with no
+    query. Those ids are messages with the companion, so at least `HISTORY_WINDOW` of them
+    start there and the window starts there or later; it starts later only when messages
+    came after `message_id` (a reply being regenerated), and then what it leaves out beyond
+    the query's window is in `history` itself. Otherwise the query gives the value.
+    """
+    if message_id is not None and history:
+        below = range(message_id - (HISTORY_WINDOW - 1), message_id)
+        held = {m.id for m in history if m.persona_id == persona_id}
+        if all(i in held for i in below):
+            return below.start
+    return _history_start(store, persona_id)
+
+
 def _history_start(store, persona_id: int) -> int | None:
     """The id of the oldest of the last `HISTORY_WINDOW` messages with the companion."""
     # Looked for first among the newest ids, where they almost always are (a narrow id
@@ -101,23 +124,25 @@ def for_prompt(
     limit: int = 3,
     today: date | None = None,
     tz: ZoneInfo | None = None,
+    message_id: int | None = None,
+    history: Sequence = (),
 ) -> list[Recalled]:
     """The shared memories to offer the companion for a reply to `text`, best first.
 
     Relevant items come first (memories, outings and journal entries by score, then
     messages), then one "on this day" item, then the pinned memories. `tz` is her time
-    zone when the caller has read it already (`memory.settings.timezone`).
+    zone when the caller has read it already (`memory.settings.timezone`); `message_id` and
+    `history` the message answered and the history the prompt carries (`history_start`).
     """
     tz = tz or settings_store.timezone(store)
     today = today or datetime.now(tz).date()
     found: list[Recalled] = []
     terms = search.query_terms(store, text or "", for_recall=True)
     if terms:
+        start = history_start(store, persona_id, message_id=message_id, history=history)
         # The small collections and the messages (those before the history window) are
         # ranked in one go (`search.small_hits` and `search.message_hits` in one query).
-        small, said = search.recall_hits(
-            store, persona_id, terms, tz, limit, before_id=_history_start(store, persona_id)
-        )
+        small, said = search.recall_hits(store, persona_id, terms, tz, limit, before_id=start)
         ranked = sorted(
             (hit for kind in ("memory", "outing", "journal") for hit in small.get(kind, [])),
             key=lambda h: -h.score,

@@ -95,3 +95,50 @@ def test_forgotten_memory_is_no_longer_recalled(store, corpus):
     memories.forget(store, corpus["memory_shrimp"])
     found = recall.for_prompt(store, corpus["pid"], "can I eat shrimp tempura?")
     assert ("memory", corpus["memory_shrimp"]) not in {(r.kind, r.id) for r in found}
+
+
+def _page(store, pid, message):
+    """The history a chat reply reads (companion.conversation.Reply.request)."""
+    return messages.recent(
+        store, pid, 120, sources=("chat", "album", "journal"), before_id=message.id
+    )
+
+
+def test_the_history_window_read_from_the_replys_history_is_the_queried_one(store):
+    # The reply reads its history first and recall takes the window's start from it; in
+    # every case the start is the one the query finds, but after a regenerated reply, where
+    # it may start lower, leaving out only messages the history carries anyway.
+    pid = personas.ensure_starter(store).id
+    other = personas.create(store, name="Kai").persona_id
+
+    def check(message, *, regenerating=False):
+        page = _page(store, pid, message)
+        queried = recall._history_start(store, pid)
+        found = recall.history_start(store, pid, message_id=message.id, history=page)
+        if not regenerating:
+            assert found == queried
+        else:
+            assert found <= queried
+            left_out = {m.id for m in page if found <= m.id < queried}
+            assert left_out <= {m.id for m in page[-recall.HISTORY_WINDOW :]}
+
+    first = messages.add(store, pid, "user", "hello")
+    check(first)  # alone
+    for i in range(10):
+        messages.add(store, pid, "user" if i % 2 else "companion", f"chat {i}")
+    check(messages.add(store, pid, "user", "fewer than the window"))
+    for i in range(40):
+        messages.add(store, pid, "user" if i % 2 else "companion", f"chat {i}")
+    check(messages.add(store, pid, "user", "a long chat"))
+    messages.add(store, pid, "companion", "good morning!", source="greeting")
+    messages.add(store, other, "user", "someone else's chat")
+    check(messages.add(store, pid, "user", "after a greeting and another companion"))
+    for i in range(5):
+        messages.add(store, pid, "user", f"imported {i}", source="import:chatgpt")
+    check(messages.add(store, pid, "user", "after an import"))
+    for i in range(40):
+        messages.add(store, pid, "user" if i % 2 else "companion", f"chat again {i}")
+    asked = messages.add(store, pid, "user", "say that again")
+    check(asked)
+    messages.add(store, pid, "companion", "the reply she regenerates")
+    check(asked, regenerating=True)
