@@ -137,7 +137,7 @@ class AlbumReply(pipeline.Reply):
 
     def request(self) -> pipeline.Request:
         """The response's prompt: the outing, the photo (or what is known of it)."""
-        tz = settings_store.timezone(self.store)
+        tz = settings_store.timezone(self.settings)
         today = self.today or datetime.now(tz).date()
         previous = outings.responses(self.store, self.outing.id).get(
             self.photo.id if self.photo else None

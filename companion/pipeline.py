@@ -57,6 +57,7 @@ from datetime import date
 from companion import prompt, safety, second_opinion
 from companion.provider import Image, PromptContext, ProviderError, Turn
 from memory import care_log, messages
+from memory import settings as settings_store
 from memory.personas import PersonaVersion
 
 EMPTY_REPLY = "The model answered with an empty reply. Nothing was saved; try again."
@@ -125,8 +126,11 @@ class Reply:
         self._request = request
         self._her_words = tuple(w for w in her_words if w)
         self.crisis: safety.Crisis | None = screen_words(her_words)
+        #: The stored settings, read once for the whole reply (`memory.settings.Snapshot`):
+        #: her region here, her time zone and the context budget in `request()`.
+        self.settings = settings_store.snapshot(store)
         #: Her region's emergency number, for care that must name it.
-        self.emergency_number = safety.helplines(safety.region(store)).emergency
+        self.emergency_number = safety.helplines(safety.region(self.settings)).emergency
         # With a model, its moderation reads her words while the reply is made (it can only
         # raise the care the rules chose, never lower it).
         self._opinion = second_opinion.start(provider, self._sample())

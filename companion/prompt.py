@@ -89,7 +89,8 @@ def estimate_tokens(text: str) -> int:
 
 
 def budget(store) -> int:
-    """The context budget in tokens: her setting, else `DEFAULT_BUDGET`."""
+    """The context budget in tokens: her setting, else `DEFAULT_BUDGET` (`store` may be a
+    `memory.settings.Snapshot`)."""
     from memory import settings as settings_store
 
     value = settings_store.get(store, BUDGET_SETTING)

@@ -507,7 +507,8 @@ def region_for_timezone(zone: str | None) -> str:
 
 def region(store) -> str:
     """The region whose helplines are shown: the Settings choice, else a guess from the zone,
-    else from the interface language (a machine on UTC showing Japanese → Japan)."""
+    else from the interface language (a machine on UTC showing Japanese → Japan). `store`
+    may be a `memory.settings.Snapshot`."""
     chosen = settings.get(store, "care_region")
     if chosen in regions():
         return chosen

@@ -29,8 +29,46 @@ DEFAULTS: dict[str, Any] = {
 _FORBIDDEN = ("key", "secret", "token", "password")
 
 
+class Snapshot:
+    """Every stored setting, read in one query, for work that reads several of them.
+
+    A reply reads her time zone (twice), her region and the context budget before its first
+    word; each read is a query of its own, and a query's fixed cost is most of it. The
+    readers of this module (and those built on them, such as `companion.safety.region` and
+    `companion.prompt.budget`) take a snapshot wherever they take the store, and read the
+    values it holds: those stored when it was made. Writes go to the store.
+    """
+
+    def __init__(self, stored: dict[str, str]):
+        self._stored = dict(stored)  # key → its JSON text, decoded on each read as `get` does
+
+    def value(self, key: str) -> tuple[bool, Any]:
+        """(whether `key` is stored, its value)."""
+        if key not in self._stored:
+            return False, None
+        return True, json.loads(self._stored[key])
+
+    def items(self) -> dict[str, Any]:
+        """Every stored setting (defaults not included)."""
+        return {k: json.loads(v) for k, v in sorted(self._stored.items())}
+
+
+def snapshot(store) -> Snapshot:
+    """The stored settings as they are now, in one query (see `Snapshot`)."""
+    if isinstance(store, Snapshot):
+        return store
+    return Snapshot(dict(store.execute("SELECT key, value FROM settings").fetchall()))
+
+
 def get(store, key: str, default: Any = None) -> Any:
-    """The stored value of `key`, else `default`, else the built-in default."""
+    """The stored value of `key`, else `default`, else the built-in default.
+
+    `store` may be a `Snapshot`: the value it holds."""
+    if isinstance(store, Snapshot):
+        found, value = store.value(key)
+        if not found:
+            return default if default is not None else DEFAULTS.get(key)
+        return value
     row = store.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     if row is None:
         return default if default is not None else DEFAULTS.get(key)
@@ -53,6 +91,8 @@ def set(store, key: str, value: Any) -> None:
 
 def all_settings(store) -> dict[str, Any]:
     """Every stored setting (defaults not included)."""
+    if isinstance(store, Snapshot):
+        return store.items()
     rows = store.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
     return {k: json.loads(v) for k, v in rows}
 
