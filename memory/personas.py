@@ -119,6 +119,11 @@ FIRST_PERSON_FORMS = ("", "僕", "俺", "私", "わたし", "あたし", "うち
 REPLY_LANGUAGES = ("", "en", "ja")
 
 
+#: The `Store.changed` topic of companions and their versions: every write to `personas` or
+#: `persona_versions` says it once committed (what `current` keeps is then read again).
+CHANGES = "personas"
+
+
 def _version_from_row(row) -> PersonaVersion:
     values = list(row)
     values[10] = tuple(values[10] or ())
@@ -217,12 +222,15 @@ def create(
     values = _clean(shaped)
     if "name" not in values:
         raise InvalidInput("A companion needs a name.")
-    with store.transaction() as cur:
-        persona_id = cur.execute(
-            "INSERT INTO personas (name, is_demo) VALUES (?, ?) RETURNING id",
-            [values["name"], is_demo],
-        ).fetchone()[0]
-        version_id = _insert_version(cur, persona_id, values, note)
+    try:
+        with store.transaction() as cur:
+            persona_id = cur.execute(
+                "INSERT INTO personas (name, is_demo) VALUES (?, ?) RETURNING id",
+                [values["name"], is_demo],
+            ).fetchone()[0]
+            version_id = _insert_version(cur, persona_id, values, note)
+    finally:
+        store.changed(CHANGES)
     return version(store, version_id)
 
 
@@ -230,8 +238,11 @@ def save_version(store, persona_id: int, note: str | None = None, **changes) -> 
     """Save a new version of the companion: the current one with `changes` applied."""
     base = current(store, persona_id).shaped()
     base.update(_clean(changes))
-    with store.transaction() as cur:
-        version_id = _insert_version(cur, persona_id, base, note)
+    try:
+        with store.transaction() as cur:
+            version_id = _insert_version(cur, persona_id, base, note)
+    finally:
+        store.changed(CHANGES)
     return version(store, version_id)
 
 
@@ -240,8 +251,13 @@ def restore(store, persona_id: int, version_id: int) -> PersonaVersion:
     old = version(store, version_id)
     if old is None or old.persona_id != persona_id:
         raise InvalidInput("That version does not belong to this companion.")
-    with store.transaction() as cur:
-        new_id = _insert_version(cur, persona_id, old.shaped(), f"Restored version {old.version}")
+    try:
+        with store.transaction() as cur:
+            new_id = _insert_version(
+                cur, persona_id, old.shaped(), f"Restored version {old.version}"
+            )
+    finally:
+        store.changed(CHANGES)
     return version(store, new_id)
 
 
@@ -254,8 +270,19 @@ def version(store, version_id: int) -> PersonaVersion | None:
 
 
 def current(store, persona_id: int) -> PersonaVersion:
-    """The version in force for a companion."""
-    row = store.execute(
+    """The version in force for a companion.
+
+    Every reply asks for it, so the row is kept on the store until this module writes a
+    companion or a version again (`Store.kept`, `CHANGES`); each call gets its own copy.
+    """
+    row = store.kept(CHANGES, persona_id, lambda: _current_row(store, persona_id))
+    if row is None:
+        raise NotFound(f"No companion with id {persona_id}.")
+    return _version_from_row(row)
+
+
+def _current_row(store, persona_id: int):
+    return store.execute(
         f"""
         SELECT {", ".join("v." + c.strip() for c in _VERSION_COLUMNS.split(","))}
         FROM personas p JOIN persona_versions v ON v.id = p.current_version_id
@@ -263,9 +290,6 @@ def current(store, persona_id: int) -> PersonaVersion:
         """,
         [persona_id],
     ).fetchone()
-    if row is None:
-        raise NotFound(f"No companion with id {persona_id}.")
-    return _version_from_row(row)
 
 
 def versions(store, persona_id: int) -> list[PersonaVersion]:
@@ -346,6 +370,7 @@ def choose(store, persona_id: int) -> None:
 def archive(store, persona_id: int) -> None:
     """Hide a companion from the sidebar; its messages and memories stay on disk."""
     store.execute("UPDATE personas SET archived = true WHERE id = ?", [persona_id])
+    store.changed(CHANGES)
 
 
 AVATAR_SIZE = 512
@@ -387,6 +412,7 @@ def differences(a: PersonaVersion, b: PersonaVersion) -> list[str]:
 
 
 __all__ = [
+    "CHANGES",
     "FIELD_LABELS",
     "FIRST_PERSON_FORMS",
     "REPLY_LANGUAGES",

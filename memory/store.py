@@ -58,6 +58,8 @@ class Store:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._background: list[threading.Thread] = []
+        self._versions: dict[str, int] = {}
+        self._kept: dict[tuple[str, object], tuple[int, object]] = {}
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -185,6 +187,32 @@ class Store:
             raise
         else:
             cur.execute("COMMIT")
+
+    # -- reads kept until their data changes ------------------------------------------------
+    def kept(self, topic: str, key, read):
+        """`read()`'s result for `key`, kept until `changed(topic)` is called.
+
+        For small reads on every reply whose data changes rarely and only through its own
+        module (a companion's version in force): that module calls `changed` after each of
+        its writes has committed. The version is taken before `read()` runs, so a read that
+        raced a write is kept under the old version and read again next time.
+        """
+        with self._lock:
+            version = self._versions.get(topic, 0)
+            entry = self._kept.get((topic, key))
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        value = read()
+        with self._lock:
+            self._kept[(topic, key)] = (version, value)
+        return value
+
+    def changed(self, topic: str) -> None:
+        """Forget what `kept` holds for `topic` (call it once a write has committed)."""
+        with self._lock:
+            self._versions[topic] = self._versions.get(topic, 0) + 1
+            for entry in [k for k in self._kept if k[0] == topic]:
+                del self._kept[entry]
 
     # -- housekeeping ----------------------------------------------------------------------
     def cleanup_interrupted_writes(self) -> None:

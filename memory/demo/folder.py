@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from memory import messages
+from memory import messages, personas
 from memory import settings as settings_store
 from memory.store import StoreError
 
@@ -73,9 +73,12 @@ def holds_own_data(store) -> bool:
 
 def clear(store) -> None:
     """Remove a previous (possibly half-made) demo year from a demo folder."""
-    with store.transaction() as cur:
-        messages.delete_all(cur)  # the messages table has one owner
-        others = [t for t in _CONTENT_TABLES if t != "messages"]
-        for table in (*others, "persona_versions", "memories"):
-            cur.execute(f"DELETE FROM {table}")
-        cur.execute("DELETE FROM settings WHERE key = ?", [DEMO_DONE_SETTING])
+    try:
+        with store.transaction() as cur:
+            messages.delete_all(cur)  # the messages table has one owner
+            others = [t for t in _CONTENT_TABLES if t != "messages"]
+            for table in (*others, "persona_versions", "memories"):
+                cur.execute(f"DELETE FROM {table}")
+            cur.execute("DELETE FROM settings WHERE key = ?", [DEMO_DONE_SETTING])
+    finally:
+        store.changed(personas.CHANGES)  # the companions are gone (what personas.current kept)

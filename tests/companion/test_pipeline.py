@@ -175,3 +175,35 @@ def test_check_says_one_sentence_for_each_kind_of_provider(fake_openai):
     with pytest.raises(ProviderError) as info:
         check(OpenAIProvider(api_key="x", base_url=fake_openai.base_url, model="m", max_retries=0))
     assert info.value.kind == "auth"
+
+
+def test_the_very_next_reply_speaks_with_the_version_just_saved(store, fake_openai):
+    # The version in force is kept between replies; every save, restore and new companion
+    # is in the next reply's prompt, and his stored reply names the version it was made with.
+    pid = personas.ensure_starter(store).id
+    provider = provider_for(fake_openai)
+
+    def reply_to(words):
+        user, _ = send(store, pid, words)
+        reply = Reply(store, provider, user)
+        reply.text()
+        return fake_openai.last_messages()[0]["content"], reply.message
+
+    system, stored = reply_to("hello")
+    assert "You are Sora" in system
+    first = stored.persona_version_id
+    saved = personas.save_version(store, pid, name="Hikari", speaking_style="Only in haiku.")
+    system, stored = reply_to("hello again")
+    assert "You are Hikari" in system and "Only in haiku." in system
+    assert stored.persona_version_id == saved.id
+    restored = personas.restore(store, pid, first)
+    system, stored = reply_to("and again")
+    assert "You are Sora" in system and "haiku" not in system
+    assert stored.persona_version_id == restored.id
+    kai = personas.create(store, name="Kai", speaking_style="Terse.")
+    user, _ = send(store, kai.persona_id, "hi Kai")
+    Reply(store, provider, user).text()
+    assert "You are Kai" in fake_openai.last_messages()[0]["content"]
+    personas.save_version(store, pid, name="Sora", speaking_style="Gentle.")
+    system, _ = reply_to("one more")
+    assert "Gentle." in system
