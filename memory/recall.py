@@ -142,14 +142,15 @@ def for_prompt(
         start = history_start(store, persona_id, message_id=message_id, history=history)
         # The small collections and the messages (those before the history window) are
         # ranked in one go (`search.small_hits` and `search.message_hits` in one query).
-        small, said = search.recall_hits(store, persona_id, terms, tz, limit, before_id=start)
+        small, said = search.recall_hits(
+            store, persona_id, terms, tz, limit, before_id=start, refresh=True
+        )
         ranked = sorted(
             (hit for kind in ("memory", "outing", "journal") for hit in small.get(kind, [])),
             key=lambda h: -h.score,
         )
         found.extend(_from_hit(h) for h in ranked[: limit * 2])
         found.extend(_from_hit(h) for h in said)
-        search.refresh_in_background(store)
     for past in journal.on_this_day(store, persona_id, today, tz, with_messages=False)[:1]:
         for oid, title, place, notes in past.outings[:1]:
             label = f"{title} ({place})" if place else title

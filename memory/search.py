@@ -625,14 +625,21 @@ def rebuild_index(store) -> IndexStatus:
     return index_status(store)
 
 
-def refresh_in_background(store, *, tail_limit: int = TAIL_LIMIT) -> bool:
-    """Start a background rebuild when the unindexed tail has grown past `tail_limit`.
+def refresh_in_background(store, *, tail_limit: int | None = None) -> bool:
+    """Start a background rebuild when the unindexed tail has grown past `tail_limit`
+    (`TAIL_LIMIT` unless given).
 
     Cheap to call (one count over the tail); returns True when a rebuild was started.
     """
-    state = _state(store)
-    upto = state[1] if state else 0
-    tail = store.execute("SELECT count(*) FROM messages WHERE id > ?", [upto]).fetchone()[0]
+    return _refresh(store, _state(store), None, tail_limit)
+
+
+def _refresh(store, state, tail: int | None, tail_limit: int | None = None) -> bool:
+    """`refresh_in_background` from an index state (and its tail's count) read already."""
+    tail_limit = TAIL_LIMIT if tail_limit is None else tail_limit
+    if tail is None:
+        upto = state[1] if state else 0
+        tail = store.execute("SELECT count(*) FROM messages WHERE id > ?", [upto]).fetchone()[0]
     if tail <= tail_limit:
         return False
     with _guard:
@@ -811,7 +818,7 @@ def message_scores(
 _TAIL_SQL = "SELECT id, content AS text FROM messages WHERE persona_id = ? AND id > ? AND id < ?"
 
 
-@dataclass(frozen=True)
+@dataclass
 class _MessagePlan:
     """What scoring messages needs before the tail is scanned: the index in use (a row of
     `search_index_state`, or None), its statistics for the terms, and the tail's rows."""
@@ -821,10 +828,20 @@ class _MessagePlan:
     in_index: dict[str, tuple[int, int]]
     tail_sql: str
     tail_params: list
+    n_tail: int | None = None  # the messages after the index, once counted (`tail_count`)
 
     @property
     def df_index(self) -> dict[str, int]:
         return {t: df for t, (_, df) in self.in_index.items()}
+
+    def tail_count(self, store) -> int:
+        """How many messages the index does not cover (counted once per plan)."""
+        if self.n_tail is None:
+            upto = self.state[1] if self.state else 0
+            self.n_tail = store.execute(
+                "SELECT count(*) FROM messages WHERE id > ?", [upto]
+            ).fetchone()[0]
+        return self.n_tail
 
 
 def _message_plan(store, persona_id, terms, *, before_id, use_index=True) -> _MessagePlan:
@@ -842,9 +859,7 @@ def _with_indexed(
     state, n_index, in_index = plan.state, plan.n_index, plan.in_index
     found = dict(tail)
     if state and in_index:
-        upto = state[1]
-        n_tail = store.execute("SELECT count(*) FROM messages WHERE id > ?", [upto]).fetchone()[0]
-        total = n_index + n_tail
+        total = n_index + plan.tail_count(store)
         rare = {
             tid: _idf(total, df) for tid, df in in_index.values() if df <= COMMON_SHARE * n_index
         }
@@ -973,10 +988,12 @@ def recall_hits(
     limit: int,
     *,
     before_id: int | None = None,
+    refresh: bool = False,
 ) -> tuple[dict[str, list[Hit]], list[Hit]]:
     """`small_hits` and `message_hits` (without common words) for recall, with the small
     collections and the messages' tail scanned in one query: the same hits as the two
-    calls, one query's planning less before every reply."""
+    calls, one query's planning less before every reply. With `refresh`, then
+    `refresh_in_background`, from the index state (and tail count) read for the hits."""
     if not terms:
         return {}, []
     plan = _message_plan(store, persona_id, terms, before_id=before_id)
@@ -985,7 +1002,13 @@ def recall_hits(
     scores = _with_indexed(
         store, persona_id, plan, scored.pop("message", []), limit, before_id, False
     )
-    return _small_hits_for(store, scored, terms), _message_hits_for(store, scores, terms, tz)
+    hits = _small_hits_for(store, scored, terms), _message_hits_for(store, scores, terms, tz)
+    if refresh:
+        if plan.state is None:  # no index, or DuckDB's fts missing: as refresh_in_background
+            refresh_in_background(store)
+        else:
+            _refresh(store, plan.state, plan.tail_count(store))
+    return hits
 
 
 def _small_hits_for(store, scored, terms) -> dict[str, list[Hit]]:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from memory import memories, messages, personas, recall
+from memory import memories, messages, personas, recall, search
 from tests import recall_corpus
 
 
@@ -142,3 +142,26 @@ def test_the_history_window_read_from_the_replys_history_is_the_queried_one(stor
     check(asked)
     messages.add(store, pid, "companion", "the reply she regenerates")
     check(asked, regenerating=True)
+
+
+def test_a_reply_s_recall_brings_the_index_up_to_date_once_the_tail_is_long(
+    store, corpus, monkeypatch
+):
+    # Recall reads the index state once and starts the background rebuild from it: what
+    # she said since the last build is then in the index, and found there.
+    pid = corpus["pid"]
+    monkeypatch.setattr(search, "TAIL_LIMIT", 3)
+    recall.for_prompt(store, pid, "the lighthouse")  # no index yet: the first one is built
+    store.wait_for_background()
+    assert search.index_status(store).tail == 0
+    said = [messages.add(store, pid, "user", f"the lighthouse keeper {i}") for i in range(3)]
+    recall.for_prompt(store, pid, "the lighthouse")
+    store.wait_for_background()
+    assert search.index_status(store).tail == 3  # not past the limit yet
+    said.append(messages.add(store, pid, "user", "the lighthouse keeper 3"))
+    recall.for_prompt(store, pid, "the lighthouse")
+    store.wait_for_background()
+    status = search.index_status(store)
+    assert status.tail == 0 and status.docs == messages.count(store)
+    found = search.search(store, pid, "lighthouse keeper").by_kind["message"]
+    assert {h.id for h in found} >= {m.id for m in said}
