@@ -244,6 +244,41 @@ BULK_COLUMNS = (
     "journal_entry_id",
 )
 
+#: How each of `BULK_COLUMNS` is read from columns given as lists (`created_at`: whole
+#: microseconds since the epoch, UTC).
+_LIST_TYPES = {
+    "created_at": "BIGINT",
+    "outing_id": "INTEGER",
+    "photo_id": "INTEGER",
+    "journal_entry_id": "INTEGER",
+}
+
+
+def _rows_from_lists(columns) -> tuple[str, list]:
+    """The SQL and parameter that turn columns of Python lists into rows, in list order.
+
+    The columns travel to DuckDB as one JSON text (one parameter) and are unnested there.
+    Handing DuckDB Python objects row by row (or a pandas DataFrame) would load pandas into
+    the process: DuckDB's Python binding imports pandas to check every value it converts
+    (see `memory.store.without_pandas`), and an import's process has no other use for it.
+    """
+    names = [n for n in columns if n in BULK_COLUMNS]
+    lengths = {len(columns[n]) for n in names}
+    if len(lengths) > 1:
+        raise ValueError("add_many needs columns of the same length")
+    structure = json.dumps({n: [_LIST_TYPES.get(n, "VARCHAR")] for n in names})
+    unnested = ", ".join(f"unnest(c.{n}) AS {n}" for n in names)
+    picked = ", ".join(
+        "make_timestamptz(r.created_at) AS created_at" if n == "created_at" else f"r.{n}"
+        for n in names
+    )
+    sql = f"""SELECT {picked}, r.bulk_position FROM (
+                SELECT {unnested}, unnest(range(len(c.{names[0]}))) AS bulk_position
+                FROM (SELECT from_json(?, '{structure}') AS c)
+            ) r"""
+    payload = {n: columns[n] for n in names}
+    return sql, [json.dumps(payload, ensure_ascii=False)]
+
 
 def add_many(
     cur,
@@ -256,16 +291,27 @@ def add_many(
     until: datetime | None = None,
     in_time_order: bool = False,
 ) -> int:
-    """Store many messages at once from an Arrow table or a pandas DataFrame (imports, the demo
-    year), in order.
+    """Store many messages at once (imports, the demo year), in order.
 
-    `table` has some of `BULK_COLUMNS` (`meta` as JSON text). `source` and `provider` apply
-    to every row (a `source` column wins); `persona_version_id` to the companion's rows.
-    Rows after `until` are left out. Rows are stored in the table's order (ids follow it),
-    or by `created_at` with `in_time_order`. Runs on the caller's cursor, inside its transaction.
-    Returns how many rows were stored.
+    `table` has some of `BULK_COLUMNS` (`meta` as JSON text): a dict of equal-length lists
+    (`created_at` as whole microseconds since the epoch; what an import uses, since it keeps
+    pandas and Arrow out of its process), an Arrow table or a pandas DataFrame. `source` and
+    `provider` apply to every row (a `source` column wins); `persona_version_id` to the
+    companion's rows. Rows after `until` are left out. Rows are stored in the table's order
+    (ids follow it), or by `created_at` with `in_time_order`. Runs on the caller's cursor,
+    inside its transaction. Returns how many rows were stored.
     """
-    columns = table.column_names if hasattr(table, "column_names") else list(table.columns)
+    if isinstance(table, dict):
+        columns = list(table)
+        rows, rows_params = _rows_from_lists(table)
+    else:
+        columns = table.column_names if hasattr(table, "column_names") else list(table.columns)
+        # The table is found by its variable name (DuckDB's replacement scan), not registered:
+        # a view registered and dropped inside a transaction keeps its table alive until the
+        # transaction ends, so an import's every chunk would stay in memory until its commit.
+        kizuna_bulk_messages = table  # noqa: F841 - read by the SQL below
+        rows = "SELECT *, row_number() OVER () AS bulk_position FROM kizuna_bulk_messages"
+        rows_params = []
     names = [n for n in columns if n in BULK_COLUMNS]
     if "role" not in names or "content" not in names:
         raise ValueError("add_many needs at least a role and a content column")
@@ -279,7 +325,7 @@ def add_many(
     params: list = []
     if "source" not in names:
         params.append(source)
-    params += [provider, persona_version_id, persona_id]
+    params += [provider, persona_version_id, persona_id, *rows_params]
     where = ""
     if until is not None:
         where = "WHERE b.created_at <= ?" if "created_at" in names else ""
@@ -287,16 +333,10 @@ def add_many(
             params.append(until)
     targets = ", ".join(picked)
     values = ", ".join(picked.values())
-    # The table is found by its variable name (DuckDB's replacement scan), not registered: a
-    # view registered and dropped inside a transaction keeps its table alive until the
-    # transaction ends, so an import's every chunk would stay in memory until its commit.
-    kizuna_bulk_messages = table  # noqa: F841 - read by the SQL below
     before = cur.execute("SELECT count(*) FROM messages").fetchone()[0]
     cur.execute(
         f"""INSERT INTO messages ({targets}, persona_id)
-            SELECT {values}, ? FROM (
-                SELECT *, row_number() OVER () AS bulk_position FROM kizuna_bulk_messages
-            ) b {where}
+            SELECT {values}, ? FROM ({rows}) b {where}
             ORDER BY {"b.created_at, " if in_time_order else ""}b.bulk_position""",
         params,
     )

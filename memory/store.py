@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import sys
 import threading
 import weakref
 from collections.abc import Iterator
@@ -37,6 +38,30 @@ class DataFolderInUse(StoreError):
 def default_data_dir() -> Path:
     """The data folder: `$KIZUNA_DATA_DIR`, else `./data`."""
     return Path(os.environ.get("KIZUNA_DATA_DIR") or DEFAULT_DATA_DIR).expanduser()
+
+
+@contextmanager
+def without_pandas() -> Iterator[None]:
+    """Keep pandas (and the numpy and pyarrow it loads) out of this process while inside.
+
+    DuckDB's Python binding imports pandas the first time it converts any Python value (a
+    `?` parameter) to see whether it is pandas' missing value; pandas brings numpy and
+    pyarrow along: about 90 MB of a process that never uses them, such as
+    `python -m memory import-chatgpt`. pandas is optional to DuckDB: with `sys.modules`
+    saying it cannot be imported (the import system's own switch), the binding checks the
+    value without it. Nothing changes in a process that has already loaded pandas (the app:
+    Streamlit imports it). Inside, code that imports pandas gets ImportError; `memory.stats`
+    and the demo need it, an import does not.
+    """
+    if "pandas" in sys.modules:
+        yield
+        return
+    sys.modules["pandas"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if "pandas" in sys.modules and sys.modules["pandas"] is None:
+            del sys.modules["pandas"]
 
 
 # Stores with background work still running, waited for when the interpreter exits.

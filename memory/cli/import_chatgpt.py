@@ -10,6 +10,7 @@ from memory.cli import _companion, open_store
 from memory.cli._progress import Bar
 from memory.i18n import _, ngettext
 from memory.importers import ImportProblem, chatgpt
+from memory.store import without_pandas
 
 
 def register(sub) -> None:
@@ -40,6 +41,13 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    # An export of years is the biggest thing this process holds: nothing in it needs pandas
+    # (the search index built over what it added runs before the store closes, also inside)
+    with without_pandas():
+        return _run(args)
+
+
+def _run(args) -> int:
     nothing = _("Nothing was imported.")
     with open_store(args) as store:
         try:

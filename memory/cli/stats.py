@@ -15,7 +15,7 @@ import unicodedata
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from memory import personas, stats
+from memory import personas
 from memory import settings as settings_store
 from memory.cli import open_store
 from memory.i18n import _, format_number
@@ -67,6 +67,8 @@ def run(args) -> int:
                 )
                 return 2
             persona_id = persona.id
+        from memory import stats  # pandas: loaded only by the command that needs it
+
         daily = stats.daily_counts(
             store, zone, persona_id=persona_id, start=args.start, end=args.end
         )

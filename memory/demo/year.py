@@ -10,9 +10,11 @@ import random
 import string
 import time
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from memory import messages, personas, photos
 from memory import settings as settings_store
@@ -89,6 +91,10 @@ class _Writer:
         return len(self.columns["role"])
 
     def table(self) -> pa.Table:
+        # imported here: `python -m memory` loads this module for its help text, and its
+        # other commands (an import) have no use for Arrow
+        import pyarrow as pa
+
         c = self.columns
         return pa.table(
             {

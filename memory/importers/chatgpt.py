@@ -1150,7 +1150,8 @@ class _Writer:
             ).fetchall()
         }
         self.rows: dict[str, list] = {
-            k: [] for k in ("role", "content", "epoch", "external_id", "model", "meta", "source")
+            k: []
+            for k in ("role", "content", "created_at", "external_id", "model", "meta", "source")
         }
         self.new_conversations: list[tuple] = []
         self.links: list[tuple[str, int, int]] = []
@@ -1204,7 +1205,7 @@ class _Writer:
             self.rows["source"].append(message.source or SOURCE)
             self.rows["role"].append(message.role)
             self.rows["content"].append(message.content)
-            self.rows["epoch"].append(message.created_at.timestamp())
+            self.rows["created_at"].append(round(message.created_at.timestamp() * 1_000_000))
             self.rows["external_id"].append(ext)
             self.rows["model"].append(message.model)
             self.rows["meta"].append(json.dumps(meta, ensure_ascii=False) if meta else None)
@@ -1405,25 +1406,10 @@ class _Writer:
                 messages.attach_photos(self._cursor(), self.persona_id, self.links)
                 self.links = []
             return
-        import numpy as np
-        import pandas as pd
-
         rows = self.rows
-        micros = np.array([round(e * 1_000_000) for e in rows["epoch"]], dtype="datetime64[us]")
-        table = pd.DataFrame(
-            {
-                "role": rows["role"],
-                "content": rows["content"],
-                "created_at": pd.Series(micros).dt.tz_localize("UTC"),
-                "external_id": rows["external_id"],
-                "model": pd.Series(rows["model"], dtype=object),
-                "meta": pd.Series(rows["meta"], dtype=object),
-                "source": rows["source"],
-            }
-        )
         cur = self._cursor()
         # in the order she read them (the table's), not re-sorted by time
-        messages.add_many(cur, self.persona_id, table, source=SOURCE, provider="chatgpt")
+        messages.add_many(cur, self.persona_id, rows, source=SOURCE, provider="chatgpt")
         messages.attach_photos(cur, self.persona_id, self.links)
         self.written += len(rows["role"])
         self.links = []

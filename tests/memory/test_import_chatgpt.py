@@ -542,3 +542,72 @@ def test_a_failure_mid_import_keeps_what_was_there_and_adds_nothing_even_after_r
         assert not store.execute("SELECT count(*) FROM messages WHERE content = 'new'").fetchone()[
             0
         ]
+
+
+def _stored_rows(folder):
+    from memory import Store
+
+    with Store.open(folder) as s:
+        return s.execute(
+            """SELECT role, content, created_at, source, provider, model, external_id,
+                      meta::VARCHAR, persona_version_id IS NOT NULL,
+                      (SELECT count(*) FROM message_photos p WHERE p.message_id = m.id)
+               FROM messages m WHERE source = 'import:chatgpt' ORDER BY id"""
+        ).fetchall()
+
+
+def test_the_import_command_keeps_pandas_and_arrow_out_of_its_process(tmp_path, data_dir):
+    # A big export is the most memory the command's process ever holds; pandas, numpy and
+    # pyarrow (about 90 MB) were loaded into it by DuckDB's first `?` parameter, for nothing.
+    import subprocess
+    import sys
+
+    from memory import Store
+
+    path = tmp_path / "export.zip"
+    path.write_bytes(
+        samples.whole_export_zip(
+            *(samples.linear(f"c{n}", f"Day {n}", ["海が見たい", "行こう 🌊"]) for n in range(3))
+        )
+    )
+    with Store.open(data_dir) as s:
+        personas.ensure_starter(s)
+    script = (
+        "import json, sys\nfrom memory.cli import main\nrc = main(sys.argv[1:])\n"
+        "print(json.dumps({'rc': rc, 'loaded': sorted(m for m in ('pandas', 'numpy', "
+        "'pyarrow') if sys.modules.get(m))}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "import-chatgpt", str(path), "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == {"rc": 0, "loaded": []}, done.stderr
+    assert "Imported 4 conversations" in done.stdout
+
+    # what it stored is what an import in this (pandas-loaded) process stores
+    here = tmp_path / "here"
+    with Store.open(here) as s:
+        chatgpt.import_file(s, path, personas.ensure_starter(s).id)
+    stored = _stored_rows(data_dir)
+    assert stored == _stored_rows(here)
+    assert len(stored) >= 10 and sum(row[-1] for row in stored) >= 2  # messages and photos
+
+
+def test_imported_messages_keep_their_exact_times_and_the_export_order(store):
+    # Written in chunks of lists (as JSON) since round 6: times to the microsecond, in the
+    # order she read them.
+    pid = personas.ensure_starter(store).id
+    stamps = [1_700_000_000.123456, 1_700_000_001.5, 1_700_000_002.000001, 1_700_000_003.999999]
+    item = samples.linear("c-times", "Times", [f"line {i}" for i in range(len(stamps))])
+    for i, t in enumerate(stamps, start=1):
+        item["mapping"][str(i)]["message"]["create_time"] = t
+    data = chatgpt.read(samples.export(item))
+    chatgpt.import_conversations(store, data.conversations, pid)
+    rows = store.execute(
+        "SELECT content, created_at FROM messages WHERE source = 'import:chatgpt' ORDER BY id"
+    ).fetchall()
+    assert [content for content, _ in rows] == [f"line {i}" for i in range(len(stamps))]
+    assert [when for _, when in rows] == [
+        datetime.fromtimestamp(round(t * 1_000_000) / 1_000_000, UTC) for t in stamps
+    ]
