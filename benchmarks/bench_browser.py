@@ -20,7 +20,7 @@ Medians of the rounds are printed as a table (milliseconds). It needs Debian's C
         --app old=../kizuna-old --app new=.            # two checkouts, rounds alternating
 
 A page counts as open when the script run its click started is over (the app root's script
-state), and the Dashboard's charts when every plotly chart has drawn its SVG.
+state), and the Dashboard's charts when all five are drawn (their SVG is in the page).
 
 The machine is small: read the figures of one run together, not against another day's.
 Side-by-side figures against SillyTavern come from `shared/peer-bench/` (see the README).
@@ -182,8 +182,11 @@ def _bubbles(page):
     return page.get_by_test_id("stChatMessage")
 
 
+# The Dashboard's five charts: SVG (ui.svgcharts) or, in checkouts before round 6, plotly
+# (drawn once its SVG is there).
 CHARTS_DRAWN_JS = """() => { const c = document.querySelectorAll('.js-plotly-plot');
-  const drawn = c.length > 0 && [...c].every(p => p.querySelector('.main-svg'));
+  const svg = document.querySelectorAll('.kz-chart svg[role=img]');
+  const drawn = c.length + svg.length >= 5 && [...c].every(p => p.querySelector('.main-svg'));
   if (drawn) window.__kizunaDrawn = performance.now();
   return drawn; }"""
 

@@ -50,7 +50,7 @@ def _page_time(data_dir: Path, repeat: int) -> float:
     at.switch_page("pages/dashboard.py")
     at.run()  # first visit builds the roll-up
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("bidi_component")) == 5  # the five SVG charts
 
     def rerun():
         at.run()

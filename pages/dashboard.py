@@ -8,7 +8,7 @@ import streamlit as st
 
 from memory import audio, messages, milestones, personas, stats
 from memory.i18n import _, format_date, format_number, ngettext
-from ui import care, charts, state
+from ui import care, charts, state, svgcharts
 from ui.text import escape_markdown
 
 st.set_page_config(layout="wide")
@@ -162,22 +162,22 @@ else:
             icon="🔎",
         )
     else:
-        charts.show(
-            charts.cached(charts.daily_messages, data.days, pal), key="dashboard_daily_chart"
+        svgcharts.show(
+            charts.cached(svgcharts.daily_messages, data.days, pal), key="dashboard_daily_chart"
         )
         left, right = st.columns([3, 2])
         with left:
-            charts.show(
-                charts.cached(charts.hour_weekday, data.hours, pal), key="dashboard_hours_chart"
+            svgcharts.show(
+                charts.cached(svgcharts.hour_weekday, data.hours, pal), key="dashboard_hours_chart"
             )
         with right:
-            charts.show(
-                charts.cached(charts.sources, data.sources, pal), key="dashboard_sources_chart"
+            svgcharts.show(
+                charts.cached(svgcharts.sources, data.sources, pal), key="dashboard_sources_chart"
             )
         weekly = (data.end - data.start).days <= 180
         lengths = stats.average_length(data.days, "W-MON" if weekly else "MS")
-        charts.show(
-            charts.cached(charts.message_length, lengths, pal, "week" if weekly else "month"),
+        svgcharts.show(
+            charts.cached(svgcharts.message_length, lengths, pal, "week" if weekly else "month"),
             key="dashboard_length_chart",
         )
 
@@ -188,8 +188,8 @@ else:
         index=years.index(data.end.year) if data.end.year in years else 0,
         key="dashboard_year",
     )
-    charts.show(
-        charts.cached(charts.calendar_year, data.all_days, year, pal),
+    svgcharts.show(
+        charts.cached(svgcharts.calendar_year, data.all_days, year, pal),
         key="dashboard_calendar_chart",
     )
 

@@ -7,7 +7,7 @@ import streamlit as st
 from memory import messages, milestones, personas, timeline
 from memory.errors import KizunaError
 from memory.i18n import _, format_date, format_number, ngettext
-from ui import charts, confirm, his_voice, milestone_action, state
+from ui import charts, confirm, his_voice, milestone_action, state, svgcharts
 from ui.text import escape_markdown
 
 MONTHS_PER_PAGE = 12
@@ -109,8 +109,8 @@ elif not items:
         icon="🌱",
     )
 else:
-    charts.show(
-        charts.cached(charts.timeline_strip, timeline.overview(items), charts.palette()),
+    svgcharts.show(
+        charts.cached(svgcharts.timeline_strip, timeline.overview(items), charts.palette()),
         key="timeline_strip",
     )
 

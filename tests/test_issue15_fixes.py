@@ -104,7 +104,8 @@ def test_no_reference_to_a_design_file_the_repository_lacks():
 
 
 def test_a_first_day_chart_shows_whole_days_not_fractions_of_a_second():
-    from ui import charts
+    from tests.pages.conftest import svg_nodes, svg_text, tooltips
+    from ui import charts, svgcharts
 
     days = pd.DataFrame(
         {
@@ -114,12 +115,15 @@ def test_a_first_day_chart_shows_whole_days_not_fractions_of_a_second():
             "messages_7d": [6.0],
         }
     )
-    fig = charts.daily_messages(days, charts.LIGHT)
-    axis = fig.layout.xaxis
-    assert axis.dtick == 86_400_000  # one tick per day
-    start, end = (pd.Timestamp(v) for v in axis.range)
-    assert end - start == timedelta(days=1)
-    assert start < pd.Timestamp(2026, 12, 1) < end
+    chart = svgcharts.daily_messages(days, charts.LIGHT)
+    (main,) = [n for n in svg_nodes(chart, "svg") if n[1].get("role") == "img"]
+    ticks = [svg_text(t) for t in svg_nodes(main, "text") if "%" in str(t[1]["x"])]
+    assert ticks == ["1 December"]  # one tick, the day itself
+    (day,) = [r for r in svg_nodes(chart, "rect") if r[1].get("class") == "kz-hit"]
+    assert (day[1]["x"], day[1]["width"]) == ("0.000%", "100.000%")  # the whole width
+    assert tooltips(chart) == [
+        "Tue, 1 Dec 2026\n3 from you\n3 from your companion\n6.0 a day over 7 days"
+    ]
 
 
 def test_the_journal_streak_is_computed_by_the_domain(store):

@@ -162,7 +162,7 @@ def calendar_figure(days: list[journal.DayMood], year: int, today: date) -> go.F
         ),
     )
     # Rows of a fixed height, not square cells: at phone width 53 square weeks were a few
-    # pixels tall and the weekday labels overlapped (as ui.charts.calendar_year).
+    # pixels tall and the weekday labels overlapped (as ui.svgcharts.calendar_year).
     return fig
 
 

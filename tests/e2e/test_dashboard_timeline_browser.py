@@ -12,9 +12,13 @@ from PIL import Image, ImageDraw
 
 from memory import Store, messages, milestones, personas, photos
 from memory import settings as settings_store
+from memory.i18n import format_date
 from tests.e2e.conftest import screenshot, wait_for_app
 
 ZONE = ZoneInfo("Asia/Tokyo")
+#: The hover text (SVG <title>) of what is under the pointer at (x, y).
+HOVER_TEXT = """([x, y]) => { const el = document.elementFromPoint(x, y);
+    const t = el && el.querySelector(':scope > title'); return t ? t.textContent : ''; }"""
 HOURS = [1, 1, 0, 0, 0, 0, 1, 4, 5, 2, 2, 2, 5, 4, 2, 2, 2, 3, 4, 5, 7, 9, 10, 6]
 USER_LINES = [
     "Good morning! Slept well?",
@@ -140,6 +144,8 @@ def test_dashboard_and_timeline_with_a_year_of_history(start_app, page, tmp_path
     s.close()
 
     app = start_app(data_dir)
+    scripts = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(app.url)
     wait_for_app(page)
     nav = page.get_by_test_id("stSidebarNav")
@@ -147,16 +153,29 @@ def test_dashboard_and_timeline_with_a_year_of_history(start_app, page, tmp_path
     wait_for_app(page)
     page.get_by_text("Messages per day").first.wait_for()
     page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=30_000
+        "() => document.querySelectorAll('.kz-chart svg[role=img]').length >= 5", timeout=30_000
     )
     # eight headline figures, and the two of the "Today, gently" wellbeing panel
     assert page.get_by_test_id("stMetric").count() == 10
+    # each day of the year can be pointed at: its hover text gives its figures
+    chart = page.locator("[data-chart='daily'] .kz-main svg").first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    x, y = box["x"] + box["width"] * 0.999, box["y"] + box["height"] * 0.5
+    page.mouse.move(x, y)
+    pointed = page.evaluate(HOVER_TEXT, [x, y])
+    assert pointed.splitlines()[0] == format_date(today, "day"), pointed  # the last day: today
+    assert pointed.splitlines()[1].endswith(" from you"), pointed
     screenshot(page, "dashboard-year")
 
     nav.get_by_text("Timeline", exact=True).click()
     wait_for_app(page)
-    page.get_by_text("He proposed").first.wait_for()
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 1")
+    page.get_by_test_id("stMarkdownContainer").filter(has_text="He proposed").first.wait_for()
+    page.locator("[data-chart='timeline'] svg[role=img]").first.wait_for()
+    marks = page.locator("[data-chart='timeline'] .kz-mark")
+    assert marks.count() >= 5
     page.get_by_text("Day 401 together with Sora").wait_for()
     assert page.get_by_test_id("stImage").count() >= 1  # the newest outing's cover
     screenshot(page, "timeline-year")
+    # neither page needs plotly: its 4.7 MB of script is never fetched
+    assert not [url for url in scripts if "Plotly" in url], scripts

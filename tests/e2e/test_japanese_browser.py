@@ -146,15 +146,21 @@ def _selects_drawn(page) -> None:
 
 
 def _hover_shows_a_japanese_date(page) -> None:
-    """plotly writes the hover date itself, from the locale the chart carries: 2026年12月1日(火)."""
-    chart = page.locator(".js-plotly-plot").first
+    """Each day of the daily chart carries its hover text (an SVG <title>, which the browser
+    shows as its tooltip): the one under the pointer names the day in Japanese."""
+    chart = page.locator("[data-chart='daily'] .kz-main svg").first
     chart.scroll_into_view_if_needed()
-    area = chart.locator(".nsewdrag").first
-    box = area.bounding_box()
-    for fraction in (0.5, 0.6, 0.4, 0.7, 0.3):  # a day with messages, somewhere in the middle
-        page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] * 0.9)
-        label = chart.locator(".hoverlayer").text_content() or ""
-        if label.strip():
+    box = chart.bounding_box()
+    label = ""
+    for fraction in (0.5, 0.6, 0.4, 0.9):
+        x, y = box["x"] + box["width"] * fraction, box["y"] + box["height"] * 0.5
+        page.mouse.move(x, y)
+        label = page.evaluate(
+            """([x, y]) => { const el = document.elementFromPoint(x, y);
+            const t = el && el.querySelector(':scope > title'); return t ? t.textContent : ''; }""",
+            [x, y],
+        )
+        if label:
             break
-    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日\([日月火水木金土]\)", label), label
+    assert re.search(r"^\d{4}年\d{1,2}月\d{1,2}日\([日月火水木金土]\)\nあなたから", label), label
     page.mouse.move(0, 0)

@@ -176,8 +176,11 @@ def step_log_an_outing_with_photos(walk: Walk) -> None:
 
 def step_timeline_shows_the_outing(walk: Walk) -> None:
     walk.open("Timeline")
-    walk.page.get_by_text("Korakuen Garden").first.wait_for()
-    walk.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 1")
+    # (the strip's hover texts name it too, hidden until pointed at: the item itself)
+    walk.page.get_by_test_id("stMarkdownContainer").filter(
+        has_text="Korakuen Garden"
+    ).first.wait_for()
+    walk.page.locator("[data-chart='timeline'] svg[role=img]").first.wait_for()
     settle(walk.page)
     walk.shot("06-timeline")
 
@@ -185,7 +188,7 @@ def step_timeline_shows_the_outing(walk: Walk) -> None:
 def step_dashboard_draws_its_charts(walk: Walk) -> None:
     walk.open("Dashboard")
     walk.page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4"
+        "() => document.querySelectorAll('.kz-chart svg[role=img]').length >= 4"
     )
     settle(walk.page)
     walk.shot("07-dashboard")

@@ -49,3 +49,46 @@ def open_expander(at: AppTest, key: str) -> AppTest:
     """Open the section keyed `key`, as a click on it does (its content is built then)."""
     at.session_state[key] = True
     return at.run()
+
+
+def svg_charts(at: AppTest) -> dict[str, list]:
+    """The SVG charts on the page (`ui.svgcharts`), by their title (the strip, which has
+    none, by its name): each a tree of `[tag, attributes, *children]`."""
+    import json
+
+    found = {}
+    for element in at.get("bidi_component"):
+        tree = json.loads(element.proto.json)
+        title = next((kid[2] for kid in tree[2:] if kid[1].get("class") == "kz-title"), None)
+        found[title or tree[1]["data-chart"]] = tree
+    return found
+
+
+def svg_nodes(tree, tag: str) -> list[list]:
+    """Every node of `tree` with this tag, in document order."""
+    found = []
+    if isinstance(tree, list):
+        if tree[0] == tag:
+            found.append(tree)
+        for kid in tree[2:]:
+            found += svg_nodes(kid, tag)
+    return found
+
+
+def svg_text(node) -> str:
+    """The text a node shows (its text children, and its descendants')."""
+    if isinstance(node, str | int | float):
+        return str(node)
+    return "".join(svg_text(kid) for kid in node[2:] if kid[0:1] != ["title"] or node[0] == "title")
+
+
+def tooltips(tree) -> list[str]:
+    """The hover texts (`<title>`) of a chart, in document order."""
+    return [svg_text(node) for node in svg_nodes(tree, "title")]
+
+
+def svg_strings(tree) -> list[str]:
+    """Every text in a chart, hover texts included."""
+    if isinstance(tree, str | int | float):
+        return [str(tree)]
+    return [text for kid in tree[2:] for text in svg_strings(kid)]

@@ -1,4 +1,3 @@
-import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -6,6 +5,8 @@ import pytest
 
 from memory import Store, messages, personas
 from memory import settings as settings_store
+from memory.i18n import format_date
+from tests.pages.conftest import svg_charts, svg_nodes, svg_text, tooltips
 
 ZONE = "Asia/Tokyo"
 
@@ -43,18 +44,24 @@ def metrics(app) -> dict:
 
 
 def figures(app) -> dict:
-    found = {}
-    for chart in app.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        found[spec["layout"]["title"]["text"]] = spec
-    return found
+    return svg_charts(app)
+
+
+def per_day(chart) -> list[list[str]]:
+    """The daily chart's hover text, one list of lines per day."""
+    return [tip.split("\n") for tip in tooltips(chart)]
+
+
+def counts(lines, word: str) -> int:
+    (line,) = [x for x in lines if x.endswith(word)]
+    return int(line.split()[0].replace(",", ""))
 
 
 def test_new_user_sees_a_friendly_empty_state_without_charts(app):
     app.switch_page("pages/dashboard.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("Nothing to count yet" in i.value for i in app.info)
-    assert app.get("plotly_chart") == []
+    assert app.get("bidi_component") == []
     assert app.metric == []
 
 
@@ -80,15 +87,19 @@ def test_dashboard_shows_figures_and_every_chart(history, app):
         "Average message length (characters, per week)",
         f"{history['today'].year}, day by day",
     }
-    bars = charts["Messages per day"]["data"]
-    assert bars[0]["name"] == "You → companion"
-    assert [int(v) for v in _values(bars[0]["y"])] == list(range(1, 11))
-    assert [int(v) for v in _values(bars[1]["y"])] == list(range(10))
-    heat = charts["When you talk (hour of day × weekday)"]["data"][0]
-    grid = _values(heat["z"])
-    assert sum(map(sum, grid)) == sum(2 * k + 1 for k in range(10))
+    daily = charts["Messages per day"]
+    legend = [svg_text(key) for key in svg_nodes(daily, "span")]
+    assert legend == ["You → companion", "Companion → you", "7-day average"]
+    days = per_day(daily)
+    assert [counts(d, "from you") for d in days] == list(range(1, 11))
+    assert [counts(d, "from your companion") for d in days] == list(range(10))
+    assert days[-1][0] == format_date(history["today"], "day")  # "Tue, 1 Dec 2026"
+    cells = [t.split("\n") for t in tooltips(charts["When you talk (hour of day × weekday)"])]
+    assert len(cells) == 7 * 24
+    total = sum(int(c[1].split()[0]) for c in cells)
+    assert total == sum(2 * k + 1 for k in range(10))
     # every message was written at 23:30 local time
-    assert sum(row[23] for row in grid) == sum(map(sum, grid))
+    assert sum(int(c[1].split()[0]) for c in cells if c[0].endswith(" 23:00")) == total
 
 
 def test_companion_filter_and_csv(history, app):
@@ -96,11 +107,7 @@ def test_companion_filter_and_csv(history, app):
     app.selectbox(key="dashboard_companion").set_value(0).run()  # all companions
     assert not app.exception
     assert metrics(app)["Messages in all"] == f"{sum(2 * k + 1 for k in range(10)) + 1:,}"
-    sources = figures(app)["Where you talk"]["data"][0]
-    assert dict(zip(sources["y"], _values(sources["x"]), strict=True)) == {
-        "Chat": 100,
-        "Imported": 1,
-    }
+    assert tooltips(figures(app)["Where you talk"]) == ["Chat: 100 messages", "Imported: 1 message"]
     (download,) = [d for d in app.get("download_button") if "CSV" in d.proto.label]
     assert download.proto.label == "Download the daily table (CSV)"
 
@@ -116,33 +123,19 @@ def test_a_date_range_without_messages_says_so(history, app):
     assert metrics(app)["Messages in all"] == "1"  # headline figures stay all-time
 
 
-def _values(seq):
-    """Plotly may encode arrays as {"dtype", "bdata"}; decode those to a list."""
-    if isinstance(seq, dict) and "bdata" in seq:
-        import base64
-
-        import numpy as np
-
-        array = np.frombuffer(base64.b64decode(seq["bdata"]), dtype=seq["dtype"])
-        if "shape" in seq:
-            array = array.reshape([int(x) for x in str(seq["shape"]).split(",")])
-        return array.tolist()
-    return list(seq)
-
-
 def test_charts_are_reused_but_never_stale(history, app, data_dir):
     """The figures are cached against their data: a message sent after a visit shows on the
     next visit, and the other language gets its own titles."""
     app.switch_page("pages/dashboard.py").run()
-    before = figures(app)["Messages per day"]["data"]
+    before = per_day(figures(app)["Messages per day"])
     s = Store.open(data_dir)
     pid = personas.list_personas(s)[0].id
     messages.add(s, pid, "user", "one more today")
     s.close()
     app.switch_page("pages/dashboard.py").run()
     assert not app.exception, [e.value for e in app.exception]
-    after = figures(app)["Messages per day"]["data"]
-    assert _values(after[0]["y"])[-1] == _values(before[0]["y"])[-1] + 1
+    after = per_day(figures(app)["Messages per day"])
+    assert counts(after[-1], "from you") == counts(before[-1], "from you") + 1
     s = Store.open(data_dir)
     settings_store.set(s, "language", "ja")
     s.close()

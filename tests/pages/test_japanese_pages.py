@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from memory import Store, journal, messages, milestones, outings, personas
 from memory import settings as settings_store
-from tests.pages.conftest import APP, open_expander, open_tab
+from tests.pages.conftest import APP, open_expander, open_tab, svg_charts, svg_strings, tooltips
 
 ALL_PAGES = [
     "pages/chat.py",
@@ -88,6 +88,9 @@ def screen_text(at: AppTest) -> list[str]:
             if getattr(element, "key", None) != "settings_timezone":  # IANA zone names
                 for option in getattr(element, "options", None) or []:
                     texts.append(str(option))
+    # The SVG charts' words: titles, axes, legends and every hover text.
+    for chart in svg_charts(at).values():
+        texts += svg_strings(chart)
     return [t for t in texts if t not in said]
 
 
@@ -144,7 +147,7 @@ def test_the_same_pages_in_english_show_no_japanese_interface(data_dir, page):
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_every_chart_carries_plotlys_locale_in_the_interface_language(data_dir, language):
+def test_every_chart_speaks_the_interface_language(data_dir, language):
     import json
 
     history(data_dir, language)
@@ -153,20 +156,21 @@ def test_every_chart_carries_plotlys_locale_in_the_interface_language(data_dir, 
     journal.add(s, pid, "Sunny", written_on=datetime.now(ZoneInfo(ZONE)).date(), mood=2)
     s.close()
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    charts, hover_days = [], []
-    for page in ("pages/dashboard.py", "pages/journal.py"):
-        at.switch_page(page).run()
-        if page == "pages/journal.py":  # the calendar is built when its tab opens
-            open_tab(at, "journal_tab", at.tabs[1].label)
-        assert not at.exception, [e.value for e in at.exception]
-        charts += [json.loads(chart.proto.config) for chart in at.get("plotly_chart")]
-        hover_days += [
-            json.loads(chart.proto.spec)["layout"].get("xaxis", {}).get("hoverformat")
-            for chart in at.get("plotly_chart")
-        ]
-    # a date axis's own hover label names the day, weekday included
-    assert {"ja": "%Y年%-m月%-d日(%a)", "en": "%a, %-d %b %Y"}[language] in hover_days
-    assert len(charts) >= 6  # the dashboard's five and the journal's calendar
+    at.switch_page("pages/dashboard.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    # the Dashboard's charts are SVG: each day's hover text names the day, weekday included
+    daily = next(c for c in svg_charts(at).values() if c[1]["data-chart"] == "daily")
+    first_line = tooltips(daily)[-1].split("\n")[0]
+    pattern = {"ja": r"\d{4}年\d{1,2}月\d{1,2}日\([日月火水木金土]\)", "en": r"[A-Z][a-z]{2}, \d"}
+    assert re.fullmatch(pattern[language] + ".*", first_line), first_line
+    calendar = next(c for c in svg_charts(at).values() if c[1]["data-chart"] == "calendar")
+    assert {"ja": "12月", "en": "Dec"}[language] in svg_strings(calendar)
+    # the Journal's calendar is plotly: it carries plotly's locale in the interface language
+    at.switch_page("pages/journal.py").run()
+    open_tab(at, "journal_tab", at.tabs[1].label)
+    assert not at.exception, [e.value for e in at.exception]
+    charts = [json.loads(chart.proto.config) for chart in at.get("plotly_chart")]
+    assert charts
     months = {"ja": "12月", "en": "Dec"}[language]
     for config in charts:
         assert config["locale"] == language

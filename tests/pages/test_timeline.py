@@ -1,4 +1,3 @@
-import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -6,7 +5,8 @@ import pytest
 
 from memory import Store, messages, milestones, personas
 from memory import settings as settings_store
-from tests.pages.conftest import open_expander, open_menu
+from memory.i18n import format_date
+from tests.pages.conftest import open_expander, open_menu, svg_charts, svg_nodes, svg_text, tooltips
 
 ZONE = "Europe/London"
 
@@ -46,16 +46,19 @@ def test_new_user_sees_a_welcome_and_no_strip(app):
     app.switch_page("pages/timeline.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("just beginning" in i.value for i in app.info)
-    assert app.get("plotly_chart") == []
+    assert app.get("bidi_component") == []
 
 
 def test_timeline_shows_everything_newest_first_with_the_strip(history, app):
     app.switch_page("pages/timeline.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert any(m.value == "### Day 431 together with Sora" for m in app.markdown)
-    (strip,) = app.get("plotly_chart")
-    names = [trace["name"] for trace in json.loads(strip.proto.spec)["data"]]
-    assert names == ["Milestones", "Outings", "Journal"]
+    strip = svg_charts(app)["timeline"]
+    (rows,) = [n for n in svg_nodes(strip, "svg") if n[1].get("class") == "kz-axis"]
+    assert [svg_text(label) for label in rows[2:]] == ["Milestones", "Outings", "Journal"]
+    marks = tooltips(strip)
+    assert f"{format_date(history['today'] - timedelta(days=3), 'short')}\n🙂 Rainy walk" in marks
+    assert any(tip.endswith("🚶 Korakuen Garden") for tip in marks)
     shown = [m.value for m in app.markdown]
     titles = [v for v in shown if v.startswith(("🙂", "🚶", "🌙", "🎉", "💯", "💬"))]
     assert titles[0] == "🙂 **Rainy walk**"
