@@ -472,8 +472,14 @@ def _direct_by_kind(
     `sources` are `(kind, sql, params)`, or `(kind, sql, params, extra_docs, extra_df)` for a
     collection the index covers in part (the messages' tail, as `_direct` takes them).
     One query instead of one per collection: DuckDB's planning of this query costs more than
-    scanning a few thousand rows, and recall runs it before every reply. A full scan of a
-    million messages stays `_direct`'s: grouping by kind made it about 1.5× slower.
+    scanning a few thousand rows, and recall runs it before every reply. So the query is
+    only the matching (which terms each candidate row holds, by `_matchers`) and each
+    collection's size and average length; the document frequencies, the BM25 weights and
+    each collection's best rows are worked out here, with `_direct`'s arithmetic in the
+    same order (the same scores to the bit; tests/memory/test_search.py compares them).
+    Planning the counts, the joins and the window in SQL took as long as all of that. The
+    rows come to Python, so only bounded collections belong here (the small tables, the
+    messages' unindexed tail); a full scan of a million messages stays `_direct`'s.
     """
     if not terms or not sources:
         return {}
@@ -482,48 +488,50 @@ def _direct_by_kind(
         f"SELECT '{source[0]}' AS kind, id, lower(text) AS t, length(text) AS n FROM ({source[1]})"
         for source in sources
     )
-    extras = ", ".join(f"('{source[0]}', ?{', ?' * k})" for source in sources)
-    extra_names = ", ".join(["kind", "x_docs", *(f"x{i}" for i in range(k))])
-    extra_params: list = []
-    for source in sources:
-        extra_docs = source[3] if len(source) > 3 else 0
-        extra_df = (source[4] if len(source) > 4 else None) or {}
-        extra_params += [extra_docs, *(extra_df.get(t, 0) for t in terms)]
     match = _matchers(terms)
     flags = ", ".join(f"{sql} AS m{i}" for i, sql in enumerate(match.flags))
-    counts = ", ".join(f"count_if(m{i}) AS c{i}" for i in range(k))
-    weight = " + ".join(
-        f"CASE WHEN m{i} THEN ln((n_docs - (c{i} + x{i}) + 0.5) / ((c{i} + x{i}) + 0.5) + 1) "
-        "ELSE 0 END"
-        for i in range(k)
-    )
     sql = f"""
-        WITH extras ({extra_names}) AS (VALUES {extras}),
-        src AS MATERIALIZED ({union}),
-        totals AS (SELECT kind, count(*) + any_value(x_docs) AS n_docs,
-                          coalesce(avg(n), 1) AS avg_n
-                   FROM src JOIN extras USING (kind) GROUP BY kind),
-        flagged AS MATERIALIZED (
-            SELECT kind, id, n, {flags}
-            FROM (SELECT kind, id, n, t, {match.bounded} AS w FROM src WHERE {match.candidate})
-        ),
-        df AS (SELECT kind, {counts} FROM flagged GROUP BY kind),
-        scored AS (
-            SELECT kind, id,
-                   ({weight}) * {K1 + 1} / (1 + {K1} * (1 - {B} + {B} * n / avg_n)) AS score
-            FROM flagged JOIN totals USING (kind) JOIN df USING (kind) JOIN extras USING (kind)
-        )
-        SELECT kind, id, score FROM scored
-        QUALIFY row_number() OVER (PARTITION BY kind ORDER BY score DESC, id DESC) <= ?
-        ORDER BY kind, score DESC, id DESC
+        WITH src AS MATERIALIZED ({union})
+        SELECT kind, id, n, NULL::DOUBLE, {flags}
+        FROM (SELECT kind, id, n, t, {match.bounded} AS w FROM src WHERE {match.candidate})
+        UNION ALL
+        SELECT kind, NULL, count(*), coalesce(avg(n), 1), {", ".join(["NULL"] * k)}
+        FROM src GROUP BY kind
     """
-    params: list = [*extra_params]
-    params += [p for source in sources for p in source[2]]
-    params += [*match.flag_params, *match.bounded_params, *match.candidate_params, limit]
+    params: list = [p for source in sources for p in source[2]]
+    params += [*match.flag_params, *match.bounded_params, *match.candidate_params]
+    sizes: dict[str, tuple[int, float]] = {}
+    flagged: dict[str, list[tuple]] = {}
+    for row in store.execute(sql, params).fetchall():
+        if row[1] is None:
+            sizes[row[0]] = (row[2], row[3])
+        else:
+            flagged.setdefault(row[0], []).append(row)
+    k1_plus_1 = float(f"{K1 + 1}")  # as the SQL of `_direct` writes it
     found: dict[str, list[tuple[int, float]]] = {}
-    for kind, i, score in store.execute(sql, params).fetchall():
-        if score and score > 0:
-            found.setdefault(kind, []).append((int(i), float(score)))
+    for source in sources:
+        rows = flagged.get(source[0])
+        if not rows:
+            continue
+        extra_docs = source[3] if len(source) > 3 else 0
+        extra_df = (source[4] if len(source) > 4 else None) or {}
+        count, avg_n = sizes[source[0]]
+        n_docs = count + extra_docs
+        weights = []
+        for i, term in enumerate(terms):
+            df = sum(1 for row in rows if row[4 + i]) + extra_df.get(term, 0)
+            weights.append(math.log((n_docs - df + 0.5) / (df + 0.5) + 1))
+        scored = []
+        for row in rows:
+            weight = 0.0
+            for i in range(k):
+                weight += weights[i] if row[4 + i] else 0
+            score = weight * k1_plus_1 / (1 + K1 * (1 - B + B * row[2] / avg_n))
+            scored.append((int(row[1]), float(score)))
+        scored.sort(key=lambda item: (-item[1], -item[0]))
+        best = [(i, sc) for i, sc in scored[:limit] if sc and sc > 0]
+        if best:
+            found[source[0]] = best
     return found
 
 
@@ -997,11 +1005,23 @@ def recall_hits(
     if not terms:
         return {}, []
     plan = _message_plan(store, persona_id, terms, before_id=before_id)
-    tail = ("message", plan.tail_sql, plan.tail_params, plan.n_index, plan.df_index)
-    scored = _direct_by_kind(store, [*_small_sources(persona_id), tail], terms, limit)
-    scores = _with_indexed(
-        store, persona_id, plan, scored.pop("message", []), limit, before_id, False
-    )
+    small = _small_sources(persona_id)
+    if plan.state is not None and plan.tail_count(store) <= TAIL_LIMIT:
+        tail = ("message", plan.tail_sql, plan.tail_params, plan.n_index, plan.df_index)
+        scored = _direct_by_kind(store, [*small, tail], terms, limit)
+        said = scored.pop("message", [])
+    else:  # no index yet (or a long tail): the messages are scored in DuckDB (`_direct`)
+        scored = _direct_by_kind(store, small, terms, limit)
+        said = _direct(
+            store,
+            plan.tail_sql,
+            plan.tail_params,
+            terms,
+            limit,
+            extra_docs=plan.n_index,
+            extra_df=plan.df_index,
+        )
+    scores = _with_indexed(store, persona_id, plan, said, limit, before_id, False)
     hits = _small_hits_for(store, scored, terms), _message_hits_for(store, scores, terms, tz)
     if refresh:
         if plan.state is None:  # no index, or DuckDB's fts missing: as refresh_in_background

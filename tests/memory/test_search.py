@@ -340,3 +340,103 @@ def test_a_build_interrupted_at_any_step_leaves_the_previous_index_in_use(
     assert search.rebuild_index(store).tail == 0
     assert {h.id for h in search.search(store, pid, "zebra").by_kind["message"]} == {zebra}
     assert search.search(store, pid, "violin concerto").by_kind["message"][0].id == corpus["violin"]
+
+
+def test_scores_worked_out_beside_the_query_equal_duckdbs_to_the_bit(store):
+    # `_direct_by_kind` leaves the counting and the BM25 arithmetic out of its SQL; on text
+    # with every kind of word boundary, each collection's best rows and their scores are
+    # `_direct`'s (DuckDB's own arithmetic, one collection at a time), ties and all.
+    import random
+    from datetime import date
+
+    from memory import journal, outings, personas
+
+    rng = random.Random(17)
+    pid = personas.ensure_starter(store).id
+    words = [
+        "garden",
+        "gardens",
+        "bodyguardens",
+        "went",
+        "twenty",
+        "aquarium",
+        "lovely",
+        "love",
+        "today",
+        "happy",
+        "happiness",
+        "sea",
+        "ｇａｒｄｅｎ",
+        "ｗｅｎｔ",
+        "庭",
+        "水族館",
+        "楽しかった",
+        "カフェ",
+        "ラーメン",
+        "dinner",
+        "Dinner",
+        "GARDEN",
+        "e-mail",
+        "café",
+        "naïve",
+        "42",
+    ]
+    glue = [
+        " ",
+        "  ",
+        "\n",
+        ", ",
+        ". ",
+        "!",
+        "、",
+        "。",
+        "「",
+        "」",
+        "—",
+        "(",
+        ")",
+        "#",
+        "🌸",
+        "",
+        "楽",
+    ]
+
+    def text() -> str:
+        return "".join(rng.choice(words) + rng.choice(glue) for _ in range(rng.randint(1, 14)))
+
+    for _ in range(40):
+        memories.add(store, pid, text(), keywords=rng.choice([None, text()]))
+    for _ in range(30):
+        outings.create(store, pid, text()[:60], place=rng.choice([None, "Ueno"]), notes=text())
+    for i in range(30):
+        journal.add(store, pid, text(), written_on=date(2026, 1, 1 + i))
+    for _ in range(300):
+        messages.add(store, pid, rng.choice(["user", "companion"]), text())
+    tail = ("message", search._TAIL_SQL, [pid, 0, 2**62], 5000, {"went": 40, "garden": 7})
+    sources = [*search._small_sources(pid), tail]
+    queries = [
+        "We went to the aquarium today, it was lovely",
+        "the garden",
+        "庭でラーメン",
+        "happy dinner at the sea",
+        "ｇａｒｄｅｎ café",
+        "e-mail naïve 42",
+    ]
+    compared = 0
+    for query in queries:
+        terms = search.query_terms(store, query, for_recall=True)
+        for limit in (1, 3, 500):
+            together = search._direct_by_kind(store, sources, terms, limit)
+            for kind, sql, params, *extra in sources:
+                alone = search._direct(
+                    store,
+                    sql,
+                    params,
+                    terms,
+                    limit,
+                    extra_docs=extra[0] if extra else 0,
+                    extra_df=extra[1] if extra else None,
+                )
+                assert together.get(kind, []) == alone, (query, kind, limit)
+                compared += len(alone)
+    assert compared > 1000
