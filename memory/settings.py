@@ -36,7 +36,8 @@ class Snapshot:
     word; each read is a query of its own, and a query's fixed cost is most of it. The
     readers of this module (and those built on them, such as `companion.safety.region` and
     `companion.prompt.budget`) take a snapshot wherever they take the store, and read the
-    values it holds: those stored when it was made. Writes go to the store.
+    values it holds: those stored when it was made. Writes go to the store (and make
+    `snapshot` read the table again).
     """
 
     def __init__(self, stored: dict[str, str]):
@@ -53,11 +54,21 @@ class Snapshot:
         return {k: json.loads(v) for k, v in sorted(self._stored.items())}
 
 
+#: The `Store.changed` topic of the settings table: `set` says it once a value is written
+#: (and so does any other writer of the table), so `snapshot` reads the table again.
+CHANGES = "settings"
+
+
 def snapshot(store) -> Snapshot:
-    """The stored settings as they are now, in one query (see `Snapshot`)."""
+    """The stored settings as they are now (see `Snapshot`): one query, and none while no
+    setting has been written since the last one (`Store.kept`)."""
     if isinstance(store, Snapshot):
         return store
-    return Snapshot(dict(store.execute("SELECT key, value FROM settings").fetchall()))
+    return store.kept(
+        CHANGES,
+        None,
+        lambda: Snapshot(dict(store.execute("SELECT key, value FROM settings").fetchall())),
+    )
 
 
 def get(store, key: str, default: Any = None) -> Any:
@@ -80,13 +91,16 @@ def set(store, key: str, value: Any) -> None:
     lowered = key.lower()
     if any(word in lowered for word in _FORBIDDEN) and not lowered.startswith("passcode"):
         raise ValueError(f"{key!r} looks like a secret; secrets are never stored in the database")
-    if value is None:
-        store.execute("DELETE FROM settings WHERE key = ?", [key])
-        return
-    store.execute(
-        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-        [key, json.dumps(value, ensure_ascii=False)],
-    )
+    try:
+        if value is None:
+            store.execute("DELETE FROM settings WHERE key = ?", [key])
+        else:
+            store.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                [key, json.dumps(value, ensure_ascii=False)],
+            )
+    finally:
+        store.changed(CHANGES)
 
 
 def all_settings(store) -> dict[str, Any]:

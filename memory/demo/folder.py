@@ -82,3 +82,4 @@ def clear(store) -> None:
             cur.execute("DELETE FROM settings WHERE key = ?", [DEMO_DONE_SETTING])
     finally:
         store.changed(personas.CHANGES)  # the companions are gone (what personas.current kept)
+        store.changed(settings_store.CHANGES)

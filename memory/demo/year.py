@@ -434,6 +434,7 @@ def fill(
             "INSERT OR REPLACE INTO settings (key, value) VALUES ('current_persona_id', ?)",
             [json.dumps(pid)],
         )
+    store.changed(settings_store.CHANGES)  # written here beside the year, not by settings.set
     report(1.0, _("Done."))
     return dataclasses.replace(summary, seconds=time.perf_counter() - started)
 
