@@ -287,3 +287,22 @@ def test_daily_csv_opens_in_a_spreadsheet_in_the_interface_language(store, pid):
         ["2024-03-10", "1", "1", "1"],
     ]
     assert next(csv.reader(io.StringIO(english.decode("utf-8-sig"))))[0] == "day"
+
+
+def test_messages_since_the_last_fold_are_counted_once_whoever_folds_them(store, pid):
+    """New messages are counted by the readers until enough of them are folded in; another
+    session folding them between this one's check and its read counts nothing twice."""
+    add(store, pid, at("2024-01-01 12:00"), "user")
+    stats.daily_counts(store, "UTC")  # the roll-ups now end at the first message
+    for minute in range(3):
+        add(store, pid, at(f"2024-01-01 12:0{minute + 1}"), "companion")
+    assert as_rows(stats.daily_counts(store, "UTC")) == [("2024-01-01", 1, 3, 1)]
+    assert int(stats.hour_weekday(store, "UTC")["messages"].sum()) == 4
+    # this session has checked the roll-ups; another folds the new messages in, then it reads
+    checked = stats.refresh(store, "UTC")
+    stats._fold(store, "UTC")
+    again = stats._daily_table(stats._daily_rows(store, checked, pid))
+    assert as_rows(again) == [("2024-01-01", 1, 3, 1)]
+    assert int(stats._hour_table(store, checked, pid)["messages"].sum()) == 4
+    # and once folded, the same counts
+    assert as_rows(stats.daily_counts(store, "UTC")) == [("2024-01-01", 1, 3, 1)]
