@@ -178,8 +178,12 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+#: A chat bubble: Streamlit's chat message, or one of the one-element history's.
+BUBBLE = '[data-testid="stChatMessage"], [data-testid="chatBubble"]'
+
+
 def _bubbles(page):
-    return page.get_by_test_id("stChatMessage")
+    return page.locator(BUBBLE)
 
 
 # The Dashboard's five charts: SVG (ui.svgcharts) or, in checkouts before round 6, plotly
@@ -231,11 +235,11 @@ def one_round(browser, app: App, label: str) -> dict[str, float]:
     # his reply the last bubble, labelled as the offline voice. (A screenful is a fixed window
     # of messages: the count does not grow.)
     page.wait_for_function(
-        "(t) => { const b = [...document.querySelectorAll('[data-testid=\"stChatMessage\"]')];"
+        "([t, sel]) => { const b = [...document.querySelectorAll(sel)];"
         " const i = b.findIndex(x => x.innerText.includes(t));"
         " return i >= 0 && i < b.length - 1"
         " && b[b.length - 1].innerText.includes('offline voice'); }",
-        arg=text,
+        arg=[text, BUBBLE],
         timeout=TIMEOUT_MS,
     )
     got["send: his reply visible"] = _ms(start)
@@ -247,8 +251,8 @@ def one_round(browser, app: App, label: str) -> dict[str, float]:
         start = time.perf_counter()
         earlier.first.click()
         page.wait_for_function(
-            "(n) => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= n",
-            arg=shown + 40,
+            "([n, sel]) => document.querySelectorAll(sel).length >= n",
+            arg=[shown + 40, BUBBLE],
             timeout=TIMEOUT_MS,
         )
         got["show earlier messages"] = _ms(start)

@@ -11,6 +11,11 @@ whole-page run draws the chat again. What changes the top (the emergency number,
 state, search's day view) redraws the whole chat before he answers. The sidebar's count of
 today's messages is redrawn from the tail. A message's "⋯" menu builds its buttons only while
 it is open (`on_change="rerun"` and `.open`), so a screenful of forty messages stays light.
+
+Messages that need only their words are drawn as one element per run of them
+(ui/history_view.py), not five or six Streamlit elements each: the browser's cost per element
+was most of the time a screenful and "Show earlier" took. A bubble's ⋯ or 🔊 there opens that
+message's own menu (it is drawn with Streamlit's elements while the menu is open) or reads it.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from ui import (
     confirm,
     demo,
     greeting,
+    history_view,
     language,
     milestone_action,
     moment_share,
@@ -129,17 +135,7 @@ def show_message(m: messages.Message) -> None:
             moment_share.album_link(s, m)  # the outing her photos joined
         if m.source.startswith("import:"):
             imported_extras(m)
-        stamp = format_time(m.created_at.astimezone(tz))
-        label = stamp
-        if m.role == "companion" and m.provider == "offline":
-            label += " · 🌙 " + _("offline voice")
-        elif m.role == "companion" and m.model:
-            label += f" · {m.model}"
-        if m.source == "greeting":
-            label += " · " + greeting.label()
-        elif m.source != "chat":
-            source = m.source.replace("import:", _("import") + " ")
-            label += " · " + _("from {source}").format(source=source)
+        label = _label(m)
         voice.render_playback(s, m, pv, recordings)
         # One row at every width (columns would stack on a phone).
         row = st.container(horizontal=True, vertical_alignment="center", wrap=False, gap="small")
@@ -242,20 +238,123 @@ def _screen_extras(shown: list[messages.Message]) -> None:
     recordings = audio.with_audio(s, [m.id for m in shown if m.role == "user"])
 
 
+def _label(m: messages.Message) -> str:
+    """The line under a message: its time, his model or offline voice, where it came from."""
+    label = format_time(m.created_at.astimezone(tz))
+    if m.role == "companion" and m.provider == "offline":
+        label += " · 🌙 " + _("offline voice")
+    elif m.role == "companion" and m.model:
+        label += f" · {m.model}"
+    if m.source == "greeting":
+        label += " · " + greeting.label()
+    elif m.source != "chat":
+        source = m.source.replace("import:", _("import") + " ")
+        label += " · " + _("from {source}").format(source=source)
+    return label
+
+
+def _as_text_bubble(m: messages.Message) -> dict | None:
+    """A message that needs nothing but its words, as the one-element history draws it;
+    None when it needs Streamlit's own elements (a photo, a recording, an import's details,
+    a long text's fold, its open menu or a question about it)."""
+    if (
+        not m.content
+        or m.photo_ids
+        or m.source.startswith("import:")
+        or len(m.content) > long_text.PREVIEW_CHARS
+        or not history_view.shows_as_text(m.content, as_typed=_shows_as_typed(m))
+        or (m.meta or {}).get("voice")
+        or (m.role == "user" and (recordings is None or m.id in recordings))
+        or st.session_state.get(f"chat_more_{m.id}")
+        or st.session_state.get("chat_milestone_for") == m.id
+        or st.session_state.get("chat_confirm_delete") == m.id
+        or (st.session_state.get("voice_play") or {}).get("id") == m.id
+    ):
+        return None
+    items = recall_view.recalled_items(m) if m.role == "companion" else []
+    recalled = None
+    if items:
+        recalled = {
+            "label": _("What I remembered ({items})").format(items=len(items)),
+            "items": [
+                {
+                    "title": f"{recall_view.KIND_ICONS.get(i.kind, '•')} {i.title}"
+                    + (f" · {format_date(i.when, 'short')}" if i.when else ""),
+                    "detail": " ".join(i.text[:300].split())
+                    if i.text and i.text != i.title
+                    else "",
+                }
+                for i in items
+            ],
+        }
+    return {
+        "id": m.id,
+        "user": m.role == "user",
+        "text": m.content,
+        "typed": _shows_as_typed(m),
+        "stamp": _label(m),
+        "speak": m.role == "companion",
+        "recalled": recalled,
+    }
+
+
+def _bubble_action(action: dict) -> None:
+    """A bubble's ⋯ or 🔊 in the one-element history: its menu opens (the message is drawn
+    with Streamlit's own elements while it is open), or it is read aloud."""
+    message_id = int(action["id"])
+    if action.get("act") == "speak":
+        voice.ask_to_play(message_id)
+    elif action.get("act") == "more":
+        st.session_state[f"chat_more_{message_id}"] = True
+
+
+def _flush(batch: list[dict]) -> None:
+    if not any("id" in item for item in batch):
+        for item in batch:
+            st.caption(f"— {item['day']} —", text_alignment="center")
+    elif batch:
+        first = next(item["id"] for item in batch if "id" in item)
+        history_view.draw(
+            batch,
+            key=f"chat_bubbles_{first}",
+            avatars={
+                "user": history_view.image_uri(state.USER_AVATAR),
+                "companion": history_view.image_uri(companion_avatar),
+            },
+            labels={
+                "hers": _("Your message"),
+                "his": _("Message from {name}").format(name=pv.name),
+                "more": _("More"),
+                "speak": _("Read aloud"),
+            },
+            on_action=_bubble_action,
+        )
+    batch.clear()
+
+
 def _draw(shown: list, today, last_day=None, *, skip: int | None = None):
-    """Messages and shared moments with a day line wherever the day changes; the last day."""
+    """Messages and shared moments with a day line wherever the day changes; the last day.
+
+    Runs of messages that need only their words are one element (ui/history_view.py)."""
+    batch: list[dict] = []
     for item in moments.group(shown):
         m = item.first if isinstance(item, moments.Moment) else item
         if m.id == skip:
             continue  # the reply being regenerated makes way for the new one streaming below
         day = _local_day(m)
         if day != last_day:
-            st.caption(f"— {_day_label(day, today)} —", text_alignment="center")
+            batch.append({"day": _day_label(day, today)})
             last_day = day
+        bubble = None if isinstance(item, moments.Moment) else _as_text_bubble(m)
+        if bubble is not None:
+            batch.append(bubble)
+            continue
+        _flush(batch)
         if isinstance(item, moments.Moment):
             moments.render(s, item, avatar=companion_avatar, tz=tz)
         else:
             show_message(m)
+    _flush(batch)
     return last_day
 
 

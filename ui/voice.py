@@ -35,7 +35,8 @@ def browser_speak(text: str, *, lang: str, rate: float = 1.0, voice: str = "", n
     _speaker(text=text, lang=lang, rate=rate, voice=voice, nonce=nonce, default=None)
 
 
-def _ask_to_play(message_id: int) -> None:
+def ask_to_play(message_id: int) -> None:
+    """Read one of his replies aloud in this run (as its 🔊 does)."""
     previous = st.session_state.get("voice_play") or {}
     st.session_state["voice_play"] = {
         "id": message_id,
@@ -51,7 +52,7 @@ def play_button(container, m: messages.Message) -> None:
         key=f"voice_play_{m.id}",
         type="tertiary",
         help=_("Read aloud"),
-        on_click=_ask_to_play,
+        on_click=ask_to_play,
         args=(m.id,),
     )
 
@@ -62,7 +63,7 @@ def play_new_reply(s, persona_id: int) -> None:
         return
     latest = messages.last(s, persona_id)
     if latest is not None and latest.role == "companion":
-        _ask_to_play(latest.id)
+        ask_to_play(latest.id)
 
 
 def voice_config(s) -> speech.VoiceConfig:
@@ -113,7 +114,7 @@ def render_playback(s, m: messages.Message, pv, recordings: dict | None = None) 
         except speech.VoiceUnavailable as exc:
             warn, retry = st.columns([5, 1], vertical_alignment="center")
             warn.warning(exc.sentence, icon="🔇")
-            retry.button(_("Retry"), key=f"voice_retry_{m.id}", on_click=_ask_to_play, args=(m.id,))
+            retry.button(_("Retry"), key=f"voice_retry_{m.id}", on_click=ask_to_play, args=(m.id,))
             return
     st.audio(str(audio.audio_path(s, kept)), format=kept.mime, autoplay=fresh)
 

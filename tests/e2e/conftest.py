@@ -33,6 +33,16 @@ CHROMIUM_FLAGS = [
 ]
 
 
+#: A chat message on screen: drawn by Streamlit, or one of the bubbles the chat draws as one
+#: element (ui/history_view.py).
+BUBBLE = "[data-testid='stChatMessage'], [data-testid='chatBubble']"
+
+
+def bubbles(page):
+    """Every chat message on the page, top to bottom."""
+    return page.locator(BUBBLE)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -5,19 +5,19 @@ from datetime import UTC, datetime, timedelta
 
 from companion import greetings
 from memory import Store, messages, personas, settings
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import BUBBLE, bubbles, screenshot, wait_for_app
 
 
 def _viewport_holds(page, text: str) -> bool:
     return page.evaluate(
-        """(text) => {
-            const bubbles = [...document.querySelectorAll('[data-testid="stChatMessage"]')];
+        """([text, sel]) => {
+            const bubbles = [...document.querySelectorAll(sel)];
             const b = bubbles.reverse().find((el) => el.innerText.includes(text));
             if (!b) return false;
             const r = b.getBoundingClientRect();
             return r.bottom > 0 && r.top < window.innerHeight;
         }""",
-        text,
+        [text, BUBBLE],
     )
 
 
@@ -43,8 +43,9 @@ WIRE_HOOK = """
 
 def _bubble_texts(page) -> list[str]:
     return page.evaluate(
-        """() => [...document.querySelectorAll('[data-testid="stChatMessage"]')]
-            .map((b) => b.innerText.split("\\n")[0])"""
+        """(sel) => [...document.querySelectorAll(sel)]
+            .map((b) => b.innerText.split("\\n")[0])""",
+        BUBBLE,
     )
 
 
@@ -78,7 +79,7 @@ def test_the_chat_opens_at_the_latest_message_and_follows_new_ones(start_app, br
             box.fill("one more, from the garden")
             box.press("Enter")
             page.get_by_text("one more, from the garden").wait_for()
-            page.get_by_test_id("stChatMessage").last.get_by_text("offline voice").wait_for()
+            bubbles(page).last.get_by_text("offline voice").wait_for()
             wait_for_app(page)
             page.wait_for_timeout(500)
             assert _viewport_holds(page, "one more, from the garden")
@@ -96,9 +97,8 @@ def test_the_chat_opens_at_the_latest_message_and_follows_new_ones(start_app, br
             box.press("Enter")
             page.get_by_text("and the cranes by the pond").wait_for()
             page.wait_for_function(  # her message and his reply under it
-                "(n) => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length"
-                " >= n + 2",
-                arg=before,
+                "([n, sel]) => document.querySelectorAll(sel).length >= n + 2",
+                arg=[before, BUBBLE],
             )
             wait_for_app(page)
             heard = "".join(page.evaluate("() => window.__heard"))

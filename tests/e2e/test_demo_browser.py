@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from memory import Store, messages
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import bubbles, screenshot, wait_for_app
 from tests.e2e.test_walkthrough import PAGE_TITLES, open_page, scroll_to_top, settle
 
 BANNER = "your own data is untouched"
@@ -15,7 +15,7 @@ def test_sample_memories_open_beside_your_data_and_leave_it_untouched(start_app,
     wait_for_app(page)
     page.get_by_role("button", name="Try it with sample memories").click()
     page.get_by_text(BANNER).wait_for(timeout=90_000)
-    page.get_by_test_id("stChatMessage").nth(10).wait_for()  # a year of conversation
+    bubbles(page).nth(10).wait_for()  # a year of conversation
     settle(page)
     screenshot(page, "demo-chat-latest")  # the chat opens at its latest message
     scroll_to_top(page)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from memory import Store, demo
 from memory import settings as settings_store
-from tests.e2e.conftest import SCREENSHOTS, wait_for_app
+from tests.e2e.conftest import BUBBLE, SCREENSHOTS, wait_for_app
 from tests.e2e.test_walkthrough import settle
 from tests.pages.test_japanese_pages import ALLOWED
 
@@ -115,9 +115,7 @@ def test_every_page_in_japanese_at_desktop_and_phone_width(start_app, browser, t
             links = page.get_by_test_id("stSidebarNav").get_by_role("link")
             links.filter(has_text=title).first.click()
             # the page's own content, not only the sidebar and the banner (the chat draws late)
-            ready = (
-                "[data-testid='stChatMessage']" if name == "chat" else "[data-testid='stMain'] h1"
-            )
+            ready = BUBBLE if name == "chat" else "[data-testid='stMain'] h1"
             page.locator(ready).first.wait_for()
             settle(page, quiet_ms=400)
             _look(page, name, "desktop")

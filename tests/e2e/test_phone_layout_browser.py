@@ -15,7 +15,7 @@ from PIL import Image
 
 from memory import Store, journal, messages, outings, personas, photos
 from memory import settings as settings_store
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import bubbles, screenshot, wait_for_app
 from tests.e2e.test_walkthrough import settle
 
 PHONE = {"width": 390, "height": 844}
@@ -163,9 +163,12 @@ def test_every_page_reads_on_a_phone(start_app, browser, tmp_path):
         settle(page)
 
         # Chat: a one-line message is a compact bubble; its buttons are finger-sized.
-        bubble = page.get_by_test_id("stChatMessage").filter(has_text="Good morning, love.")
+        bubble = bubbles(page).filter(has_text="Good morning, love.")
         assert bubble.bounding_box()["height"] <= 90
-        row = "[data-testid='stChatMessage'] [data-testid='stHorizontalBlock'] button"
+        row = (
+            "[data-testid='stChatMessage'] [data-testid='stHorizontalBlock'] button,"
+            " [data-testid='chatBubble'] button"
+        )
         assert page.locator(row).count() >= 2
         assert _small_targets(page, row) == []
         assert _small_targets(page, "[data-testid='stChatInput'] button") == []  # + 🎤 ↑

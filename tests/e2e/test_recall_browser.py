@@ -8,7 +8,7 @@ from companion.journal import reflect
 from companion.offline import OfflineVoice
 from memory import Store, journal, memories, messages
 from tests import recall_corpus
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import bubbles, screenshot, wait_for_app
 
 
 def _seed(data_dir) -> None:
@@ -107,4 +107,4 @@ def test_journal_memories_and_search_pages_in_the_browser(start_app, page, tmp_p
     page.get_by_text("Back to the conversation").wait_for()
     _settle(page)
     screenshot(page, "chat-day-from-search")
-    assert page.get_by_test_id("stChatMessage").count() >= 1
+    assert bubbles(page).count() >= 1

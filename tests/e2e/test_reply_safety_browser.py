@@ -8,13 +8,14 @@ not a 10,000-character word, not a 200,000-character reply.
 
 from __future__ import annotations
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import bubbles, screenshot, wait_for_app
 from tests.openai_server import Answer
 
 PHONE = {"width": 390, "height": 844}
 NO_SIDEWAYS_SCROLL = (
     "() => document.documentElement.scrollWidth <= window.innerWidth"
-    " && [...document.querySelectorAll('[data-testid=\"stChatMessage\"]')]"
+    " && [...document.querySelectorAll(\"[data-testid='stChatMessage'],"
+    " [data-testid='chatBubble']\")]"
     ".every(e => e.scrollWidth <= e.clientWidth + 1)"
 )
 
@@ -49,7 +50,7 @@ def test_reply_loads_nothing_and_keeps_light_markdown_at_phone_width(
         box = page.get_by_test_id("stChatInputTextArea")
         box.fill("I'm home")
         box.press("Enter")
-        reply = page.get_by_test_id("stChatMessage").nth(1)
+        reply = bubbles(page).nth(1)
         reply.get_by_text("fake-model").wait_for()  # the stored reply, after the rerun
         wait_for_app(page)
         screenshot(page, "phone-chat-unsafe-reply")
@@ -68,7 +69,7 @@ def test_reply_loads_nothing_and_keeps_light_markdown_at_phone_width(
 
         box.fill("and a long story?")
         box.press("Enter")
-        page.get_by_test_id("stChatMessage").nth(3).get_by_text("fake-model").wait_for()
+        bubbles(page).nth(3).get_by_text("fake-model").wait_for()
         wait_for_app(page)
         assert page.evaluate(NO_SIDEWAYS_SCROLL)
         assert fake_openai.gets == []  # the browser never asked for the pixel

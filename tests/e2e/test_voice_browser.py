@@ -1,7 +1,7 @@
 """His reply read aloud by the browser's own voice (no model), checked through a page hook."""
 
 from memory import Store, messages, personas
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import bubbles, screenshot, wait_for_app
 
 # Records every utterance handed to speechSynthesis.speak, in whichever frame it is called.
 SPEECH_HOOK = """
@@ -25,16 +25,17 @@ def test_play_speaks_the_reply_as_text_in_his_language(start_app, page, tmp_path
     pid = personas.ensure_starter(s).id
     personas.save_version(s, pid, language="日本語")
     asked = messages.add(s, pid, "user", "おやすみ")
-    reply = messages.add(s, pid, "companion", TRICKY, reply_to=asked.id, provider="offline")
+    messages.add(s, pid, "companion", TRICKY, reply_to=asked.id, provider="offline")
     s.close()
 
     app = start_app(data)
     page.add_init_script(SPEECH_HOOK)
     page.goto(app.url)
     wait_for_app(page)
-    bubble = page.get_by_test_id("stChatMessage").last
+    bubble = bubbles(page).last
     bubble.get_by_text("また明日ね").wait_for()
-    page.locator(f".st-key-voice_play_{reply.id} button").first.click()
+    assert bubble.locator("b, script").count() == 0
+    bubble.get_by_role("button", name="Read aloud").click()
     page.wait_for_function("() => window.__spoken && window.__spoken.length > 0")
     spoken = page.evaluate("() => window.__spoken")
     assert spoken[-1]["text"] == TRICKY  # read exactly as the text it is
@@ -79,9 +80,9 @@ def test_a_voice_message_is_recorded_transcribed_and_answered(
         page.wait_for_timeout(1500)
         page.get_by_test_id("stChatInputApproveButton").click()
         # the stored reply, with its caption, after the rerun that follows the stream
-        page.get_by_test_id("stChatMessage").last.get_by_text("fake-model").wait_for()
+        bubbles(page).last.get_by_text("fake-model").wait_for()
         wait_for_app(page)
-        first = page.get_by_test_id("stChatMessage").first
+        first = bubbles(page).first
         first.get_by_text("今日は後楽園に行ったね").wait_for()
         screenshot(page, "voice-message-phone")
         first.locator("audio").wait_for(state="attached")

@@ -17,7 +17,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from memory import Store, messages, outings, personas
-from tests.e2e.conftest import RunningApp, screenshot, wait_for_app
+from tests.e2e.conftest import RunningApp, bubbles, screenshot, wait_for_app
 from tests.openai_server import Answer, FakeOpenAI
 
 #: Sidebar entries, as app.py names them, and the address each page lives at.
@@ -208,7 +208,7 @@ def step_back_up_and_restore(walk: Walk) -> None:
     box = walk.page.get_by_test_id("stChatInputTextArea")
     box.fill("This message is newer than the backup")
     box.press("Enter")
-    walk.page.get_by_test_id("stChatMessage").last.get_by_text("Noted.").wait_for()
+    bubbles(walk.page).last.get_by_text("Noted.").wait_for()
     settle(walk.page)
 
     walk.open("Backup & import")

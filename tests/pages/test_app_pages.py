@@ -2,7 +2,7 @@ import pytest
 
 from memory import Store, messages, personas
 from tests.openai_server import Answer
-from tests.pages.conftest import PAGES, plain
+from tests.pages.conftest import PAGES, plain, shown_texts
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -28,8 +28,7 @@ def test_chat_round_trip_stores_both_messages(app, data_dir):
     assert [m.role for m in stored] == ["user", "companion"]
     assert stored[0].content == "We walked through Korakuen Garden today"
     assert stored[1].provider == "offline"
-    shown = [plain(m.value) for m in app.markdown]
-    assert stored[1].content in shown
+    assert stored[1].content in shown_texts(app)
 
 
 def test_whitespace_message_is_ignored(app, data_dir):
@@ -58,4 +57,4 @@ def test_provider_failure_keeps_the_message_and_offers_retry(use_fake_openai, ap
     app.button(key="chat_retry").click().run()
     assert not app.exception
     assert [m.role for m in messages.recent(s, pid)] == ["user", "companion"]
-    assert any("Sorry, I'm here." in m.value for m in app.markdown)
+    assert any("Sorry, I'm here." in t for t in shown_texts(app))

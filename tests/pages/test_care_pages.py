@@ -5,13 +5,13 @@ import time
 from streamlit.testing.v1 import AppTest
 
 from memory import Store, messages, passcode, personas, settings, wellbeing
-from tests.pages.conftest import APP
+from tests.pages.conftest import APP, bubble_texts
 
 
 def texts(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in at.info] + [e.value for e in at.error]
-    return "\n".join(parts).replace("\\", "")  # markdown escapes
+    return "\n".join(parts).replace("\\", "") + "\n" + "\n".join(bubble_texts(at))
 
 
 def test_crisis_words_bring_helplines_for_the_chosen_region(app, data_dir):

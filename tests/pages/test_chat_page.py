@@ -10,7 +10,7 @@ from PIL import Image as PILImage
 from memory import Store, messages, personas
 from memory import settings as settings_store
 from tests.openai_server import Answer
-from tests.pages.conftest import open_menu, plain
+from tests.pages.conftest import bubble_texts, bubbles, day_lines, open_menu, plain
 
 
 def jpeg_bytes(size=(2400, 1600), colour=(40, 120, 200)) -> bytes:
@@ -31,14 +31,12 @@ def test_only_a_screenful_renders_and_show_earlier_pages_back(app, data_dir):
         role = "user" if i % 2 == 0 else "companion"
         messages.add(s, pid, role, f"note {i}", created_at=start + timedelta(minutes=i))
     app.run()
-    assert len(app.chat_message) == 40
-    assert plain(app.chat_message[-1].markdown[0].value) == "note 99"
+    assert bubble_texts(app) == [f"note {i}" for i in range(60, 100)]
     assert "60 more" in app.button(key="chat_show_earlier").label
     app.button(key="chat_show_earlier").click().run()
-    assert len(app.chat_message) == 80
-    assert plain(app.chat_message[0].markdown[0].value) == "note 20"
+    assert bubble_texts(app) == [f"note {i}" for i in range(20, 100)]
     app.button(key="chat_show_earlier").click().run()
-    assert len(app.chat_message) == 100
+    assert bubble_texts(app) == [f"note {i}" for i in range(100)]
     assert not any(b.key == "chat_show_earlier" for b in app.button)
 
 
@@ -50,11 +48,11 @@ def test_day_separators_follow_the_users_time_zone(app, data_dir):
     messages.add(s, pid, "user", "late", created_at=datetime(2025, 6, 1, 23, 30, tzinfo=tokyo))
     messages.add(s, pid, "user", "early", created_at=datetime(2025, 6, 2, 0, 30, tzinfo=tokyo))
     app.run()
-    separators = [c.value for c in app.caption if c.value.startswith("—")]
+    separators = day_lines(app)
     assert separators == ["— Sunday, 1 June 2025 —", "— Monday, 2 June 2025 —"]
     settings_store.set(s, "language", "ja")
     app.run()
-    separators = [c.value for c in app.caption if c.value.startswith("—")]
+    separators = day_lines(app)
     assert separators == ["— 2025年6月1日日曜日 —", "— 2025年6月2日月曜日 —"]
 
 
@@ -171,8 +169,10 @@ def test_a_20000_character_message_is_kept_and_shown_whole(app, data_dir):
     typed = ("長い手紙 <i>x</i> [a](b) " * 1000)[:20_000]
     app.chat_input[0].set_value(typed).run()
     s, pid = starter(data_dir)
-    assert messages.recent(s, pid)[0].content == typed
-    assert any(plain(m.value) == typed for m in app.markdown)
+    hers = messages.recent(s, pid)[0]
+    assert hers.content == typed
+    (shown,) = [b for b in bubbles(app) if b.get("id") == hers.id]
+    assert shown["text"] == typed and shown["typed"]  # as typed, not as Markdown
 
 
 def test_a_message_left_without_a_reply_can_still_get_one(app, data_dir):
@@ -204,3 +204,18 @@ def test_a_200000_character_reply_streams_is_stored_and_shown_collapsed(
     rest = fold.markdown[0].value
     assert fold.label == f"Read on — {len(rest):,} more characters"
     assert shown[0] + " " + rest == text
+
+
+def test_his_replies_with_more_than_emphasis_keep_streamlits_markdown(app, data_dir):
+    """Light emphasis is drawn among the one-element messages; a list, a link, an address,
+    nested or stray markers keep Streamlit's own Markdown (ui.text.reply_markdown)."""
+    s, pid = starter(data_dir)
+    simple = ["*smiles* **welcome home**", "snake_case stays", "I *really* do"]
+    rich = ["- tea\n- cake", "[see](http://x.jp)", "go to www.example.com", "*very **much***"]
+    rich += ["こんにちは_x_", "5 * 3", "write to a@b.co"]
+    for text in simple + rich:
+        messages.add(s, pid, "companion", text, provider="openai", model="m")
+    app.run()
+    assert bubble_texts(app) == simple
+    drawn = [plain(m.markdown[0].value) for m in app.chat_message]
+    assert len(drawn) == len(rich)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from streamlit.testing.v1 import AppTest
 
 from memory import Store, demo, messages, personas
-from tests.pages.conftest import APP
+from tests.pages.conftest import APP, message_count
 from ui.demo import SESSION_KEY
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -33,7 +33,7 @@ def test_try_demo_opens_a_sample_year_and_leaves_your_folder_untouched(app, data
     assert not app.exception, [e.value for e in app.exception]
     assert app.session_state[SESSION_KEY] == str(_demo_folder(data_dir))
     assert any("Hikari" in m.value for m in app.markdown)
-    assert len(app.chat_message) > 10  # the latest part of a year of conversation
+    assert message_count(app) > 10  # the latest part of a year of conversation
 
     s = Store.open(_demo_folder(data_dir))
     assert demo.is_filled(s) and messages.count(s) > 20_000

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from memory import Store, messages, personas
 from tests.conftest import ROOT
 from tests.openai_server import Answer
-from tests.pages.conftest import APP, plain
+from tests.pages.conftest import APP, plain, shown_texts
 
 
 def stored(data_dir):
@@ -54,7 +54,7 @@ def test_each_provider_fault_has_its_own_sentence_and_keeps_the_message(
     assert stored(data_dir) == [("user", "are you there?")]
     assert at.button(key="chat_retry")
     # the typed message is on screen, not only in the database
-    assert any("are you there" in m.value for m in at.markdown)
+    assert any("are you there" in t for t in shown_texts(at))
 
 
 def test_data_folder_in_use_by_another_process_shows_a_plain_message(data_dir):

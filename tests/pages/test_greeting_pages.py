@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from streamlit.testing.v1 import AppTest
 
 from memory import Store, messages, personas
-from tests.pages.conftest import APP, plain
+from tests.pages.conftest import APP, bubbles, message_count
 
 
 def test_after_a_gap_the_chat_opens_with_one_greeting(data_dir):
@@ -18,12 +18,13 @@ def test_after_a_gap_the_chat_opens_with_one_greeting(data_dir):
     app = AppTest.from_file(str(APP), default_timeout=60).run()  # she opens Kizuna
     s = Store.open(data_dir, migrate=False)
     assert not app.exception
-    assert plain(app.chat_message[-1].markdown[0].value) == "It's been two days… I missed you."
-    assert any("he wrote first" in c.value for c in app.chat_message[-1].caption)
+    greeting = bubbles(app)[-1]
+    assert greeting["text"] == "It's been two days… I missed you."
+    assert "he wrote first" in greeting["stamp"]
     app.run()
     app.run()
     greetings = [m for m in messages.recent(s, pid) if m.source == "greeting"]
-    assert len(greetings) == 1 and len(app.chat_message) == 3
+    assert len(greetings) == 1 and message_count(app) == 3
     # a greeting is not a reply: no "Get a reply" and no "Regenerate" under it
     keys = {b.key for b in app.button}
     assert "chat_answer_pending" not in keys

@@ -11,7 +11,15 @@ from streamlit.testing.v1 import AppTest
 
 from memory import Store, journal, messages, milestones, outings, personas
 from memory import settings as settings_store
-from tests.pages.conftest import APP, open_expander, open_tab, svg_charts, svg_strings, tooltips
+from tests.pages.conftest import (
+    APP,
+    bubble_labels,
+    open_expander,
+    open_tab,
+    svg_charts,
+    svg_strings,
+    tooltips,
+)
 
 ALL_PAGES = [
     "pages/chat.py",
@@ -88,6 +96,7 @@ def screen_text(at: AppTest) -> list[str]:
             if getattr(element, "key", None) != "settings_timezone":  # IANA zone names
                 for option in getattr(element, "options", None) or []:
                     texts.append(str(option))
+    texts += bubble_labels(at)  # the chat's messages drawn as one element
     # The SVG charts' words: titles, axes, legends and every hover text.
     for chart in svg_charts(at).values():
         texts += svg_strings(chart)

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from memory import Store, backup, cards, exports, messages, personas
 from tests.conftest import ROOT
 from tests.openai_server import Answer
-from tests.pages.conftest import APP, PAGES, plain
+from tests.pages.conftest import APP, PAGES, bubble_texts, bubbles, plain
 
 
 def test_streamlit_config_sends_no_usage_statistics_and_limits_uploads():
@@ -150,7 +150,9 @@ def test_duckdb_never_downloads_extensions(store):
 def test_user_text_is_shown_as_typed_never_as_html(app, typed):
     app.chat_input[0].set_value(typed).run()
     assert not app.exception
-    assert [plain(m.value) for m in app.markdown].count(typed) == 1
+    shown = [plain(m.value) for m in app.markdown] + bubble_texts(app)
+    assert shown.count(typed) == 1
+    assert all(b["typed"] for b in bubbles(app) if b.get("text") == typed)  # never Markdown
     for element in app.markdown:
         assert not element.proto.allow_html
 

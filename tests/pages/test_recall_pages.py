@@ -6,7 +6,7 @@ from datetime import date
 
 from memory import Store, journal, memories, messages, personas
 from tests import recall_corpus
-from tests.pages.conftest import open_menu, open_tab
+from tests.pages.conftest import bubbles, open_menu, open_tab
 
 
 def _store(data_dir):
@@ -115,6 +115,7 @@ def test_remember_this_from_the_chat_and_what_i_remembered(app, data_dir):
     last = messages.recent(s, pid)[-1]
     assert any(r["kind"] == "memory" for r in last.meta["recalled"])
     labels = [e.label for e in app.expander]
+    labels += [b["recalled"]["label"] for b in bubbles(app) if b.get("recalled")]
     assert any(label.startswith("What I remembered") for label in labels)
 
 

@@ -6,7 +6,7 @@ from memory import Store, messages, outings, personas, photos
 from memory import settings as settings_store
 from tests import photo_files as pf
 from tests.openai_server import Answer
-from tests.pages.conftest import plain
+from tests.pages.conftest import plain, shown_texts
 
 OKAYAMA = (34.66750, 133.93583)
 
@@ -50,7 +50,7 @@ def test_a_shared_moment_joins_todays_outing_and_he_answers_it(
     assert f"“{outing.title}”, at Okayama" in sent[0]["text"]
     assert sum(part["type"] == "image_url" for part in sent) == 2
     # The chat shows her photos, the way to the outing, and his answer.
-    assert any(plain(m.value) == "What a garden, love." for m in app.markdown)
+    assert "What a garden, love." in shown_texts(app)
     link = app.button(key=f"share_open_outing_{user.id}")
     assert outing.title in plain(link.label)
     link.click().run()

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from memory import Store, journal, memories, messages, milestones, outings, personas, photos
-from tests.pages.conftest import APP, PAGES, plain
+from tests.pages.conftest import APP, PAGES, bubbles, plain
 from tests.photo_files import jpeg
 
 PROBE = "**x** $x$ :material/home: [a](b)"
@@ -85,6 +85,10 @@ def test_every_page_shows_her_text_as_typed(seeded):
         raw = [s for s in strings if PROBE in s]
         assert raw == [], f"{page} renders her text as Markdown: {raw[:3]}"
         shown_anywhere += [s for s in strings if PROBE in plain(s)]
+        # Chat messages drawn as one element: shown as typed (text, never Markdown).
+        drawn = [b for b in bubbles(at) if PROBE in b.get("text", "")]
+        assert all(b["typed"] for b in drawn), page
+        shown_anywhere += [b["text"] for b in drawn]
     shown = " ".join(plain(x) for x in shown_anywhere)
     for field in ("Sora", "Walk", "Park", "Diary", "Memory", "Day", "hello"):
         assert f"{field} {PROBE}" in shown, field

@@ -2,7 +2,7 @@
 
 from memory import Store, audio, messages, personas
 from tests.openai_server import Answer, tone_wav
-from tests.pages.conftest import open_tab
+from tests.pages.conftest import open_tab, play
 
 
 def starter(data_dir):
@@ -19,13 +19,13 @@ def test_play_reads_a_reply_once_and_plays_it_from_disk_after(use_fake_openai, a
     app.chat_input[0].set_value("Tell me about the sea").run()
     s, pid = starter(data_dir)
     reply = messages.recent(s, pid)[-1]
-    app.button(key=f"voice_play_{reply.id}").click().run()
+    play(app, reply.id)
     assert not app.exception
     assert len(app.get("audio")) == 1
     assert [c["body"]["input"] for c in speech_calls(use_fake_openai)] == ["The sea is wide."]
     assert audio.read(s, audio.for_message(s, reply.id)) == tone_wav()
     # played again (and on every later run): from disk, never fetched twice
-    app.button(key=f"voice_play_{reply.id}").click().run()
+    play(app, reply.id)
     app.run()
     assert len(speech_calls(use_fake_openai)) == 1
     assert len(app.get("audio")) == 1
@@ -36,7 +36,7 @@ def test_a_missing_speech_endpoint_says_so_once_and_retry_works(use_fake_openai,
     app.chat_input[0].set_value("hi").run()
     s, pid = starter(data_dir)
     reply = messages.recent(s, pid)[-1]
-    app.button(key=f"voice_play_{reply.id}").click().run()
+    play(app, reply.id)
     assert not app.exception
     warnings = [w.value for w in app.warning]
     assert len(warnings) == 1 and "His voice is unavailable right now" in warnings[0]
@@ -95,7 +95,7 @@ def test_settings_can_choose_the_browser_voice_over_the_server(use_fake_openai, 
     app.chat_input[0].set_value("hello").run()
     s, pid = starter(data_dir)
     reply = messages.recent(s, pid)[-1]
-    app.button(key=f"voice_play_{reply.id}").click().run()
+    play(app, reply.id)
     assert not app.exception
     assert speech_calls(use_fake_openai) == []
     assert not app.get("audio")
