@@ -155,7 +155,13 @@ def test_dashboard_and_timeline_with_a_year_of_history(start_app, page, tmp_path
     page.wait_for_function(
         "() => document.querySelectorAll('.kz-chart svg[role=img]').length >= 5", timeout=30_000
     )
-    # eight headline figures, and the two of the "Today, gently" wellbeing panel
+    # eight headline figures, and the two of the "Today, gently" wellbeing panel (Streamlit
+    # loads its metric element's code on first use, so on a busy machine the SVG charts can be
+    # on screen before the figures are)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 10",
+        timeout=30_000,
+    )
     assert page.get_by_test_id("stMetric").count() == 10
     # each day of the year can be pointed at: its hover text gives its figures
     chart = page.locator("[data-chart='daily'] .kz-main svg").first
