@@ -811,15 +811,7 @@ def message_scores(
     if not terms:
         return []
     plan = _message_plan(store, persona_id, terms, before_id=before_id, use_index=use_index)
-    tail = _direct(
-        store,
-        plan.tail_sql,
-        plan.tail_params,
-        terms,
-        limit,
-        extra_docs=plan.n_index,
-        extra_df=plan.df_index,
-    )
+    tail = plan.scan_tail(store, terms, limit)
     return _with_indexed(store, persona_id, plan, tail, limit, before_id, common_words)
 
 
@@ -841,6 +833,18 @@ class _MessagePlan:
     @property
     def df_index(self) -> dict[str, int]:
         return {t: df for t, (_, df) in self.in_index.items()}
+
+    def scan_tail(self, store, terms, limit) -> list[tuple[int, float]]:
+        """The tail's messages scored in DuckDB, with the index's counts (`_direct`)."""
+        return _direct(
+            store,
+            self.tail_sql,
+            self.tail_params,
+            terms,
+            limit,
+            extra_docs=self.n_index,
+            extra_df=self.df_index,
+        )
 
     def tail_count(self, store) -> int:
         """How many messages the index does not cover (counted once per plan)."""
@@ -1012,15 +1016,7 @@ def recall_hits(
         said = scored.pop("message", [])
     else:  # no index yet (or a long tail): the messages are scored in DuckDB (`_direct`)
         scored = _direct_by_kind(store, small, terms, limit)
-        said = _direct(
-            store,
-            plan.tail_sql,
-            plan.tail_params,
-            terms,
-            limit,
-            extra_docs=plan.n_index,
-            extra_df=plan.df_index,
-        )
+        said = plan.scan_tail(store, terms, limit)
     scores = _with_indexed(store, persona_id, plan, said, limit, before_id, False)
     hits = _small_hits_for(store, scored, terms), _message_hits_for(store, scores, terms, tz)
     if refresh:

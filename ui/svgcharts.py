@@ -109,6 +109,30 @@ def _text_width(text: str, size: float = 12) -> float:
     return (wide * 1.0 + (len(text) - wide) * 0.6) * size
 
 
+def _row_labels(
+    labels, top: float, row: float, pal: Palette, *, size: float = 12, rows=None
+) -> tuple[list[Node], float]:
+    """Row names right-aligned in the left axis (in `rows`, default one per row), and the
+    axis width they need."""
+    rows = range(len(labels)) if rows is None else rows
+    width = max((_text_width(labels[i], size) for i in rows), default=0) + 10
+    nodes = [
+        [
+            "text",
+            {
+                "x": width - 6,
+                "y": top + i * row + row / 2 + 4,
+                "text-anchor": "end",
+                "font-size": size,
+                "fill": pal.muted,
+            },
+            labels[i],
+        ]
+        for i in rows
+    ]
+    return nodes, width
+
+
 def _nice_step(top: float, count: int = 4) -> float:
     raw = max(top, 1e-9) / count
     magnitude = 10 ** math.floor(math.log10(raw))
@@ -460,21 +484,7 @@ def hour_weekday(hours: pd.DataFrame, pal: Palette) -> Node:
     peak = max(int(grid.max()), 1)
     names = weekdays()
     row, top = 26, 4
-    axis_width = max(_text_width(d) for d in names) + 10
-    axis = [
-        [
-            "text",
-            {
-                "x": axis_width - 6,
-                "y": top + r * row + row / 2 + 4,
-                "text-anchor": "end",
-                "font-size": 12,
-                "fill": pal.muted,
-            },
-            d,
-        ]
-        for r, d in enumerate(names)
-    ]
+    axis, axis_width = _row_labels(names, top, row, pal)
     cells = []
     for r in range(7):
         for h in range(24):
@@ -531,21 +541,7 @@ def sources(by_source: pd.DataFrame, pal: Palette) -> Node:
     total = max(sum(counts), 1)
     ticks, xmax = _y_ticks(max(counts, default=0) * 1.2)
     row, top = 34, 4
-    axis_width = max((_text_width(t) for t in labels), default=0) + 10
-    axis = [
-        [
-            "text",
-            {
-                "x": axis_width - 6,
-                "y": top + i * row + row / 2 + 4,
-                "text-anchor": "end",
-                "font-size": 12,
-                "fill": pal.muted,
-            },
-            t,
-        ]
-        for i, t in enumerate(labels)
-    ]
+    axis, axis_width = _row_labels(labels, top, row, pal)
     bottom = top + len(labels) * row
     body: list[Node] = [
         [
@@ -756,21 +752,7 @@ def calendar_year(all_days: pd.DataFrame, year: int, pal: Palette) -> Node:
     weeks = (last - week_start).days // 7 + 1
     row, top = 16, 18
     names = weekdays()
-    axis_width = max(_text_width(names[i], 11) for i in range(0, 7, 2)) + 10
-    axis = [
-        [
-            "text",
-            {
-                "x": axis_width - 6,
-                "y": top + i * row + row / 2 + 4,
-                "text-anchor": "end",
-                "font-size": 11,
-                "fill": pal.muted,
-            },
-            names[i],
-        ]
-        for i in range(0, 7, 2)
-    ]
+    axis, axis_width = _row_labels(names, top, row, pal, size=11, rows=range(0, 7, 2))
     day_names = _day_names(year, current_language())
     cells = []
     for i, count in enumerate(values):
@@ -840,21 +822,7 @@ def timeline_strip(overview: pd.DataFrame, pal: Palette) -> Node:
         return (d - start).days / span
 
     bottom = top + len(kinds) * row
-    axis_width = max((_text_width(t) for t in labels), default=0) + 10
-    axis = [
-        [
-            "text",
-            {
-                "x": axis_width - 6,
-                "y": top + i * row + row / 2 + 4,
-                "text-anchor": "end",
-                "font-size": 12,
-                "fill": pal.muted,
-            },
-            t,
-        ]
-        for i, t in enumerate(labels)
-    ]
+    axis, axis_width = _row_labels(labels, top, row, pal)
     marks = []
     for kind, day, icon, title in zip(
         overview["kind"], days, overview["icon"], overview["title"], strict=True
