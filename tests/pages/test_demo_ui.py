@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from streamlit.testing.v1 import AppTest
 
 from memory import Store, demo, messages, personas
-from tests.pages.conftest import APP, message_count
+from tests.pages.conftest import APP, bubble_texts, message_count
 from ui.demo import SESSION_KEY
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -100,7 +100,8 @@ def test_try_demo_in_japanese_opens_a_japanese_year_in_japanese(data_dir):
     app.button(key="chat_try_demo").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("湊" in m.value for m in app.markdown)
-    said = [m.value for chat in app.chat_message for m in chat.markdown]
+    # The messages drawn by Streamlit and the ones drawn as one element (plain text) alike.
+    said = [m.value for chat in app.chat_message for m in chat.markdown] + bubble_texts(app)
     assert said and all(JAPANESE.search(text) for text in said)
     with Store.open(_demo_folder(data_dir)) as demo_folder:
         assert demo.language_of(demo_folder) == "ja"
