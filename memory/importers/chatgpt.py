@@ -55,6 +55,24 @@ from memory.importers import ImportProblem
 SOURCE = "import:chatgpt"
 ID_PREFIX = "chatgpt:"
 
+#: ijson's pure-Python backend (used where its C backend is not installed) keeps a lone
+#: escaped surrogate (``\\ud83d`` not followed by its pair) as is; such text cannot be hashed
+#: or stored, so it is mended to U+FFFD. The C backend writes "?" in its place itself.
+_KEEPS_LONE_SURROGATES = ijson.backend == "python"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _mended(value):
+    """`value` with every lone surrogate in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_mended(key): _mended(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mended(item) for item in value]
+    return value
+
+
 #: Largest conversations file read (each one, unpacked).
 MAX_JSON_BYTES = 1 << 30
 #: Deepest nesting accepted anywhere in the file (real exports stay under 20).
@@ -471,7 +489,7 @@ def _stream(reader: _GuardedReader, name: str) -> Iterator:
     try:
         for item in ijson.items(joined, prefixes[first], use_float=True, buf_size=_READ_SIZE):
             found += 1
-            yield item
+            yield _mended(item) if _KEEPS_LONE_SURROGATES else item
     except _TooDeep as exc:
         raise ImportProblem(
             _(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+
+import pytest
 
 from memory import Store, messages, personas
 from memory.cli import main
@@ -121,3 +124,30 @@ def test_card_commands_round_trip(tmp_path, data_dir, capsys):
     (tmp_path / "bad.json").write_text("{}")
     assert main(["import-card", str(tmp_path / "bad.json")]) == 1
     assert "Nothing was imported" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("backend", "in_its_place"), [("python", "\ufffd"), ("yajl2_c", "?")])
+def test_a_lone_surrogate_in_an_export_is_mended_whatever_json_reader_is_installed(
+    tmp_path, backend, in_its_place
+):
+    # ChatGPT exports escape non-ASCII text; a cut emoji leaves half of a surrogate pair.
+    # ijson's pure-Python reader (where its C reader is not installed) kept that half, and
+    # the import stopped with a traceback.
+    texts = ["the sea LONE was calm", "a whole one: PAIR", "and the last word"]
+    payload = samples.export(samples.linear("c1", "By the sea", texts))
+    payload = payload.replace(b"LONE", b"\\ud83d").replace(b"PAIR", b"\\ud83d\\ude00")
+    path = tmp_path / "conversations.json"
+    path.write_bytes(payload)
+    data = str(tmp_path / "data")
+    done = subprocess.run(
+        [sys.executable, "-m", "memory", "import-chatgpt", str(path), "--data-dir", data],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "IJSON_BACKEND": backend},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Imported 1 conversation (3 messages)." in done.stdout
+    with Store.open(tmp_path / "data") as s:
+        stored = [m.content for m in messages.recent(s, personas.chosen(s).id)]
+    assert stored == [f"the sea {in_its_place} was calm", "a whole one: 😀", "and the last word"]
