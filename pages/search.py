@@ -54,6 +54,7 @@ if not results.total:
     )
     st.stop()
 
+tz = state.tz(s)  # one settings read per run, not one per result
 found = "1 result" if results.total == 1 else f"{results.total:,} results"
 st.caption(_("{found}, best first in each kind").format(found=found))
 for kind, (icon, label) in SECTIONS.items():
@@ -71,7 +72,7 @@ for kind, (icon, label) in SECTIONS.items():
             head = " · ".join(x for x in (escape_markdown(title), day) if x)
             text_col.caption(head or day)
             text_col.markdown(_snippet(hit))
-            in_chat = search.chat_day(s, pid, hit, state.tz(s))
+            in_chat = search.chat_day(s, pid, hit, tz)
             if in_chat and button_col.button(
                 _("That day in chat"), key=f"search_jump_{kind}_{hit.id}", icon="💬"
             ):
