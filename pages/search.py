@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from memory import personas, search
-from memory.i18n import _, format_date
+from memory.i18n import _, format_date, format_number, ngettext
 from ui import recall_view, state
 from ui.text import escape_markdown
 
@@ -23,10 +23,10 @@ query = st.text_input(
 )
 
 SECTIONS = {
-    "memory": ("💭", "Memories"),
-    "outing": ("📷", "Outings"),
-    "journal": ("📔", "Journal"),
-    "message": ("💬", "Messages"),
+    "memory": ("💭", _("Memories")),
+    "outing": ("📷", _("Outings")),
+    "journal": ("📔", _("Journal")),
+    "message": ("💬", _("Messages")),
 }
 
 
@@ -55,7 +55,7 @@ if not results.total:
     st.stop()
 
 tz = state.tz(s)  # one settings read per run, not one per result
-found = "1 result" if results.total == 1 else f"{results.total:,} results"
+found = ngettext("{n} result", "{n} results", results.total).format(n=format_number(results.total))
 st.caption(_("{found}, best first in each kind").format(found=found))
 for kind, (icon, label) in SECTIONS.items():
     hits = results.by_kind.get(kind, [])
@@ -68,7 +68,7 @@ for kind, (icon, label) in SECTIONS.items():
             day = format_date(hit.when, "day") if hit.when else ""
             title = hit.title
             if kind == "message":
-                title = "You" if hit.role == "user" else companion_name
+                title = _("You") if hit.role == "user" else companion_name
             head = " · ".join(x for x in (escape_markdown(title), day) if x)
             text_col.caption(head or day)
             text_col.markdown(_snippet(hit))

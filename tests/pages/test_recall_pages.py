@@ -184,3 +184,27 @@ def test_journal_refuses_a_file_that_is_not_a_photo_and_keeps_the_words(app, dat
     assert app.text_area(key="journal_body_0").value == "Words worth keeping"
     s = _store(data_dir)
     assert journal.count(s, personas.list_personas(s)[0].id) == 0
+
+
+def test_search_results_read_in_japanese(data_dir):
+    # The section titles, the count and "You" were English on a Japanese page.
+    from streamlit.testing.v1 import AppTest
+
+    from memory import settings
+    from tests.pages.conftest import APP
+
+    s = _store(data_dir)
+    recall_corpus.load(s)
+    settings.set(s, "language", "ja")
+    s.close()
+    app = AppTest.from_file(str(APP), default_timeout=60).run()
+    app.switch_page("pages/search.py").run()
+    app.text_input(key="search_query").input("ラーメン").run()
+    assert not app.exception
+    headings = [h.value for h in app.subheader]
+    captions = [c.value for c in app.caption]
+    assert headings and any("メッセージ" in h for h in headings), headings
+    english = ("Memories", "Outings", "Journal", "Messages")
+    assert not [h for h in headings if any(word in h for word in english)], headings
+    assert any("件(種類ごとに" in c for c in captions), captions
+    assert not [c for c in captions if "result" in c or c.startswith("You")], captions
