@@ -36,6 +36,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from memory import settings as settings_store
+from memory.i18n import _
 
 #: Messages after the indexed snapshot above which a background rebuild starts.
 TAIL_LIMIT = 20_000
@@ -1042,7 +1043,8 @@ def _small_hits_for(store, scored, terms) -> dict[str, list[Hit]]:
                 "memory",
                 i,
                 s,
-                "Shared moment" if rows[i][3] == "moment" else "Something I know about you",
+                # the Memories page's words for its kinds (the page shows this title)
+                _("A moment we shared") if rows[i][3] == "moment" else _("A fact about you"),
                 rows[i][1],
                 rows[i][2],
                 snippet=snippet(rows[i][1], terms),
@@ -1073,7 +1075,7 @@ def _small_hits_for(store, scored, terms) -> dict[str, list[Hit]]:
         for i, s in scores:
             if i not in rows:
                 continue
-            _, title, place, day, details = rows[i]
+            _oid, title, place, day, details = rows[i]
             label = f"{title} ({place})" if place else title
             shown = f"{title} — {details}" if details else title
             found = Hit("outing", i, s, label, details or "", day, snippet=snippet(shown, terms))
@@ -1099,7 +1101,7 @@ def _small_hits_for(store, scored, terms) -> dict[str, list[Hit]]:
                 "journal",
                 i,
                 s,
-                f"Journal, {rows[i][2].strftime('%d %B %Y')}",
+                "",  # an entry has no title of its own; the page shows its date
                 rows[i][1],
                 rows[i][2],
                 snippet=snippet(rows[i][3], terms),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from memory import Store, journal, memories, messages, personas
@@ -208,3 +209,13 @@ def test_search_results_read_in_japanese(data_dir):
     assert not [h for h in headings if any(word in h for word in english)], headings
     assert any("件(種類ごとに" in c for c in captions), captions
     assert not [c for c in captions if "result" in c or c.startswith("You")], captions
+    # A journal hit's line was "Journal, 30 March 2025 · 2025年3月30日(日)": an English
+    # title repeating the date after it. An entry has no title of its own: the date alone.
+    app.text_input(key="search_query").input("桜").run()
+    assert [h.value for h in app.subheader] == ["📔 日記 (1)"]
+    assert app.caption[1].value == "2025年3月30日(日)", [c.value for c in app.caption]
+    # A memory's line named its kind in English ("Something I know about you").
+    app.text_input(key="search_query").input("誕生日").run()
+    [line] = [c.value for c in app.caption[1:]]
+    assert line.startswith("あなたについてのこと · "), line
+    assert not re.search(r"[A-Za-z]", line), line
